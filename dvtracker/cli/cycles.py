@@ -1,0 +1,183 @@
+"""dvtracker init / cycles / cycle open|show|request|exempt|close."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from sqlmodel import select
+
+from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
+from models.cycles import (
+    REQUEST_KINDS, RequestInput, add_request, close_cycle, describe_cycle, exempt_unit, get_cycle, open_cycle,
+)
+from models.errors import UserError
+from models.roster import GROUPS
+from models.streams import CYCLE_KINDS
+from models.tables import CycleRow
+
+cycle_app = typer.Typer(help="Mở, xem và điều chỉnh một kỳ báo cáo.", no_args_is_help=True)
+
+
+def init() -> None:
+    """Tạo/cập nhật cơ sở dữ liệu và nạp danh mục đơn vị từ data/."""
+    app = get_app()
+    console.print(f"Cơ sở dữ liệu sẵn sàng: {app.engine.url.render_as_string(hide_password=True)}")
+    console.print(f"Danh mục: {len(app.roster.units)} đơn vị; luồng báo cáo: {', '.join(app.config.streams)}")
+
+
+def cycles(as_json: bool = JSON_OPTION) -> None:
+    """Danh sách các kỳ báo cáo."""
+    app = get_app()
+    with app.session() as session:
+        data = [describe_cycle(session, c, app.roster, app.config)
+                for c in session.exec(select(CycleRow).order_by(CycleRow.id)).all()]
+    if as_json:
+        print_json(data)
+        return
+    table("Các kỳ báo cáo", ["Mã kỳ", "Luồng", "Kỳ", "Hạn nộp", "Theo công văn", "Phải báo cáo", "Trạng thái"],
+          [[c["id"], c["stream"], c["label"], fmt_date(date.fromisoformat(c["deadline"])) if c["deadline"] else "",
+            c["deadline_request"], c["expected_count"], "đang mở" if c["status"] == "open" else "đã đóng"]
+           for c in data])
+
+
+def _parse_shares(items: list[str]) -> dict[str, float]:
+    shares = {}
+    for item in items:
+        group, _, value = item.partition("=")
+        try:
+            share = float(value.replace(",", ".").rstrip("%")) / (100 if value.endswith("%") else 1)
+        except ValueError:
+            share = -1
+        if group not in GROUPS or not 0 < share <= 1:
+            raise UserError(f"--quorum-share '{item}' không hợp lệ (cần dạng central=0.3 hoặc provincial=80%).")
+        shares[group] = share
+    return shares
+
+
+@cycle_app.command("open")
+def cycle_open(
+    stream: str = typer.Option(..., "--stream", help="Luồng báo cáo, ví dụ danvan hoặc qcdc."),
+    kind: str = typer.Option(..., "--kind", help=f"Loại kỳ: {', '.join(CYCLE_KINDS)}."),
+    year: int = typer.Option(..., "--year", help="Năm của kỳ báo cáo."),
+    request: str = typer.Option(..., "--request", help="Số công văn đề nghị báo cáo, ví dụ 2748/BNV-CTTN."),
+    issued: str = typer.Option(..., "--issued", help="Ngày ban hành công văn."),
+    deadline: str = typer.Option(None, "--deadline", help="Thời hạn như công văn ghi, hoặc một ngày."),
+    subject: str = typer.Option("", "--subject", help="Trích yếu công văn."),
+    name: str = typer.Option(None, "--name", help="Tên ngắn của kỳ chuyên đề (adhoc)."),
+    label: str = typer.Option(None, "--label", help="Tên kỳ, ví dụ 'năm 2023'."),
+    window_start: str = typer.Option(None, "--window-start", help="Đầu thời gian chốt số liệu."),
+    window_end: str = typer.Option(None, "--window-end", help="Cuối thời gian chốt số liệu."),
+    reference_date: str = typer.Option(None, "--reference-date", help="Ngày chốt danh sách đơn vị (mặc định: cuối kỳ)."),
+    roll_forward: bool = typer.Option(True, "--roll-forward/--no-roll-forward",
+                                      help="Hạn rơi vào ngày nghỉ thì lùi sang ngày làm việc tiếp theo."),
+    quorum_share: list[str] = typer.Option([], "--quorum-share", help="Tỷ lệ tối thiểu mỗi nhóm, ví dụ provincial=0.8."),
+    quorum_require: list[str] = typer.Option([], "--quorum-require", help="Đơn vị bắt buộc đã báo cáo (mã hoặc tên)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Mở một kỳ báo cáo từ công văn đề nghị báo cáo."""
+    issued_on = to_date(issued, "--issued")
+    ws, we = to_date(window_start, "--window-start"), to_date(window_end, "--window-end")
+    if (ws is None) != (we is None):
+        raise UserError("Cần ghi cả --window-start và --window-end.")
+    app = get_app()
+    with actor(), app.session() as session:
+        quorum = None
+        if quorum_share or quorum_require:
+            ref = to_date(reference_date, "--reference-date") or (we or app.config.window(
+                app.config.stream(stream), kind, year)[1])
+            quorum = dict(shares=_parse_shares(quorum_share),
+                          required=[app.roster.find(t, ref).id for t in quorum_require])
+        cycle = open_cycle(
+            session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id=stream, kind=kind,
+            year=year, request=RequestInput(request, issued_on, deadline, "request", subject), name=name,
+            label=label, window=(ws, we) if ws else None, reference_date=to_date(reference_date, "--reference-date"),
+            roll_forward=roll_forward, quorum=quorum,
+        )
+        data = describe_cycle(session, cycle, app.roster, app.config)
+    if as_json:
+        print_json(data)
+        return
+    _print_cycle(data, f"Đã mở kỳ {data['id']}")
+
+
+@cycle_app.command("show")
+def cycle_show(cycle_id: str = typer.Argument(..., help="Mã kỳ."), as_json: bool = JSON_OPTION) -> None:
+    """Một kỳ: công văn, các mốc thời gian và danh sách đơn vị phải báo cáo."""
+    app = get_app()
+    with app.session() as session:
+        data = describe_cycle(session, get_cycle(session, cycle_id), app.roster, app.config)
+    if as_json:
+        print_json(data)
+        return
+    _print_cycle(data, f"Kỳ {data['id']}")
+
+
+@cycle_app.command("request")
+def cycle_request(
+    cycle_id: str = typer.Argument(..., help="Mã kỳ."),
+    number: str = typer.Option(..., "--number", help="Số công văn, ví dụ 3001/BNV-CTTN."),
+    issued: str = typer.Option(..., "--issued", help="Ngày ban hành."),
+    kind: str = typer.Option("reminder", "--kind", help=f"Loại: {', '.join(REQUEST_KINDS)}."),
+    deadline: str = typer.Option(None, "--deadline", help="Thời hạn mới, nếu công văn dời hạn."),
+    subject: str = typer.Option("", "--subject", help="Trích yếu."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Thêm công văn vào kỳ (đôn đốc, đề nghị bổ sung); công văn sau có thể dời hạn."""
+    app = get_app()
+    with actor(), app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        add_request(session, cycle, app.calendar, RequestInput(number, to_date(issued, "--issued"), deadline, kind, subject))
+        data = describe_cycle(session, cycle, app.roster, app.config)
+    if as_json:
+        print_json(data)
+        return
+    _print_cycle(data, f"Đã thêm công văn {number} vào kỳ {cycle_id}")
+
+
+@cycle_app.command("exempt")
+def cycle_exempt(
+    cycle_id: str = typer.Argument(..., help="Mã kỳ."),
+    unit: str = typer.Option(..., "--unit", help="Mã hoặc tên đơn vị."),
+    reason: str = typer.Option(..., "--reason", help="Lý do miễn báo cáo."),
+    on: str = typer.Option(None, "--on", help="Ngày quyết định miễn (mặc định: hôm nay)."),
+) -> None:
+    """Miễn báo cáo cho một đơn vị trong một kỳ (đơn vị ra khỏi mẫu số)."""
+    app = get_app()
+    with actor(), app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        row = exempt_unit(session, cycle, app.roster, unit, reason, to_date(on, "--on"))
+        name = app.roster.get(row.unit_id).name_on(cycle.reference_date)
+    console.print(f"Đã miễn báo cáo cho {name} trong kỳ {cycle_id}: {reason}")
+
+
+@cycle_app.command("close")
+def cycle_close(cycle_id: str = typer.Argument(..., help="Mã kỳ.")) -> None:
+    """Đóng kỳ: không nhận thêm báo cáo, không đôn đốc nữa."""
+    app = get_app()
+    with actor(), app.session() as session:
+        close_cycle(session, get_cycle(session, cycle_id))
+    console.print(f"Đã đóng kỳ {cycle_id}.")
+
+
+def _print_cycle(data: dict, title: str) -> None:
+    console.print(f"[bold]{title}[/bold]: {data['stream_name']} {data['label']}")
+    console.print(f"Thời gian chốt số liệu: {fmt_date(date.fromisoformat(data['window_start']))} – "
+                  f"{fmt_date(date.fromisoformat(data['window_end']))}; danh sách đơn vị chốt ngày "
+                  f"{fmt_date(date.fromisoformat(data['reference_date']))}")
+    if data["deadline"]:
+        console.print(f"Hạn nộp: {fmt_date(date.fromisoformat(data['deadline']))} (theo {data['deadline_request']}: "
+                      f"\"{data['deadline_text']}\"; {data['deadline_rule']})")
+    table("Công văn", ["Số", "Ngày", "Loại", "Thời hạn ghi", "Ngày cuối được nộp"],
+          [[r["number"], fmt_date(date.fromisoformat(r["issued_on"])), REQUEST_KINDS[r["kind"]], r["deadline_text"],
+            fmt_date(date.fromisoformat(r["deadline"])) if r["deadline"] else ""] for r in data["requests"]])
+    by_group = {g: sum(1 for u in data["expected_units"] if u["group"] == g and not u["exempt"]) for g in GROUPS}
+    exempted = [u for u in data["expected_units"] if u["exempt"]]
+    console.print("Phải báo cáo: " + " + ".join(f"{n} {GROUPS[g]}" for g, n in by_group.items())
+                  + (f"; miễn: {', '.join(u['name'] for u in exempted)}" if exempted else ""))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("cycles")(cycles)
+    app.add_typer(cycle_app, name="cycle")

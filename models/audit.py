@@ -1,0 +1,53 @@
+"""The audit log: every change of a fact records who or what made it, and when.
+
+The actor is set once at the entry point (the CLI: ``cli:<user>``; a flow: ``prefect:<run>``)
+and read here, so that domain functions need not pass it around.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from models.tables import AuditRow
+
+_actor: ContextVar[str] = ContextVar("dvtracker_actor", default="system")
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+@contextmanager
+def acting_as(actor: str):
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def audit(session: Session, action: str, entity: str, entity_id: str, **details: Any) -> None:
+    session.add(
+        AuditRow(
+            actor=current_actor(),
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            details=_jsonable(details),
+        )
+    )

@@ -1,0 +1,51 @@
+"""The indicator catalogue of a stream: which figures a report carries and how they add up."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import UserError
+
+AGGREGATIONS = {"sum", "rate", "list", "context"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    section: str
+    label: str
+    unit: str
+    aggregation: str  # sum | rate (recomputed from summed parts) | list (never summed) | context
+    numerator: tuple[str, ...] = ()
+    denominator: str | None = None
+    part_of: str | None = None
+
+
+def load_catalogue(path: Path) -> list[Indicator]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise UserError(f"Không đọc được danh mục chỉ tiêu {path}: {exc}") from exc
+    indicators = [
+        Indicator(
+            id=r["id"],
+            section=r["section"],
+            label=r["label"],
+            unit=r["unit"],
+            aggregation=r["aggregation"],
+            numerator=tuple(p.strip() for p in (r.get("numerator") or "").split("+") if p.strip()),
+            denominator=r.get("denominator") or None,
+            part_of=r.get("part_of") or None,
+        )
+        for r in rows
+    ]
+    ids = {i.id for i in indicators}
+    for i in indicators:
+        refs = [*i.numerator, i.denominator, i.part_of]
+        bad = [r for r in refs if r and r not in ids]
+        if i.aggregation not in AGGREGATIONS or bad or (i.aggregation == "rate" and not i.denominator):
+            raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ (cách tổng hợp hoặc tham chiếu sai).")
+    return indicators

@@ -1,0 +1,189 @@
+"""A unit's report as data, and storing it as a new version of that unit's submission.
+
+Every intake path (workbook, JSON/YAML, inbox, HTTP, paper record) ends in
+``store_submission``: one place decides which unit a report counts for, whether it is a draft,
+a duplicate or a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models.audit import audit
+from models.errors import UserError
+from models.roster import Roster, Unit
+from models.tables import CycleRow, ExpectedUnitRow, SectionRow, SubmissionRow, ValueRow
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SECTION_STATUSES = {"reported": "Có báo cáo", "not_reported": "Không báo cáo", "empty": "Không có nội dung"}
+VALUE_STATUSES = {"reported": "Có số liệu", "zero": "Bằng 0 / Không có", "not_reported": "Không báo cáo"}
+
+
+@dataclass
+class SectionEntry:
+    status: str  # reported | not_reported | empty
+    text: str | None = None
+
+
+@dataclass
+class ValueEntry:
+    status: str  # reported | zero | not_reported
+    value: float | None = None
+    approximate: bool = False
+    raw: str | None = None
+
+
+@dataclass
+class ReportData:
+    """A report as read from any form, before it is matched to the roster."""
+
+    unit: str  # code, slug, stable id or name of the unit reported on
+    cycle_id: str | None = None
+    doc_number: str | None = None  # 529/BC-UBND; blank: a draft
+    doc_date: date | None = None  # blank: a draft
+    signer: str | None = None
+    sender: str | None = None  # the unit that sent it, when a successor sends for its predecessor
+    answers_request: str | None = None  # 2748/BNV-CTTN
+    data_until: date | None = None
+    sections: dict[str, SectionEntry] = field(default_factory=dict)
+    values: dict[str, ValueEntry] = field(default_factory=dict)
+
+    @property
+    def is_draft(self) -> bool:
+        number = (self.doc_number or "").strip()
+        return not number or number.startswith("/") or self.doc_date is None
+
+    def content_hash(self, unit_id: str) -> str:
+        """Identifies the same report received twice, however its unit was written."""
+        payload = asdict(self)
+        for key in ("cycle_id", "unit", "sender"):
+            payload.pop(key)
+        payload["unit_id"] = unit_id
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class StoreResult:
+    outcome: str  # accepted | draft | duplicate
+    submission: SubmissionRow
+    unit: Unit
+    sender: Unit
+
+
+def vn_date(moment: datetime) -> date:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VN_TZ).date()
+
+
+def resolve_units(session: Session, roster: Roster, cycle: CycleRow, report: ReportData,
+                  received_on: date) -> tuple[Unit, Unit]:
+    """(unit the report counts for, unit that sent it).
+
+    The unit is looked up on the cycle's reference date (codes are reused after 2025). A
+    report for an old cycle sent by a successor counts for the predecessor in the cycle's
+    expected set, and records who sent it.
+    """
+    expected = set(session.exec(select(ExpectedUnitRow.unit_id).where(ExpectedUnitRow.cycle_id == cycle.id)).all())
+    try:
+        unit = roster.find(report.unit, cycle.reference_date)
+    except UserError:
+        unit = None
+    if unit is None or unit.id not in expected:
+        # Perhaps a successor names itself: find it on the day of receipt.
+        try:
+            sender_guess = roster.find(report.unit, received_on)
+        except UserError:
+            sender_guess = None
+        if sender_guess is not None and sender_guess.id not in expected:
+            candidates = [p for p in roster.lineage(sender_guess.id) if p in expected]
+            if len(candidates) == 1:
+                return roster.get(candidates[0]), sender_guess
+            if len(candidates) > 1:
+                names = ", ".join(roster.get(c).name_on(cycle.reference_date) for c in candidates)
+                raise UserError(
+                    f"{sender_guess.name_on(received_on)} kế thừa nhiều đơn vị của kỳ '{cycle.id}' ({names}): "
+                    "báo cáo phải ghi rõ đơn vị cũ được báo cáo."
+                )
+        if unit is None:
+            raise UserError(f"Đơn vị '{report.unit}' không có trong danh mục vào ngày {cycle.reference_date:%d/%m/%Y}.")
+        raise UserError(f"{unit.name_on(cycle.reference_date)} không thuộc danh sách phải báo cáo của kỳ '{cycle.id}'.")
+    sender = unit
+    if report.sender and report.sender.strip():
+        sender = roster.find(report.sender, received_on)
+        if sender.id != unit.id and unit.id not in roster.lineage(sender.id):
+            raise UserError(
+                f"Đơn vị gửi {sender.name_on(received_on)} không phải là đơn vị kế thừa của "
+                f"{unit.name_on(cycle.reference_date)}."
+            )
+    return unit, sender
+
+
+def store_submission(
+    session: Session,
+    roster: Roster,
+    cycle: CycleRow,
+    report: ReportData,
+    *,
+    received_at: datetime,
+    source: str,
+    source_ref: str | None = None,
+    blob_sha256: str | None = None,
+) -> StoreResult:
+    if cycle.status != "open":
+        raise UserError(f"Kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.")
+    if report.cycle_id and report.cycle_id != cycle.id:
+        raise UserError(f"Báo cáo ghi kỳ '{report.cycle_id}', không phải kỳ '{cycle.id}'.")
+    received_on = vn_date(received_at)
+    unit, sender = resolve_units(session, roster, cycle, report, received_on)
+    digest = report.content_hash(unit.id)
+    existing = session.exec(select(SubmissionRow).where(
+        SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id, SubmissionRow.content_hash == digest
+    )).first()
+    if existing is not None:
+        return StoreResult("duplicate", existing, unit, sender)
+
+    for _attempt in range(5):
+        version = (session.exec(select(func.max(SubmissionRow.version)).where(
+            SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id)).one() or 0) + 1
+        row = SubmissionRow(
+            cycle_id=cycle.id, unit_id=unit.id, sender_unit_id=sender.id, version=version,
+            doc_number=(report.doc_number or "").strip() or None, doc_date=report.doc_date, signer=report.signer,
+            is_draft=report.is_draft, received_on=received_on, received_at=received_at, source=source,
+            source_ref=source_ref, blob_sha256=blob_sha256, content_hash=digest,
+            answers_request=report.answers_request, data_until=report.data_until,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            # Another process stored a version at the same moment: the same report (then it is
+            # a duplicate) or another one (then take the next version number).
+            existing = session.exec(select(SubmissionRow).where(
+                SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
+                SubmissionRow.content_hash == digest)).first()
+            if existing is not None:
+                return StoreResult("duplicate", existing, unit, sender)
+            continue
+        break
+    else:
+        raise UserError(f"Không lưu được báo cáo của {unit.name} cho kỳ '{cycle.id}' do xung đột ghi đồng thời.")
+
+    session.add_all(SectionRow(submission_id=row.id, section_id=sid, status=s.status, text=s.text)
+                    for sid, s in report.sections.items())
+    session.add_all(ValueRow(submission_id=row.id, indicator_id=iid, status=v.status, value=v.value,
+                             approximate=v.approximate, raw=v.raw) for iid, v in report.values.items())
+    session.flush()
+    outcome = "draft" if row.is_draft else "accepted"
+    audit(session, "submit", "submission", f"{cycle.id}:{unit.id}:v{version}", outcome=outcome,
+          sender=sender.id, doc_number=row.doc_number, received_on=received_on, source=source, source_ref=source_ref)
+    return StoreResult(outcome, row, unit, sender)

@@ -1,0 +1,108 @@
+"""The reporting calendar file (``data/calendar.yaml``): collector, streams and defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from models.errors import UserError
+
+CYCLE_KINDS = {"half_year": "6 tháng đầu năm", "annual": "năm", "adhoc": "chuyên đề"}
+
+
+class Collector(BaseModel):
+    name: str
+    parent: str = ""
+    department: str = ""
+    symbol: str
+    report_symbol: str
+    place: str
+    report_to: str = ""
+
+
+class ExpectedSet(BaseModel):
+    groups: list[str]
+    include: list[str] = []
+    exclude: list[str] = []
+
+
+class QuorumRule(BaseModel):
+    """Reached when every listed group has at least its share of expected units reported
+    and every required unit has reported."""
+
+    shares: dict[str, float] = {}
+    required: list[str] = []
+
+
+class ReminderStage(BaseModel):
+    id: str
+    offset: int  # working days relative to the deadline (negative: before)
+    escalate: bool = False
+
+
+class ReminderPolicy(BaseModel):
+    hour: int = 8
+    stages: list[ReminderStage]
+
+
+class Section(BaseModel):
+    id: str
+    heading: str
+
+
+class Stream(BaseModel):
+    id: str = ""
+    name: str
+    short_name: str
+    report_title: str
+    basis: list[str] = []
+    expected: ExpectedSet
+    cycle_kinds: list[str]
+    data_window: str
+    indicators: str
+    quorum: QuorumRule
+    reminders: str
+    sections: list[Section]
+
+
+class CalendarConfig(BaseModel):
+    collector: Collector
+    data_windows: dict[str, dict[str, dict[str, list[int]]]]
+    reminder_policies: dict[str, ReminderPolicy]
+    streams: dict[str, Stream] = Field(default_factory=dict)
+
+    def stream(self, stream_id: str) -> Stream:
+        try:
+            return self.streams[stream_id]
+        except KeyError:
+            known = ", ".join(sorted(self.streams))
+            raise UserError(f"Không có luồng báo cáo '{stream_id}' (các luồng hiện có: {known}).") from None
+
+    def window(self, stream: Stream, kind: str, year: int) -> tuple[date, date]:
+        """The default data window of a cycle of ``kind`` for ``year``."""
+        rules = self.data_windows[stream.data_window].get(kind)
+        if rules is None:
+            raise UserError(
+                f"Kỳ '{CYCLE_KINDS.get(kind, kind)}' không có thời gian chốt số liệu mặc định: "
+                "hãy ghi rõ --window-start và --window-end."
+            )
+        (ys, ms, ds), (ye, me, de) = rules["start"], rules["end"]
+        return date(year + ys, ms, ds), date(year + ye, me, de)
+
+
+def load_calendar(path: Path) -> CalendarConfig:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        config = CalendarConfig.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise UserError(f"Không đọc được tệp lịch báo cáo {path}: {exc}") from exc
+    for sid, stream in config.streams.items():
+        stream.id = sid
+        if stream.reminders not in config.reminder_policies:
+            raise UserError(f"Luồng '{sid}' dùng chính sách nhắc '{stream.reminders}' không có trong {path}.")
+        if stream.data_window not in config.data_windows:
+            raise UserError(f"Luồng '{sid}' dùng cách chốt số liệu '{stream.data_window}' không có trong {path}.")
+    return config

@@ -1,0 +1,59 @@
+"""Normalisation of Vietnamese names, so that spelling variants match one unit.
+
+"Hoà Bình", "Hòa Bình", "tỉnh hòa bình" and "Tỉnh Hoà Bình" must all give the same key:
+NFC/NFD differences, tone-mark placement (old "hoà" vs new "hòa"), case, punctuation and
+administrative prefixes are not part of a unit's identity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The five tone marks as combining characters (NFD). Other marks (circumflex, breve, horn)
+# change the vowel itself and are kept.
+_TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+
+
+
+def _syllable_key(syllable: str) -> str:
+    tone = ""
+    base = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if ch in _TONE_MARKS:
+            tone = _TONE_MARKS[ch]
+        else:
+            base.append(ch)
+    return unicodedata.normalize("NFC", "".join(base)) + tone
+
+
+def name_key(name: str) -> str:
+    """A key that ignores case, tone placement, punctuation and spacing."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    text = re.sub(r"[^\w]+", " ", text).strip()
+    return " ".join(_syllable_key(s) for s in text.split())
+
+
+def strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def short_name_key(name: str) -> str | None:
+    """The key of a name without its administrative prefix ("Tỉnh", "Thành phố", "TP."),
+    or None when the name has no such prefix."""
+    words = name_key(name).split()
+    for prefix in _PREFIX_KEYS:
+        if words[: len(prefix)] == prefix and len(words) > len(prefix):
+            return " ".join(words[len(prefix) :])
+    return None
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_PREFIX_KEYS = [
+    name_key(p).split()
+    for p in ("Thành phố trực thuộc Trung ương", "Thành phố", "TP", "Tỉnh")
+]

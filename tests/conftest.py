@@ -1,0 +1,109 @@
+"""Shared fixtures. Every test gets its own database: a copy of a migrated SQLite file, or,
+when DVTRACKER_TEST_PG_URL is set, a PostgreSQL database cloned from a migrated template.
+`make test` runs the whole suite once on each."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+for _key in [k for k in os.environ if k.startswith("DVTRACKER_") and not k.startswith("DVTRACKER_TEST_")]:
+    del os.environ[_key]
+os.environ["DVTRACKER_CONFIG"] = "/nonexistent/dvtracker.toml"
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from dvtracker.app import App, open_app  # noqa: E402
+from dvtracker.settings import Settings, get_settings  # noqa: E402
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("DVTRACKER_TEST_PG_URL")
+
+
+def _admin_engine():
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_db_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return "postgresql" if PG_URL else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory):
+    """A database migrated to head with the roster loaded, copied for each test."""
+    base = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        name = f"dvt_tpl_{uuid.uuid4().hex[:10]}"
+        admin = _admin_engine()
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        app = open_app(Settings(var_dir=base, database_url=_pg_db_url(name), data_dir=PROJECT_DIR / "data"))
+        app.engine.dispose()
+        yield name
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = base / "template.db"
+        app = open_app(Settings(var_dir=base, database_url=f"sqlite:///{path}", data_dir=PROJECT_DIR / "data"))
+        app.engine.dispose()
+        yield path
+
+
+@pytest.fixture
+def database_url(_template, tmp_path) -> str:
+    if PG_URL:
+        name = f"dvt_{uuid.uuid4().hex[:12]}"
+        admin = _admin_engine()
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"'))
+        yield _pg_db_url(name)
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path / "dvtracker.db"
+        shutil.copy(_template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return Settings(var_dir=tmp_path / "var", database_url=database_url, data_dir=PROJECT_DIR / "data")
+
+
+@pytest.fixture
+def app(settings) -> App:
+    application = open_app(settings)
+    yield application
+    application.engine.dispose()
+
+
+@pytest.fixture
+def cli(settings, monkeypatch):
+    """Run a dvtracker command in-process against this test's database."""
+    from typer.testing import CliRunner
+
+    from dvtracker.cli import app as cli_app
+
+    monkeypatch.setenv("DVTRACKER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DVTRACKER_VAR_DIR", str(settings.var_dir))
+    monkeypatch.setenv("DVTRACKER_ACTOR", "cli:test")
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli_app, list(args), catch_exceptions=False)
+
+    yield run
+    get_settings.cache_clear()
