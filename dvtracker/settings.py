@@ -53,7 +53,11 @@ class Settings(BaseSettings):
     http_page_size: int = 50
     http_timeout: float = 10.0
 
-    prefect_ui_url: str = "http://127.0.0.1:4200"
+    # Prefect. Empty API URL: the embedded local server (127.0.0.1:prefect_port) with its own
+    # database under var/prefect/, never the application's database.
+    prefect_api_url: str = ""
+    prefect_port: int = 4200
+    prefect_home: Path | None = None
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -62,12 +66,17 @@ class Settings(BaseSettings):
         self.inbox_dir = self.inbox_dir or self.var_dir / "inbox"
         self.outbox_dir = self.outbox_dir or self.var_dir / "outbox"
         self.exports_dir = self.exports_dir or self.var_dir / "exports"
+        self.prefect_home = self.prefect_home or self.var_dir / "prefect"
         if not self.actor:
             try:
                 self.actor = f"cli:{getpass.getuser()}"
             except Exception:  # no user name in some containers
                 self.actor = "cli"
         return self
+
+    @property
+    def prefect_ui_url(self) -> str:
+        return (self.prefect_api_url or f"http://127.0.0.1:{self.prefect_port}/api").removesuffix("/api")
 
     @property
     def roster_dir(self) -> Path:

@@ -10,19 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models.audit import audit
+from models.clock import vn_date
 from models.errors import UserError
 from models.roster import Roster, Unit
 from models.tables import CycleRow, ExpectedUnitRow, SectionRow, SubmissionRow, ValueRow
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SECTION_STATUSES = {"reported": "Có báo cáo", "not_reported": "Không báo cáo", "empty": "Không có nội dung"}
 VALUE_STATUSES = {"reported": "Có số liệu", "zero": "Bằng 0 / Không có", "not_reported": "Không báo cáo"}
 
@@ -76,12 +75,6 @@ class StoreResult:
     submission: SubmissionRow
     unit: Unit
     sender: Unit
-
-
-def vn_date(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(VN_TZ).date()
 
 
 def resolve_units(session: Session, roster: Roster, cycle: CycleRow, report: ReportData,

@@ -107,3 +107,44 @@ def cli(settings, monkeypatch):
 
     yield run
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory):
+    """One real local Prefect server for the whole session (UI, scheduler, events, automations
+    running), with its own database; Prefect in this process talks to it."""
+    import socket
+
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
+
+    from dvtracker.prefect_local import ensure_server, prefect_env, stop_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(var_dir=tmp_path_factory.mktemp("prefect-var"), prefect_port=port)
+    os.environ["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = "2"
+    os.environ["PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS"] = "2"
+    api = ensure_server(settings, timeout=180)
+    env = prefect_env(settings)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    with temporary_settings(updates={PREFECT_API_URL: api, PREFECT_SERVER_ANALYTICS_ENABLED: False}):
+        yield api
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    stop_server(settings)
+
+
+@pytest.fixture
+def flow_env(settings, monkeypatch, prefect_api):
+    """Flows read their settings from the environment, as in production: point them at this
+    test's database and folders."""
+    monkeypatch.setenv("DVTRACKER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DVTRACKER_VAR_DIR", str(settings.var_dir))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from dvtracker.app import App
+from models.clock import vn_moment
 from models.cycles import RequestInput, open_cycle
 from models.reports import ReportData, store_submission
 from models.tables import CycleRow
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
 def vn_noon(day: date) -> datetime:
     """A receipt time at noon, Vietnam time, on ``day``."""
-    return datetime.combine(day, time(12, 0), tzinfo=VN).astimezone(timezone.utc)
+    return vn_moment(day, 12)
 
 
 def open_2023_danvan(app: App, deadline: str = "chậm nhất ngày 31/5/2024", **kwargs) -> CycleRow:

@@ -9,12 +9,13 @@ from sqlmodel import select
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from models.cycles import (
-    REQUEST_KINDS, RequestInput, add_request, close_cycle, describe_cycle, exempt_unit, get_cycle, open_cycle,
+    REQUEST_KINDS, RequestInput, add_request, close_cycle, describe_cycle, exempt_unit, get_cycle,
 )
 from models.errors import UserError
 from models.roster import GROUPS
 from models.streams import CYCLE_KINDS
 from models.tables import CycleRow
+from tasks.tracking import open_cycle_for
 
 cycle_app = typer.Typer(help="Mở, xem và điều chỉnh một kỳ báo cáo.", no_args_is_help=True)
 
@@ -81,20 +82,18 @@ def cycle_open(
     if (ws is None) != (we is None):
         raise UserError("Cần ghi cả --window-start và --window-end.")
     app = get_app()
-    with actor(), app.session() as session:
-        quorum = None
-        if quorum_share or quorum_require:
-            ref = to_date(reference_date, "--reference-date") or (we or app.config.window(
-                app.config.stream(stream), kind, year)[1])
-            quorum = dict(shares=_parse_shares(quorum_share),
-                          required=[app.roster.find(t, ref).id for t in quorum_require])
-        cycle = open_cycle(
-            session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id=stream, kind=kind,
-            year=year, request=RequestInput(request, issued_on, deadline, "request", subject), name=name,
-            label=label, window=(ws, we) if ws else None, reference_date=to_date(reference_date, "--reference-date"),
+    quorum = None
+    if quorum_share or quorum_require:
+        ref = to_date(reference_date, "--reference-date") or (we or app.config.window(
+            app.config.stream(stream), kind, year)[1])
+        quorum = dict(shares=_parse_shares(quorum_share), required=[app.roster.find(t, ref).id for t in quorum_require])
+    with actor():
+        data = open_cycle_for(
+            app, stream_id=stream, kind=kind, year=year,
+            request=RequestInput(request, issued_on, deadline, "request", subject), name=name, label=label,
+            window=(ws, we) if ws else None, reference_date=to_date(reference_date, "--reference-date"),
             roll_forward=roll_forward, quorum=quorum,
         )
-        data = describe_cycle(session, cycle, app.roster, app.config)
     if as_json:
         print_json(data)
         return

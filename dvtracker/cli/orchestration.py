@@ -1,0 +1,66 @@
+"""dvtracker tick / serve / server / demo: the flows, run by hand or on schedule."""
+
+from __future__ import annotations
+
+import typer
+
+from dvtracker.cli.common import console, to_date
+from dvtracker.prefect_local import apply_prefect_env, ensure_server, stop_server
+from dvtracker.settings import get_settings
+
+server_app = typer.Typer(help="Máy chủ Prefect cục bộ (giao diện theo dõi).", no_args_is_help=True)
+
+
+def _prefect_ready() -> str:
+    settings = get_settings()
+    apply_prefect_env(settings)
+    api = ensure_server(settings)
+    return api.removesuffix("/api")
+
+
+def tick(
+    as_of: str = typer.Option(None, "--as-of", help="Ngày cần chạy (mặc định: hôm nay); ngày trong quá khứ để chạy lại."),
+    cycle: str = typer.Option(None, "--cycle", help="Chỉ một kỳ (mặc định: mọi kỳ đang mở)."),
+) -> None:
+    """Chạy bước hằng ngày (flow daily-tick) cho một ngày."""
+    day = to_date(as_of, "--as-of")
+    ui = _prefect_ready()
+    from flows.daily_tick import daily_tick
+
+    result = daily_tick(as_of=day, cycle_id=cycle)
+    if "skipped" in result:
+        console.print(f"Ngày {result['day']} là ngày nghỉ ({result['skipped']}): không làm gì.")
+        return
+    for cid, r in result["cycles"].items():
+        console.print(f"{cid}: {r['actual']}/{r['expected']} đã báo cáo, {r['missing']} chưa báo cáo quá hạn; "
+                      f"đã gửi {r['reminders_sent']} nhắc nhở, lỗi {r['reminders_failed']}"
+                      + ("; đã đủ điều kiện tổng hợp" if r["quorum_reached"] else ""))
+    console.print(f"Xem trên giao diện Prefect: {ui}/runs")
+
+
+def serve() -> None:
+    """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình) và phục vụ các deployment của prefect.yaml."""
+    ui = _prefect_ready()
+    console.print(f"Giao diện Prefect: {ui} — lịch chạy: {ui}/deployments. Nhấn Ctrl+C để dừng.")
+    from flows.deployments import serve_project
+
+    serve_project()
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Khởi động máy chủ Prefect cục bộ (dữ liệu riêng trong var/prefect)."""
+    console.print(f"Máy chủ Prefect đang chạy: {_prefect_ready()}")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Dừng máy chủ Prefect cục bộ do dvtracker khởi động."""
+    stopped = stop_server(get_settings())
+    console.print("Đã dừng máy chủ Prefect cục bộ." if stopped else "Không có máy chủ Prefect cục bộ nào do dvtracker khởi động.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tick")(tick)
+    app.command("serve")(serve)
+    app.add_typer(server_app, name="server")

@@ -1,0 +1,59 @@
+"""What every flow does first: open the application and act as this flow run."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+from prefect.runtime import flow_run
+
+from dvtracker.app import App, open_app
+from models.audit import acting_as
+from models.clock import today_vn
+
+
+@contextmanager
+def flow_app():
+    """The application, with changes audited as made by this flow run."""
+    app: App = open_app()
+    with acting_as(f"prefect:{flow_run.get_flow_name()}/{flow_run.get_name()}"):
+        yield app
+
+
+def day_or_today(as_of: date | None) -> date:
+    return as_of or today_vn()
+
+
+@contextmanager
+def exclusive(name: str):
+    """Hold the Prefect global concurrency limit ``name`` (limit 1, created if missing), so
+    that two runs never do the same work at once (two ticks on one inbox, two compilations
+    of one cycle). The second waits for the first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.concurrency.sync import concurrency
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            except ObjectAlreadyExists:
+                pass
+    with concurrency(name, occupy=1, strict=True, timeout_seconds=1800):
+        yield
+
+
+def run_name(prefix: str):
+    """A flow-run namer: "<prefix> <day>[ <cycle>]", so the UI says which day and cycle."""
+
+    def name() -> str:
+        from prefect.runtime import flow_run
+
+        params = flow_run.get_parameters()
+        label = f"{prefix} {params.get('as_of') or today_vn()}"
+        return label + (f" {params['cycle_id']}" if params.get("cycle_id") else "")
+
+    return name
