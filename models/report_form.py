@@ -30,7 +30,7 @@ from models.errors import UserError
 from models.numbers import Figure, NumberError, parse_figure
 from models.reports import SECTION_STATUSES, ReportData, SectionEntry, ValueEntry
 from models.streams import Section
-from models.text import name_key, nfc
+from models.text import name_key, nfc, strip_accents
 
 SCHEMA = "dvtracker-report/1"
 META_FIELDS = {
@@ -115,8 +115,9 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
     if not unit:
         c.error("unit", "thiếu đơn vị báo cáo.")
     number = _text(form.get("number"))
-    if number and name_key(number[:3]) == "so":  # "Số: 529/BC-UBND"
-        number = number[3:].lstrip(" :.").strip() or None
+    prefix = re.match(r"so\s*[:.]?\s*", strip_accents(number or ""), re.IGNORECASE)
+    if number and prefix:  # "Số: 529/BC-UBND"
+        number = number[prefix.end():].strip() or None
     doc_date = _date(c, form, "date")
     state = _state(c, form.get("state"))
     report = ReportData(
@@ -257,7 +258,7 @@ def _yes(flag: object) -> bool:
     if isinstance(flag, bool):
         return flag
     text = _text(flag)
-    return text is not None and name_key(text) in {name_key(w) for w in YES_WORDS}
+    return text is not None and strip_accents(text).casefold() in YES_WORDS
 
 
 def _entry(figure: Figure, approximate: bool) -> ValueEntry:
