@@ -18,7 +18,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 
 from models.text import nfc, strip_accents
 
-QUALIFIERS = ("hon", "tren", "gan", "khoang", "uoc", "uoc tinh", "xap xi")  # without accents
+_QUALIFIER = re.compile(r"(hon|tren|gan|khoang|uoc tinh|uoc|xap xi)(\s+|(?=\d))")  # hơn, trên, gần, khoảng...
 ZERO_WORDS = {"khong", "khong co", "0"}
 BLANK_WORDS = {"", "null", "~"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -54,17 +54,11 @@ def parse_figure(cell: object, *, allow_ratio: bool = False) -> Figure:
         return Figure("not_reported")
     if plain in ZERO_WORDS:
         return Figure("zero", 0.0, raw=raw)
-    approximate = False
-    rest = raw
-    while True:
-        words = strip_accents(rest).casefold()
-        qualifier = next((q for q in sorted(QUALIFIERS, key=len, reverse=True)
-                          if words.startswith(q + " ") or (words.startswith(q) and words[len(q):][:1].isdigit())),
-                         None)
-        if qualifier is None:
-            break
-        approximate, rest = True, rest[len(qualifier):].strip()
-    if rest.startswith("-") or rest.startswith("−"):
+    approximate, rest = False, raw
+    # Accents stripped, the text keeps its length, so a match's end is a position in ``rest``.
+    while match := _QUALIFIER.match(strip_accents(rest).casefold()):
+        approximate, rest = True, rest[match.end():]
+    if rest.startswith(("-", "−")):
         raise NumberError(f"'{raw}' là số âm: số liệu không được âm.")
     rest = rest.removesuffix("%").strip()
     if "/" in rest:
@@ -92,7 +86,7 @@ def _decimal(text: str, raw: str) -> float:
         ) from None
 
 
-def _from_number(number: int | float | Decimal) -> Figure:
+def _from_number(number: float | Decimal) -> Figure:
     value = float(number)
     if math.isnan(value) or math.isinf(value):
         raise NumberError(f"'{number}' không phải là số.")

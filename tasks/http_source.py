@@ -21,7 +21,7 @@ import binascii
 import hashlib
 import time
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 import httpx
 from sqlmodel import select
@@ -87,13 +87,14 @@ class _Fetcher:
     def __init__(self, client: httpx.Client, timeout: float, headers: dict, retries: int, backoff: float):
         self.client, self.timeout, self.headers, self.retries, self.backoff = client, timeout, headers, retries, backoff
 
-    def get(self, url: str, **kwargs) -> httpx.Response:
+    def get(self, url: str, *, authorised: bool = True, **kwargs) -> httpx.Response:
+        headers = self.headers if authorised else {}
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                response = self.client.get(url, headers=self.headers, timeout=self.timeout, **kwargs)
+                response = self.client.get(url, headers=headers, timeout=self.timeout, **kwargs)
             except httpx.TimeoutException:
                 problem = f"quá thời gian chờ {self.timeout:g} giây"
                 continue
@@ -156,7 +157,9 @@ def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
             sha = keep_blob(app, encoded.encode(), filename)  # keep what came, even undecodable
             return _reject(app, ref, moment, "nội dung base64 không giải mã được.", sha, filename)
     else:
-        content = fetch.get(urljoin(base + "/", str(item["url"]))).content
+        url = urljoin(base + "/", str(item["url"]))
+        # The token goes only to the service itself, not to another host a document points to.
+        content = fetch.get(url, authorised=urlparse(url).netloc == urlparse(base).netloc).content
     return ingest(app, content, filename, source="http", source_ref=ref, received_at=moment)
 
 

@@ -26,7 +26,7 @@ from models.errors import UserError
 from models.report_form import Problem, form_cycle, read_form
 from models.reports import VN_TZ, ReportData, StoreResult, store_submission, vn_date
 from models.tables import BlobRow, CycleRow, IntakeRow
-from tasks.workbook import is_workbook, read_workbook
+from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
 
 OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -100,7 +100,6 @@ def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: 
     sha = keep_blob(app, content, filename)
     outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
     form, locations, errors = parse_content(content, filename)
-    report = None
     cycle = None
     if not errors:
         cycle, errors = _cycle_of(app, form, cycle_id, filename, locations)
@@ -142,7 +141,7 @@ def parse_content(content: bytes, filename: str) -> tuple[dict | None, dict, lis
     if suffix in (".xlsx", ".xlsm") or (suffix not in (".json", ".yaml", ".yml", ".docx") and is_workbook(content)):
         wb = read_workbook(content, filename)
         return wb.form, wb.locations, wb.errors
-    if suffix == ".xls" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if suffix == ".xls" or content.startswith(OLE_MAGIC):
         return fail("tệp Excel 97-2003 (.xls) không được hỗ trợ: hãy lưu lại dạng .xlsx theo mẫu.")
     if suffix == ".pdf" or content[:5] == b"%PDF-":
         return fail("tệp PDF không có số liệu đọc được: dùng 'dvtracker record' để ghi nhận báo cáo, "

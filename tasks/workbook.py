@@ -21,15 +21,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dvtracker.app import App
 from models.cycles import get_cycle, requests_of
+from models.errors import UserError
 from models.report_form import DOC_STATES, META_FIELDS, SCHEMA, Problem
 from models.reports import SECTION_STATUSES
 from models.roster import Unit
+from models.tables import ExpectedUnitRow
 
 SHEET_META, SHEET_SECTIONS, SHEET_VALUES, SHEET_MARKER = "Thông tin", "Nội dung", "Số liệu", "_dvtracker"
 HEADER_ROW = 3
 MAX_ROWS = 1000  # a form has a few dozen rows; more means it is not our form
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 APPROX_YES = "Có"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 
 _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -48,11 +51,16 @@ class WorkbookForm:
 # --- writing -------------------------------------------------------------------------------------
 def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Path | None = None) -> Path:
     """Write the form of ``cycle_id`` (prefilled for ``unit`` when given); returns its path."""
+    found: Unit | None = None
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         requests = requests_of(session, cycle.id)
+        if unit:
+            found = app.roster.find(unit, cycle.reference_date)
+            if session.get(ExpectedUnitRow, (cycle.id, found.id)) is None:
+                raise UserError(f"{found.name_on(cycle.reference_date)} không thuộc danh sách phải báo cáo của kỳ "
+                                f"'{cycle.id}'.")
     stream = app.config.stream(cycle.stream_id)
-    found: Unit | None = app.roster.find(unit, cycle.reference_date) if unit else None
     if path is None:
         suffix = f"-{found.code or found.slug or found.id}" if found else ""
         path = app.settings.exports_dir / f"mau-bao-cao-{cycle.id}{suffix}.xlsx"
@@ -70,14 +78,11 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
     for row, (key, label) in enumerate(META_FIELDS.items(), start=HEADER_ROW + 1):
         meta.cell(row, 1, key)
         meta.cell(row, 2, label)
-        _input(meta.cell(row, 3, prefill.get(key)))
-        if key in ("date", "data_until"):
-            meta.cell(row, 3).number_format = "dd/mm/yyyy"
+        _input(meta.cell(row, 3, prefill.get(key))).number_format = "@"  # dates as written: 24/05/2024
     _validation(meta, "list", f'"{",".join(DOC_STATES.values())}"', _row_of(meta, "state"), 3,
                 "Tình trạng văn bản", "Chọn: đã ký ban hành hoặc dự thảo.")
     for key in ("date", "data_until"):
-        _validation(meta, "date", None, _row_of(meta, key), 3, META_FIELDS[key], "Ví dụ: 24/05/2024", errorStyle="warning",
-                    operator="greaterThan", formula1="DATE(2000,1,1)")
+        _validation(meta, None, None, _row_of(meta, key), 3, META_FIELDS[key], "Ghi ngày dạng 24/05/2024.")
     meta.column_dimensions["A"].hidden = True
 
     sec = wb.create_sheet(SHEET_SECTIONS)
@@ -108,6 +113,9 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
         _input(val.cell(row, 6))
         val.cell(row, 7, _hint(i))
     last = HEADER_ROW + len(indicators)
+    _validation(val, "custom", f'LEFT(TRIM(E{HEADER_ROW + 1}),1)<>"-"', f"E{HEADER_ROW + 1}:E{last}", None,
+                "Số liệu", "Ghi 22.153 (hai mươi hai nghìn), 81,32; 'Không có' nếu bằng 0; để trống nếu không báo cáo. "
+                "Không ghi số âm.")
     _validation(val, "list", f'"{APPROX_YES}"', f"F{HEADER_ROW + 1}:F{last}", None, "Ước tính",
                 "Chọn 'Có' nếu số liệu là ước tính.")
 
@@ -145,12 +153,13 @@ def _row_of(ws, key: str) -> int:
     return next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == key)
 
 
-def _validation(ws, kind: str, formula: str | None, row_or_range, col: int | None, title: str, prompt: str,
-                **extra) -> None:
+def _validation(ws, kind: str | None, formula: str | None, row_or_range, col: int | None, title: str,
+                prompt: str) -> None:
+    """A validation on a cell or range; ``kind`` None only shows the prompt (Excel: any value)."""
     ref = row_or_range if col is None else f"{get_column_letter(col)}{row_or_range}"
-    dv = DataValidation(type=kind, formula1=extra.pop("formula1", formula), allow_blank=True, showInputMessage=True,
-                        promptTitle=title[:32], prompt=prompt, showErrorMessage=True,
-                        errorTitle="Giá trị không hợp lệ", error=prompt, **extra)
+    dv = DataValidation(type=kind, formula1=formula, allow_blank=True, showInputMessage=True,
+                        promptTitle=title[:32], prompt=prompt[:255], showErrorMessage=kind is not None,
+                        errorTitle="Giá trị không hợp lệ", error=prompt[:225])
     ws.add_data_validation(dv)
     dv.add(ref)
 
@@ -176,6 +185,9 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
             names = set(zf.namelist())
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, ValueError):
+        if content.startswith(OLE_MAGIC):
+            return fail("bảng tính được đặt mật khẩu hoặc là định dạng Excel 97-2003 (.xls): hãy bỏ mật khẩu và "
+                        "lưu lại dạng .xlsx theo mẫu.")
         return fail("không phải tệp Excel .xlsx hợp lệ (tệp hỏng, bị cắt cụt hoặc là loại tệp khác).")
     if "xl/workbook.xml" not in names:
         return fail("tệp nén không phải bảng tính Excel .xlsx (không có xl/workbook.xml).")

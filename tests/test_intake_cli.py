@@ -115,6 +115,10 @@ def test_template_submit_and_version_history_from_the_command_line(cli, app, tmp
     form = tmp_path / "mau.xlsx"
     out = cli("template", "--cycle", CYCLE, "--unit", "89", "--output", str(form))
     assert out.exit_code == 0 and form.exists() and str(form) in out.stdout
+    wrong = cli("template", "--cycle", CYCLE, "--unit", "Học viện Chính trị quốc gia Hồ Chí Minh")
+    assert (wrong.exit_code, wrong.stderr) == (
+        2, "Lỗi: Học viện Chính trị quốc gia Hồ Chí Minh không thuộc danh sách phải báo cáo của kỳ "
+           "'danvan-2023-annual'.\n")
     first = fill_template(app, CYCLE, tmp_path / "v1.xlsx", unit="89",
                           meta={"number": "529/BC-UBND", "date": "24/05/2024"}, values={"reception_visits": "22.153"})
     second = fill_template(app, CYCLE, tmp_path / "v2.xlsx", unit="89",

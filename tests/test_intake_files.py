@@ -72,7 +72,10 @@ def test_the_template_is_one_form_per_cycle_with_vietnamese_sheets_and_validatio
     assert [wb["Nội dung"].cell(r, 1).value for r in range(4, 18)][:3] == ["I", "II.1", "II.2"]
     lists = [dv.formula1 for ws in wb for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert '"Có báo cáo,Không báo cáo,Không có nội dung"' in lists and '"Đã ký ban hành,Dự thảo"' in lists
+    custom = [dv for dv in wb["Số liệu"].data_validations.dataValidation if dv.type == "custom"]
+    assert [(str(dv.sqref), dv.formula1) for dv in custom] == [("E4:E36", 'LEFT(TRIM(E4),1)<>"-"')]
     assert wb["Số liệu"].protection.sheet and not wb["Số liệu"]["E4"].protection.locked
+    assert wb["Số liệu"]["E4"].number_format == "@"  # "22.153" stays as written
 
 
 def test_broken_files_are_rejected_with_where_and_why_and_the_batch_carries_on(app, cycle, tmp_path):
@@ -97,10 +100,12 @@ def test_broken_files_are_rejected_with_where_and_why_and_the_batch_carries_on(a
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"")
     missing = tmp_path / "missing.xlsx"
+    locked = tmp_path / "mat-khau.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
 
-    paths = [truncated, text_as_xlsx, plain, renamed, formula, docx, pdf, empty, missing, good]
+    paths = [truncated, text_as_xlsx, plain, renamed, formula, docx, pdf, empty, missing, locked, good]
     outcomes = submit_files(app, paths, received_at=vn_noon(date(2024, 5, 24)))
-    assert [o.outcome for o in outcomes] == ["rejected"] * 9 + ["accepted"]
+    assert [o.outcome for o in outcomes] == ["rejected"] * 10 + ["accepted"]
     reasons = {o.source_ref.rsplit("/", 1)[-1]: [str(p) for p in o.errors] for o in outcomes}
     assert reasons["truncated.xlsx"] == ["tệp truncated.xlsx: không phải tệp Excel .xlsx hợp lệ (tệp hỏng, bị cắt cụt "
                                          "hoặc là loại tệp khác)."]
@@ -115,6 +120,7 @@ def test_broken_files_are_rejected_with_where_and_why_and_the_batch_carries_on(a
     assert "tệp Word" in reasons["bao-cao.docx"][0] and "dvtracker record" in reasons["bao-cao.pdf"][0]
     assert reasons["empty.json"] == ["tệp empty.json: tệp rỗng."]
     assert "không đọc được tệp" in reasons["missing.xlsx"][0]
+    assert "được đặt mật khẩu" in reasons["mat-khau.xlsx"][0]
     with app.session() as session:
         intakes = session.exec(select(IntakeRow).order_by(IntakeRow.id)).all()
         blobs = {b.sha256: b.content for b in session.exec(select(BlobRow))}

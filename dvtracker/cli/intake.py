@@ -22,7 +22,15 @@ from models.reports import VN_TZ, vn_date
 from models.status import STATUS_LABELS
 from tasks.exports import status_report, write_status
 from tasks.http_source import SourceError, pull_documents
-from tasks.intake import OUTCOME_LABELS, IntakeOutcome, inbox_files, now_utc, record_paper, submit_files, sweep_inbox
+from tasks.intake import (
+    OUTCOME_LABELS,
+    IntakeOutcome,
+    inbox_files,
+    now_utc,
+    record_paper,
+    submit_files,
+    sweep_inbox,
+)
 from tasks.workbook import write_template
 
 RECEIVED_AT_OPTION = typer.Option(None, "--received-at", help="Thời điểm nhận (mặc định: bây giờ), ví dụ 2024-05-24 "
@@ -130,7 +138,7 @@ def _progress(total: int, quiet: bool):
     with Progress(TextColumn("Đang tiếp nhận"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         task = progress.add_task("", total=total)
-        tick: Callable[[IntakeOutcome], None] = lambda _outcome: progress.advance(task)  # noqa: E731
+        tick: Callable[[IntakeOutcome], None] = lambda _outcome: progress.advance(task)
         yield tick
 
 
