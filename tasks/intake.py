@@ -323,13 +323,18 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
         folder.mkdir(parents=True, exist_ok=True)
     outcomes = []
     for path in inbox_files(app):
+        if not path.exists():
+            continue  # another sweep took it
         moment = received_at or now_utc()
         outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment, cycle_id=cycle_id)
         target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
         if outcome.rejected:
             Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
-        os.replace(path, target)
-        outcome.moved_to = str(target)
+        try:
+            os.replace(path, target)
+            outcome.moved_to = str(target)
+        except FileNotFoundError:
+            pass  # another sweep moved it meanwhile; its outcome is recorded either way
         outcomes.append(outcome)
         if progress:
             progress(outcome)

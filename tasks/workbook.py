@@ -211,8 +211,8 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
             "không phải mẫu báo cáo của dvtracker (thiếu trang ẩn đánh dấu phiên bản mẫu): hãy dùng mẫu tạo bởi "
             "'dvtracker template'.", filename))
     else:
-        marker = {r[0]: r[1] for r in _rows(wb[SHEET_MARKER], result, filename, SHEET_MARKER, 2, first=1)
-                  if r[0] is not None}
+        marker = {key: value for _row, (key, value) in _rows(wb[SHEET_MARKER], result, filename, SHEET_MARKER, 2,
+                                                                first=1)}
         if marker.get("schema") != SCHEMA:
             result.errors.append(Problem(f"phiên bản mẫu '{marker.get('schema')}' không được hỗ trợ (cần {SCHEMA}).",
                                          filename, SHEET_MARKER, "B1"))
@@ -246,8 +246,7 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
 
 def _keyed(ws, result: WorkbookForm, filename: str, sheet: str, width: int):
     """(row number, values) of the data rows: those below the header with a key in column A."""
-    for number, values in enumerate(_rows(ws, result, filename, sheet, width, first=HEADER_ROW + 1),
-                                    start=HEADER_ROW + 1):
+    for number, values in _rows(ws, result, filename, sheet, width, first=HEADER_ROW + 1):
         key = values[0]
         if key is None or (isinstance(key, str) and not key.strip()):
             continue
@@ -255,11 +254,14 @@ def _keyed(ws, result: WorkbookForm, filename: str, sheet: str, width: int):
 
 
 def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, first: int):
-    """Cell values of rows ``first``.. (``width`` columns); formulas and oversized sheets are errors."""
+    """(row number, cell values) of the non-empty rows from ``first`` (``width`` columns); formulas
+    and oversized sheets are errors."""
     last = first + MAX_ROWS
     for row in ws.iter_rows(min_row=first, max_row=last, max_col=width):
         cells = [c for c in row if getattr(c, "value", None) is not None]
-        if cells and cells[0].row == last:
+        if not cells:
+            continue
+        if cells[0].row == last:
             result.errors.append(Problem(f"trang có hơn {MAX_ROWS} dòng: không phải mẫu báo cáo.", filename, sheet))
             return
         values = [None] * width
@@ -270,7 +272,7 @@ def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, fi
                                              filename, sheet, cell.coordinate))
                 continue
             values[cell.column - 1] = value.strip() if isinstance(value, str) else value
-        yield values
+        yield cells[0].row, values
 
 
 def is_workbook(content: bytes) -> bool:
