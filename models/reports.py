@@ -52,13 +52,14 @@ class ReportData:
     sender: str | None = None  # the unit that sent it, when a successor sends for its predecessor
     answers_request: str | None = None  # 2748/BNV-CTTN
     data_until: date | None = None
+    draft: bool = False  # the form says "Dự thảo", whatever its number and date
     sections: dict[str, SectionEntry] = field(default_factory=dict)
     values: dict[str, ValueEntry] = field(default_factory=dict)
 
     @property
     def is_draft(self) -> bool:
         number = (self.doc_number or "").strip()
-        return not number or number.startswith("/") or self.doc_date is None
+        return self.draft or not number or number.startswith("/") or self.doc_date is None
 
     def content_hash(self, unit_id: str) -> str:
         """Identifies the same report received twice, however its unit was written."""

@@ -1,0 +1,195 @@
+"""Pulling reports from a document-exchange service (the systems ministries and provinces use to
+send official letters) over HTTP.
+
+The service's API, as this client expects it (docs/intake.md)::
+
+    GET {base}/documents?after=<cursor>&limit=<n>        Authorization: Bearer <token>
+    200 {"items": [{"id": "...", "filename": "529-BC-UBND.xlsx", "received_at": "2024-05-24T09:30:00+07:00",
+                    "content_base64": "..."}            (or "url": where to GET the bytes)
+                  ],
+         "next_cursor": "<opaque>", "has_more": true}
+
+Transient failures (timeouts, connection errors, HTTP 5xx and 429) are retried with exponential
+backoff, a bounded number of times. The cursor is saved only after every document of a page is
+stored, so a crash re-reads at most one page, and documents already read are recognised.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import time
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlparse
+
+import httpx
+from sqlmodel import select
+
+from dvtracker.app import App
+from models.errors import UserError
+from models.report_form import Problem
+from models.reports import VN_TZ, vn_date
+from models.tables import IntakeRow, SourceCursorRow, utcnow
+from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome
+
+
+class SourceError(UserError):
+    """The service could not be read; ``outcomes`` lists what was stored before it failed."""
+
+    def __init__(self, message: str, outcomes: list[IntakeOutcome] | None = None):
+        super().__init__(message)
+        self.outcomes = outcomes or []
+
+
+def cursor_key(base_url: str) -> str:
+    key = f"http:{base_url.rstrip('/')}"
+    return key if len(key) <= 64 else f"http:{hashlib.sha256(base_url.encode()).hexdigest()[:32]}"
+
+
+def pull_documents(app: App, *, client: httpx.Client | None = None, received_at: datetime | None = None,
+                   retries: int = 3, backoff: float = 0.5, max_pages: int = 1000) -> list[IntakeOutcome]:
+    """Read every new document of the service and receive it like a file; returns one outcome per
+    document read. Raises SourceError (with the outcomes so far) when the service stays unavailable
+    or answers with something that is not a page."""
+    settings = app.settings
+    base = settings.http_base_url.rstrip("/")
+    if not base:
+        raise UserError("Chưa cấu hình dịch vụ trao đổi văn bản (DVTRACKER_HTTP_BASE_URL).")
+    token = settings.http_token.get_secret_value()
+    fetch = _Fetcher(client or httpx.Client(timeout=settings.http_timeout), settings.http_timeout,
+                     {"Authorization": f"Bearer {token}"} if token else {}, retries, backoff)
+    key = cursor_key(base)
+    outcomes: list[IntakeOutcome] = []
+    try:
+        cursor = _load_cursor(app, key)
+        for _page in range(max_pages):
+            params = {"limit": settings.http_page_size} | ({"after": cursor} if cursor else {})
+            items, next_cursor, has_more = _page_of(fetch.get(f"{base}/documents", params=params), base)
+            outcomes += _receive_page(app, fetch, base, items, received_at)
+            if next_cursor and next_cursor != cursor:
+                _save_cursor(app, key, next_cursor)
+                cursor = next_cursor
+            elif has_more:
+                raise SourceError("dịch vụ báo còn trang sau nhưng không trả con trỏ mới (next_cursor).")
+            if not has_more or not items:
+                break
+    except SourceError as exc:
+        exc.outcomes = outcomes + exc.outcomes
+        raise
+    finally:
+        if client is None:
+            fetch.client.close()
+    return outcomes
+
+
+class _Fetcher:
+    def __init__(self, client: httpx.Client, timeout: float, headers: dict, retries: int, backoff: float):
+        self.client, self.timeout, self.headers, self.retries, self.backoff = client, timeout, headers, retries, backoff
+
+    def get(self, url: str, *, authorised: bool = True, **kwargs) -> httpx.Response:
+        headers = self.headers if authorised else {}
+        problem = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self.client.get(url, headers=headers, timeout=self.timeout, **kwargs)
+            except httpx.TimeoutException:
+                problem = f"quá thời gian chờ {self.timeout:g} giây"
+                continue
+            except httpx.TransportError as exc:
+                problem = f"lỗi kết nối ({type(exc).__name__})"
+                continue
+            if response.status_code >= 500 or response.status_code == 429:
+                problem = f"HTTP {response.status_code}"
+                continue
+            if response.status_code in (401, 403):
+                raise SourceError(f"Dịch vụ trao đổi văn bản từ chối truy cập (HTTP {response.status_code}): "
+                                  "kiểm tra DVTRACKER_HTTP_TOKEN.")
+            if response.is_error:
+                raise SourceError(f"Dịch vụ trao đổi văn bản trả lỗi HTTP {response.status_code} cho {url}.")
+            return response
+        raise SourceError(f"Không đọc được dịch vụ trao đổi văn bản {url} sau {self.retries + 1} lần thử: {problem}.")
+
+
+def _page_of(response: httpx.Response, base: str) -> tuple[list, str | None, bool]:
+    try:
+        page = response.json()
+    except ValueError:
+        page = None
+    if not isinstance(page, dict) or not isinstance(page.get("items"), list):
+        raise SourceError(f"Dịch vụ trao đổi văn bản {base} trả về trang không đúng định dạng "
+                          "(cần JSON có 'items' là danh sách).")
+    next_cursor = page.get("next_cursor")
+    return page["items"], str(next_cursor) if next_cursor not in (None, "") else None, bool(page.get("has_more"))
+
+
+def _receive_page(app: App, fetch: _Fetcher, base: str, items: list, received_at: datetime | None
+                  ) -> list[IntakeOutcome]:
+    refs = [f"{base}/documents/{item.get('id')}" for item in items if isinstance(item, dict) and item.get("id")]
+    with app.session() as session:
+        seen = set(session.exec(select(IntakeRow.source_ref).where(
+            IntakeRow.source == "http", IntakeRow.source_ref.in_(refs))).all()) if refs else set()
+    outcomes = []
+    for index, item in enumerate(items):
+        doc_id = item.get("id") if isinstance(item, dict) else None
+        ref = f"{base}/documents/{doc_id}" if doc_id else f"{base}/documents (mục {index + 1} của trang)"
+        if ref in seen:
+            continue  # read before a crash or a retry: already stored
+        seen.add(ref)
+        outcomes.append(_receive_item(app, fetch, base, item, ref, received_at))
+    return outcomes
+
+
+def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
+                  received_at: datetime | None) -> IntakeOutcome:
+    moment = received_at or now_utc()
+    if not isinstance(item, dict) or not item.get("id") or not (item.get("content_base64") or item.get("url")):
+        return _reject(app, ref, moment, "mục không hợp lệ: cần 'id' và 'content_base64' hoặc 'url'.", None)
+    filename = str(item.get("filename") or item["id"])
+    moment = _received(item.get("received_at")) or moment
+    if item.get("content_base64"):
+        encoded = str(item["content_base64"])
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            sha = keep_blob(app, encoded.encode(), filename)  # keep what came, even undecodable
+            return _reject(app, ref, moment, "nội dung base64 không giải mã được.", sha, filename)
+    else:
+        url = urljoin(base + "/", str(item["url"]))
+        # The token goes only to the service itself, not to another host a document points to.
+        content = fetch.get(url, authorised=urlparse(url).netloc == urlparse(base).netloc).content
+    return ingest(app, content, filename, source="http", source_ref=ref, received_at=moment)
+
+
+def _reject(app: App, ref: str, moment: datetime, message: str, sha: str | None,
+            filename: str | None = None) -> IntakeOutcome:
+    outcome = IntakeOutcome("http", ref, "rejected", received_on=vn_date(moment), blob_sha256=sha,
+                            errors=[Problem(message, filename or ref)])
+    record_outcome(app, outcome, moment)
+    return outcome
+
+
+def _received(text: object) -> datetime | None:
+    """The time the service received the document: it decides timeliness, not the time of the pull."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(timezone.utc)
+
+
+def _load_cursor(app: App, key: str) -> str | None:
+    with app.session() as session:
+        row = session.get(SourceCursorRow, key)
+        return row.cursor if row else None
+
+
+def _save_cursor(app: App, key: str, cursor: str) -> None:
+    with app.session() as session:
+        row = session.get(SourceCursorRow, key) or SourceCursorRow(source=key)
+        row.cursor, row.updated_at = cursor[:500], utcnow()
+        session.add(row)

@@ -1,0 +1,374 @@
+"""Receiving reports: files given on the command line, the inbox folder, paper records.
+
+Every path ends in ``ingest``: the original bytes are kept (BlobRow, by SHA-256) before anything
+else, the report is validated, stored as a new version by ``store_submission``, and what became
+of it is written as an IntakeRow, whatever the outcome. One file, one transaction: a bad file
+never rolls back another. In the inbox, a file is moved only after its outcome is committed, so
+a crash leaves it in the inbox and the next sweep reads it again as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+
+from dvtracker.app import App
+from models.cycles import get_cycle
+from models.errors import UserError
+from models.report_form import Problem, form_cycle, read_form
+from models.reports import VN_TZ, ReportData, StoreResult, store_submission, vn_date
+from models.tables import BlobRow, CycleRow, IntakeRow
+from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
+
+OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TEXT_NODES = 100_000
+_SKIPPED_PREFIXES = (".", "~$")
+_SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
+
+Progress = Callable[["IntakeOutcome"], None]
+
+
+@dataclass
+class IntakeOutcome:
+    source: str  # file | inbox | http | record
+    source_ref: str | None
+    outcome: str  # accepted | draft | duplicate | rejected
+    cycle_id: str | None = None
+    unit_id: str | None = None
+    unit_name: str | None = None
+    sender_name: str | None = None  # set when a successor sent the report for its predecessor
+    version: int | None = None
+    received_on: date | None = None
+    doc_number: str | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    blob_sha256: str | None = None
+    submission_id: int | None = None
+    intake_id: int | None = None
+    moved_to: str | None = None  # inbox only: where the file went
+
+    @property
+    def rejected(self) -> bool:
+        return self.outcome == "rejected"
+
+    def to_dict(self) -> dict:
+        return dict(
+            source=self.source, source_ref=self.source_ref, outcome=self.outcome,
+            outcome_label=OUTCOME_LABELS[self.outcome], cycle_id=self.cycle_id, unit_id=self.unit_id,
+            unit_name=self.unit_name, sender_name=self.sender_name, version=self.version,
+            received_on=self.received_on.isoformat() if self.received_on else None, doc_number=self.doc_number,
+            errors=[p.to_dict() for p in self.errors], warnings=[p.to_dict() for p in self.warnings],
+            blob_sha256=self.blob_sha256, submission_id=self.submission_id, intake_id=self.intake_id,
+            moved_to=self.moved_to,
+        )
+
+    def reason_text(self, received_at: datetime) -> str:
+        """What a coordinator reads beside a rejected file (Vietnamese)."""
+        lines = [
+            f"Tệp: {self.source_ref}",
+            f"Nhận lúc: {received_at.astimezone(VN_TZ):%d/%m/%Y %H:%M} (giờ Việt Nam)",
+            f"Mã SHA-256 của tệp gốc (đã lưu trong cơ sở dữ liệu): {self.blob_sha256 or 'không có'}",
+            f"Kết quả: {OUTCOME_LABELS[self.outcome].lower()}",
+            "Lý do:",
+            *[f"- {p}" for p in self.errors],
+        ]
+        if self.warnings:
+            lines += ["Cảnh báo:", *[f"- {p}" for p in self.warnings]]
+        lines += ["", "Cách xử lý: sửa tệp theo các lý do trên rồi đặt lại vào thư mục nhận báo cáo (inbox)."]
+        return "\n".join(lines) + "\n"
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- the one path every report takes ------------------------------------------------------------
+def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: str | None = None,
+           received_at: datetime | None = None, cycle_id: str | None = None) -> IntakeOutcome:
+    """Keep the bytes, read and validate the report, store it; one committed outcome per call."""
+    received_at = received_at or now_utc()
+    source_ref = source_ref or filename
+    sha = keep_blob(app, content, filename)
+    outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
+    form, locations, errors = parse_content(content, filename)
+    cycle = None
+    if not errors:
+        cycle, errors = _cycle_of(app, form, cycle_id, filename, locations)
+        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id
+    if not errors:
+        stream = app.config.stream(cycle.stream_id)
+        result = read_form(form, sections=stream.sections, indicators=app.catalogue(cycle.stream_id),
+                           file=filename, locations=locations)
+        report, errors, outcome.warnings = result.report, result.errors, result.warnings
+    if not errors:
+        return _store(app, cycle, report, outcome, received_at, locations, filename)
+    outcome.errors = errors
+    record_outcome(app, outcome, received_at)
+    return outcome
+
+
+def keep_blob(app: App, content: bytes, filename: str) -> str:
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        with app.session() as session:
+            if session.get(BlobRow, sha) is None:
+                session.add(BlobRow(sha256=sha, size=len(content), content=content, filename=filename[-500:]))
+    except IntegrityError:  # another process kept the same bytes at the same moment
+        pass
+    return sha
+
+
+def parse_content(content: bytes, filename: str) -> tuple[dict | None, dict, list[Problem]]:
+    """(form, cell of each field, errors) for a workbook, a JSON or a YAML file."""
+    suffix = Path(filename).suffix.lower()
+
+    def fail(message: str):
+        return None, {}, [Problem(message, filename)]
+
+    if len(content) > MAX_FILE_BYTES:
+        return fail(f"tệp quá lớn ({len(content) // 1_000_000} MB, tối đa {MAX_FILE_BYTES // 1_000_000} MB).")
+    if not content.strip():
+        return fail("tệp rỗng.")
+    if suffix in (".xlsx", ".xlsm") or (suffix not in (".json", ".yaml", ".yml", ".docx") and is_workbook(content)):
+        wb = read_workbook(content, filename)
+        return wb.form, wb.locations, wb.errors
+    if suffix == ".xls" or content.startswith(OLE_MAGIC):
+        return fail("tệp Excel 97-2003 (.xls) không được hỗ trợ: hãy lưu lại dạng .xlsx theo mẫu.")
+    if suffix == ".pdf" or content[:5] == b"%PDF-":
+        return fail("tệp PDF không có số liệu đọc được: dùng 'dvtracker record' để ghi nhận báo cáo, "
+                    "hoặc gửi phụ lục Excel theo mẫu.")
+    if suffix in (".doc", ".docx"):
+        return fail("tệp Word không có số liệu đọc được: dùng 'dvtracker record' để ghi nhận báo cáo, "
+                    "hoặc gửi phụ lục Excel theo mẫu.")
+    if suffix not in (".json", ".yaml", ".yml"):
+        return fail(f"định dạng tệp '{suffix or 'không có phần mở rộng'}' không được hỗ trợ "
+                    "(cần .xlsx theo mẫu, .json hoặc .yaml).")
+    try:
+        text = _decode(content)
+    except ValueError as exc:
+        return fail(str(exc))
+    if suffix == ".json":
+        try:
+            return json.loads(text), {}, []
+        except json.JSONDecodeError as exc:
+            return fail(f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.")
+    try:
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as written: "22.153", "03"
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        return fail(f"YAML không hợp lệ{where}: {getattr(exc, 'problem', None) or exc}.")
+    try:
+        return _yaml_nulls(data, [0]), {}, []
+    except ValueError as exc:
+        return fail(str(exc))
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"tệp không phải văn bản mã UTF-8 (byte 0x{content[exc.start]:02x} ở vị trí {exc.start}; có thể tệp được "
+            "lưu bằng bảng mã Windows-1258/TCVN3): hãy lưu lại với bảng mã UTF-8.") from None
+    if "\x00" in text:
+        raise ValueError("tệp chứa ký tự NUL: không phải tệp văn bản JSON/YAML.")
+    return text
+
+
+def _yaml_nulls(node, budget: list[int]):
+    budget[0] += 1
+    if budget[0] > MAX_TEXT_NODES:
+        raise ValueError("tệp YAML quá lớn hoặc có tham chiếu lồng nhau quá sâu.")
+    if isinstance(node, dict):
+        return {k: _yaml_nulls(v, budget) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_yaml_nulls(v, budget) for v in node]
+    return None if node in ("~", "null", "Null", "NULL") else node
+
+
+def _cycle_of(app: App, form: object, default: str | None, filename: str,
+              locations: dict) -> tuple[CycleRow | None, list[Problem]]:
+    sheet, cell = locations.get("cycle", (None, None))
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem(message, filename, sheet, cell, "cycle")]
+
+    if not isinstance(form, dict):
+        return None, [Problem("nội dung phải là một bảng khoá - giá trị (JSON object / YAML mapping).", filename)]
+    named = form_cycle(form)
+    if named and default and named != default:
+        return None, problem(f"báo cáo ghi kỳ '{named}', không phải kỳ '{default}' đang tiếp nhận.")
+    cycle_id = named or default
+    if not cycle_id:
+        return None, problem("thiếu mã kỳ báo cáo.")
+    with app.session() as session:
+        try:
+            cycle = get_cycle(session, cycle_id)
+        except UserError as exc:
+            return None, problem(exc.message)
+    if cycle.status != "open":
+        return cycle, problem(f"kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.")
+    return cycle, []
+
+
+def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome, received_at: datetime,
+           locations: dict, filename: str | None) -> IntakeOutcome:
+    try:
+        with app.session() as session:
+            result = store_submission(session, app.roster, cycle, report, received_at=received_at,
+                                      source=outcome.source, source_ref=outcome.source_ref,
+                                      blob_sha256=outcome.blob_sha256)
+            _describe(outcome, cycle, result)
+            outcome.intake_id = _intake_row(session, outcome, received_at)
+        return outcome
+    except UserError as exc:
+        key = "sender" if exc.message.startswith("Đơn vị gửi") or (
+            report.sender and f"'{report.sender}'" in exc.message) else "unit"
+        sheet, cell = locations.get(key, (None, None))
+        outcome.outcome = "rejected"
+        outcome.errors = [Problem(exc.message, filename, sheet, cell, key)]
+        record_outcome(app, outcome, received_at)
+        return outcome
+
+
+def _describe(outcome: IntakeOutcome, cycle: CycleRow, result: StoreResult) -> None:
+    sub = result.submission
+    outcome.outcome = result.outcome
+    outcome.cycle_id, outcome.unit_id = cycle.id, result.unit.id
+    outcome.unit_name = result.unit.name_on(cycle.reference_date)
+    outcome.sender_name = result.sender.name_on(sub.received_on) if result.sender.id != result.unit.id else None
+    outcome.version, outcome.received_on, outcome.doc_number = sub.version, sub.received_on, sub.doc_number
+    outcome.submission_id = sub.id
+
+
+def _intake_row(session, outcome: IntakeOutcome, received_at: datetime) -> int:
+    row = IntakeRow(
+        received_at=received_at, source=outcome.source, source_ref=(outcome.source_ref or "")[-500:] or None,
+        blob_sha256=outcome.blob_sha256, outcome=outcome.outcome, cycle_id=(outcome.cycle_id or "")[:80] or None,
+        unit_id=outcome.unit_id, submission_id=outcome.submission_id,
+        errors=[p.to_dict() for p in outcome.errors], warnings=[p.to_dict() for p in outcome.warnings],
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def record_outcome(app: App, outcome: IntakeOutcome, received_at: datetime) -> None:
+    with app.session() as session:
+        outcome.intake_id = _intake_row(session, outcome, received_at)
+
+
+# --- files, inbox, paper -------------------------------------------------------------------------
+def submit_files(app: App, paths: Iterable[Path], *, received_at: datetime | None = None, source: str = "file",
+                 cycle_id: str | None = None, progress: Progress | None = None) -> list[IntakeOutcome]:
+    """Receive each file; one outcome per file, in order. A file that cannot be read is rejected."""
+    outcomes = []
+    for path in paths:
+        outcome = _ingest_path(app, Path(path), source=source, source_ref=str(path), received_at=received_at,
+                               cycle_id=cycle_id)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received_at: datetime | None,
+                 cycle_id: str | None) -> IntakeOutcome:
+    received_at = received_at or now_utc()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise OSError(f"tệp quá lớn ({size // 1_000_000} MB, tối đa {MAX_FILE_BYTES // 1_000_000} MB)")
+        content = path.read_bytes()
+    except OSError as exc:
+        outcome = IntakeOutcome(source, source_ref, "rejected", received_on=vn_date(received_at),
+                                errors=[Problem(f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}.",
+                                                path.name)])
+        record_outcome(app, outcome, received_at)
+        return outcome
+    return ingest(app, content, path.name, source=source, source_ref=source_ref, received_at=received_at,
+                  cycle_id=cycle_id)
+
+
+def inbox_files(app: App) -> list[Path]:
+    inbox = app.settings.inbox_dir
+    if not inbox.is_dir():
+        return []
+    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(_SKIPPED_PREFIXES)
+                  and not p.name.lower().endswith(_SKIPPED_SUFFIXES))
+
+
+def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str | None = None,
+                progress: Progress | None = None) -> list[IntakeOutcome]:
+    """Receive every file of the inbox, then move it to processed/ or rejected/ (with a reason file).
+
+    Writers should drop files by renaming them into the inbox (or use a name starting with '.' or
+    ending in .part while copying): such names are left alone.
+    """
+    inbox = app.settings.inbox_dir
+    processed, rejected = inbox / "processed", inbox / "rejected"
+    for folder in (inbox, processed, rejected):
+        folder.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for path in inbox_files(app):
+        if not path.exists():
+            continue  # another sweep took it
+        moment = received_at or now_utc()
+        outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment, cycle_id=cycle_id)
+        target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
+        if outcome.rejected:
+            Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
+        try:
+            os.replace(path, target)
+            outcome.moved_to = str(target)
+        except FileNotFoundError:
+            pass  # another sweep moved it meanwhile; its outcome is recorded either way
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def _free_name(folder: Path, name: str, sha: str | None) -> Path:
+    target = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 1
+    while target.exists():
+        tag = (sha or "x")[:8] if n == 1 else f"{(sha or 'x')[:8]}-{n}"
+        target = folder / f"{stem}-{tag}{suffix}"
+        n += 1
+    return target
+
+
+def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date | None,
+                 received_at: datetime | None = None, *, sender: str | None = None) -> IntakeOutcome:
+    """A report that came on paper or as a PDF without figures: its number and date only."""
+    received_at = received_at or now_utc()
+    ref = f"{number} ({doc_date:%d/%m/%Y})" if doc_date else number
+    outcome = IntakeOutcome("record", ref, "rejected", received_on=vn_date(received_at))
+    with app.session() as session:
+        try:
+            cycle = get_cycle(session, cycle_id)
+        except UserError as exc:
+            outcome.errors = [Problem(exc.message, field="cycle")]
+            cycle = None
+    if cycle is not None and cycle.status != "open":
+        outcome.errors = [Problem(f"kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.", field="cycle")]
+    if outcome.errors:
+        record_outcome(app, outcome, received_at)
+        return outcome
+    outcome.cycle_id = cycle.id
+    report = ReportData(unit=unit, cycle_id=cycle.id, doc_number=number, doc_date=doc_date, sender=sender)
+    return _store(app, cycle, report, outcome, received_at, {}, None)
