@@ -29,7 +29,7 @@ from sqlmodel import select
 from dvtracker.app import App
 from models.errors import UserError
 from models.report_form import Problem
-from models.reports import VN_TZ, vn_date
+from models.clock import VN_TZ, vn_date
 from models.tables import IntakeRow, SourceCursorRow, utcnow
 from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome
 

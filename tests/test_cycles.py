@@ -34,7 +34,7 @@ def test_open_2023_annual_cycle_from_2748(app):
 def test_expected_set_is_frozen_at_the_reference_date(app, kind, year, central, provincial):
     with app.session() as session:
         cycle = open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id="danvan",
-                           kind=kind, year=year, request=RequestInput(f"1/BNV-CTTN", date(year, 6, 20)))
+                           kind=kind, year=year, request=RequestInput("1/BNV-CTTN", date(year, 6, 20)))
         units = session.exec(select(ExpectedUnitRow.unit_id).where(ExpectedUnitRow.cycle_id == cycle.id)).all()
     assert sum(u.startswith("c") for u in units) == central
     assert sum(u.startswith("p") for u in units) == provincial

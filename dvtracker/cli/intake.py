@@ -18,7 +18,7 @@ from dvtracker.cli.roster import unit_app
 from models.cycles import get_cycle
 from models.errors import UserError
 from models.history import submission_versions, unit_history
-from models.reports import VN_TZ, vn_date
+from models.clock import VN_TZ, today_vn
 from models.status import STATUS_LABELS
 from tasks.exports import status_report, write_status
 from tasks.http_source import SourceError, pull_documents
@@ -26,7 +26,6 @@ from tasks.intake import (
     OUTCOME_LABELS,
     IntakeOutcome,
     inbox_files,
-    now_utc,
     record_paper,
     submit_files,
     sweep_inbox,
@@ -45,10 +44,6 @@ def _moment(text: str | None) -> datetime | None:
     except ValueError:
         moment = datetime.combine(to_date(text, "--received-at"), time())
     return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(VN_TZ)
-
-
-def _today() -> date:
-    return vn_date(now_utc())
 
 
 def _pct(value) -> str:
@@ -172,7 +167,7 @@ def status(
     bad = [s for s in only if s not in STATUS_LABELS]
     if bad:
         raise UserError(f"--only '{bad[0]}' không hợp lệ (cần: {', '.join(STATUS_LABELS)}).")
-    day = to_date(as_of, "--as-of", _today())
+    day = to_date(as_of, "--as-of", today_vn())
     report = status_report(get_app(), cycle, day)
     if export:
         write_status(report, export)
@@ -250,10 +245,10 @@ def unit_history_command(
 ) -> None:
     """Một đơn vị qua các kỳ báo cáo, kể cả các đơn vị tiền thân (sáp nhập)."""
     app = get_app()
-    day = to_date(on, "--on", _today())
+    day = to_date(on, "--on", today_vn())
     unit = app.roster.find(text, day)
     with app.session() as session:
-        history = unit_history(session, app.roster, app.calendar, unit.id, to_date(as_of, "--as-of", _today()))
+        history = unit_history(session, app.roster, app.calendar, unit.id, to_date(as_of, "--as-of", today_vn()))
     if as_json:
         print_json(dict(unit_id=unit.id, name=unit.name_on(day), lineage=app.roster.lineage(unit.id),
                         cycles=[_plain(r, iso=True) for r in history.to_dict("records")]))
