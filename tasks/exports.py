@@ -10,10 +10,10 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from dvtracker.app import App
-from models.cycles import get_cycle
 from models.errors import UserError
 from models.roster import GROUPS
-from models.status import StatusReport, compute_status
+from models.status import StatusReport
+from tasks.tracking import cycle_status
 
 UNIT_HEADERS = {
     "code": "Mã", "name": "Đơn vị", "group_label": "Nhóm", "status_label": "Tình trạng", "received_on": "Ngày nhận",
@@ -26,11 +26,6 @@ GROUP_HEADERS = {
     "missing": "Chưa báo cáo", "draft_only": "Mới có dự thảo", "not_due": "Chưa đến hạn", "exempted": "Miễn báo cáo",
     "reporting_rate": "Tỷ lệ báo cáo", "on_time_rate": "Tỷ lệ đúng hạn",
 }
-
-
-def status_report(app: App, cycle_id: str, as_of: date) -> StatusReport:
-    with app.session() as session:
-        return compute_status(session, get_cycle(session, cycle_id), app.roster, app.calendar, as_of)
 
 
 def unit_table(report: StatusReport) -> pd.DataFrame:
@@ -65,7 +60,7 @@ def write_status(report: StatusReport, path: Path) -> Path:
 def export_status(app: App, cycle_id: str, as_of: date, path: Path | None = None) -> Path:
     """The status of ``cycle_id`` on ``as_of`` as a file (default: Excel in the exports folder)."""
     path = path or app.settings.exports_dir / f"tinh-hinh-bao-cao-{cycle_id}-{as_of:%Y%m%d}.xlsx"
-    return write_status(status_report(app, cycle_id, as_of), path)
+    return write_status(cycle_status(app, cycle_id, as_of), path)
 
 
 def _format(ws, frame: pd.DataFrame) -> None:

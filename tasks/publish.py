@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 
-from models.roster import GROUPS
 from models.status import StatusReport
+from tasks.exports import unit_table
 
 
 def artifact_keys(cycle_id: str) -> dict[str, str]:
@@ -17,24 +19,10 @@ def artifact_keys(cycle_id: str) -> dict[str, str]:
 
 
 def status_table(report: StatusReport) -> list[dict]:
-    """The status of every unit, with Vietnamese column names, for the table artifact."""
-    def day(iso: str | None) -> str:
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
-
-    return [
-        {
-            "Mã": u["code"],
-            "Đơn vị": u["name"],
-            "Nhóm": GROUPS[u["group"]],
-            "Tình trạng": u["status_label"],
-            "Ngày nhận": day(u["received_on"]),
-            "Số văn bản": u["doc_number"] or "",
-            "Muộn (ngày)": "" if u["days_late"] is None else u["days_late"],
-            "Muộn (ngày làm việc)": "" if u["working_days_late"] is None else u["working_days_late"],
-            "Đơn vị gửi": u["sender_name"] or "",
-        }
-        for u in report.to_dict()["units"]
-    ]
+    """The status of every unit, with the same Vietnamese columns as the Excel export."""
+    table = unit_table(report)
+    return table.astype(object).where(table.notna(), "").map(
+        lambda v: v.strftime("%d/%m/%Y") if isinstance(v, date) else v).to_dict("records")
 
 
 def publish_status(report: StatusReport, summary_markdown: str, label: str) -> dict[str, str]:

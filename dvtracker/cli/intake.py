@@ -20,7 +20,8 @@ from models.errors import UserError
 from models.history import submission_versions, unit_history
 from models.clock import VN_TZ, today_vn
 from models.status import STATUS_LABELS
-from tasks.exports import status_report, write_status
+from tasks.exports import write_status
+from tasks.tracking import cycle_status
 from tasks.http_source import SourceError, pull_documents
 from tasks.intake import (
     OUTCOME_LABELS,
@@ -168,7 +169,7 @@ def status(
     if bad:
         raise UserError(f"--only '{bad[0]}' không hợp lệ (cần: {', '.join(STATUS_LABELS)}).")
     day = to_date(as_of, "--as-of", today_vn())
-    report = status_report(get_app(), cycle, day)
+    report = cycle_status(get_app(), cycle, day)
     if export:
         write_status(report, export)
     units = report.units[report.units["status"].isin(only)] if only else report.units
