@@ -278,3 +278,30 @@ def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, fi
 def is_workbook(content: bytes) -> bool:
     return content[:4] == b"PK\x03\x04"
 
+
+def fill_form(app: App, cycle_id: str, path, *, unit: str | None = None, meta: dict | None = None,
+              sections: dict | None = None, values: dict | None = None) -> Path:
+    """Write the form of ``cycle_id`` and fill it in as a unit would in Excel (for the demo, the
+    benchmark and the tests).
+
+    ``meta``: field key -> value; ``sections``: id -> (status label, text); ``values``: indicator
+    id -> cell value, or (cell value, approximate mark)."""
+    write_template(app, cycle_id, unit=unit, path=path)
+    wb = load_workbook(path)
+
+    def rows(sheet):
+        ws = wb[sheet]
+        return ws, {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+
+    ws, at = rows("Thông tin")
+    for key, value in (meta or {}).items():
+        ws.cell(at[key], 3).value = value
+    ws, at = rows("Nội dung")
+    for sid, (status, text) in (sections or {}).items():
+        ws.cell(at[sid], 3).value, ws.cell(at[sid], 4).value = status, text
+    ws, at = rows("Số liệu")
+    for iid, value in (values or {}).items():
+        value, mark = value if isinstance(value, tuple) else (value, None)
+        ws.cell(at[iid], 5).value, ws.cell(at[iid], 6).value = value, mark
+    wb.save(path)
+    return path

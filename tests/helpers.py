@@ -33,32 +33,8 @@ def submit(app: App, cycle_id: str, unit: str, received: date, number: str | Non
         return store_submission(session, app.roster, cycle, report, received_at=vn_noon(received), source="test")
 
 
-def fill_template(app: App, cycle_id: str, path, *, unit: str | None = None, meta: dict | None = None,
-                  sections: dict | None = None, values: dict | None = None):
-    """A form made by ``write_template`` and filled with openpyxl the way a unit fills it in Excel.
+def fill_template(app: App, cycle_id: str, path, **kwargs):
+    """A form made by ``write_template`` and filled the way a unit fills it in Excel."""
+    from tasks.workbook import fill_form
 
-    ``meta``: field key -> value; ``sections``: id -> (status label, text); ``values``: indicator
-    id -> cell value, or (cell value, approximate mark)."""
-    from openpyxl import load_workbook
-
-    from tasks.workbook import write_template
-
-    write_template(app, cycle_id, unit=unit, path=path)
-    wb = load_workbook(path)
-
-    def rows(sheet):
-        ws = wb[sheet]
-        return ws, {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
-
-    ws, at = rows("Thông tin")
-    for key, value in (meta or {}).items():
-        ws.cell(at[key], 3).value = value
-    ws, at = rows("Nội dung")
-    for sid, (status, text) in (sections or {}).items():
-        ws.cell(at[sid], 3).value, ws.cell(at[sid], 4).value = status, text
-    ws, at = rows("Số liệu")
-    for iid, value in (values or {}).items():
-        value, mark = value if isinstance(value, tuple) else (value, None)
-        ws.cell(at[iid], 5).value, ws.cell(at[iid], 6).value = value, mark
-    wb.save(path)
-    return path
+    return fill_form(app, cycle_id, path, **kwargs)
