@@ -53,5 +53,6 @@ def load_catalogue(path: Path) -> list[Indicator]:
         bad = [r for r in refs if r and r not in ids]
         if (i.aggregation not in AGGREGATIONS or bad or (i.aggregation == "rate" and not i.denominator)
                 or not set(i.checks) <= CHECKS):
-            raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ (cách tổng hợp, tham chiếu hoặc phép kiểm tra sai).")
+            raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ "
+                            "(cách tổng hợp, tham chiếu hoặc phép kiểm tra sai).")
     return indicators

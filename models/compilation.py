@@ -153,9 +153,10 @@ def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calenda
         prev = all_values[(all_values["cycle_id"] == previous_row.id) & all_values["unit_id"].isin(prev_counted)].copy()
         prev["successor_id"] = [roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"]]
         prev["group"] = [roster.get(s).group for s in prev["successor_id"]]
-        prev_actual = prev_status.groups.set_index("group")["actual"].to_dict()
-        previous = PreviousCycle(previous_row.id, previous_row.label, {k: int(v) for k, v in prev_actual.items()})
-        prev_totals = compute_totals(prev, indicators, prev_actual, prev_status.groups.set_index("group")["expected"].to_dict())
+        prev_summary = prev_status.groups.set_index("group")
+        prev_actual = {k: int(v) for k, v in prev_summary["actual"].items()}
+        previous = PreviousCycle(previous_row.id, previous_row.label, prev_actual)
+        prev_totals = compute_totals(prev, indicators, prev_actual, prev_summary["expected"].to_dict())
         totals = totals.merge(
             prev_totals[["indicator", "group", "value", "reported", "actual"]].rename(columns={
                 "value": "previous_value", "reported": "previous_reported", "actual": "previous_actual"}),
@@ -196,8 +197,8 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     parts = [sums.reset_index()]
     for rate in (i for i in indicators if i.aggregation == "rate"):
         parts.append(_rate_totals(both, rate))
-    grid = pd.MultiIndex.from_product(
-        [[i.id for i in indicators if i.aggregation in ("sum", "rate")], [*GROUPS, OVERALL]], names=["indicator", "group"])
+    compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
+    grid = pd.MultiIndex.from_product([compiled, [*GROUPS, OVERALL]], names=["indicator", "group"])
     totals = pd.concat(parts, ignore_index=True).set_index(["indicator", "group"]).reindex(grid).reset_index()
     for col in ("reported", "zero"):
         totals[col] = totals[col].fillna(0).astype(int)

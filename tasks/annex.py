@@ -16,8 +16,9 @@ from models.roster import GROUPS
 
 TOTAL_ROW, COVERAGE_ROW = "Tổng cộng", "Số đơn vị có số liệu"
 GROUP_SHEETS = {"central": "Bộ, ngành", "provincial": "Địa phương"}
-UNIT_COLUMNS = {"order": "TT", "code": "Mã", "name": "Đơn vị", "status_label": "Trạng thái", "received_on": "Ngày nhận",
-                "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "version": "Bản", "data_until": "Số liệu đến ngày"}
+UNIT_COLUMNS = {"order": "TT", "code": "Mã", "name": "Đơn vị", "status_label": "Trạng thái",
+                "received_on": "Ngày nhận", "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "version": "Bản",
+                "data_until": "Số liệu đến ngày"}
 
 
 def indicator_column(comp: Compilation, indicator_id: str) -> str:
@@ -65,7 +66,8 @@ def _totals(comp: Compilation) -> pd.DataFrame:
         out[f"{label}: có số liệu"] = [coverage(r, a) for r, a in zip(rows["reported"], rows["actual"])]
     if comp.previous is not None:
         rows = by.xs(OVERALL, level="group").reindex(out["Mã chỉ tiêu"])
-        out[f"Cùng kỳ {comp.previous.label}"] = rows["previous_value"].where(rows["previous_reported"] > 0).round(4).to_numpy()
+        previous = rows["previous_value"].where(rows["previous_reported"] > 0)
+        out[f"Cùng kỳ {comp.previous.label}"] = previous.round(4).to_numpy()
         out["Cùng kỳ: có số liệu"] = [coverage(r, a) for r, a in zip(rows["previous_reported"].fillna(0),
                                                                         rows["previous_actual"].fillna(0))]
     return out

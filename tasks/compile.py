@@ -146,7 +146,8 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
                 session.add(row)
                 session.flush()
         except IntegrityError:
-            raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; hãy chạy lại.") from None
+            raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
+                            "hãy chạy lại.") from None
         audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,
               inputs_hash=digest, findings=len(findings), out_dir=str(folder))
     return CompilationResult(cycle_id, version, True, as_of, folder, files, markdown, footnote.text, findings, changes)

@@ -117,8 +117,9 @@ def _header(doc, comp: Compilation, collector: Collector) -> None:
     p.paragraph_format.first_line_indent = Mm(0)
     run = p.add_run(f"{collector.place}, ngày      tháng      năm {comp.as_of.year}")
     run.italic, run.font.size = True, Pt(13)
-    _para(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False).paragraph_format.space_before = Pt(12)
-    _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "BÁO CÁO", bold=True, align=center, indent=False).paragraph_format.space_before = Pt(12)
+    _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
     _para(doc, "(Dự thảo tổng hợp)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13)
 
 
@@ -133,7 +134,8 @@ def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, n
              "các bộ, ngành và địa phương báo cáo" if request else "")
     p = _para(doc, f"Thực hiện {basis}{asked}. Trên cơ sở báo cáo của các bộ, ngành và địa phương")
     notes.add(p, footnote.lines)
-    p.add_run(f", {collector.name} tổng hợp, báo cáo {_title_lower(comp.stream.report_title)} {comp.cycle.label} như sau:")
+    title = _title_lower(comp.stream.report_title)
+    p.add_run(f", {collector.name} tổng hợp, báo cáo {title} {comp.cycle.label} như sau:")
 
 
 def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], notes: Footnotes) -> None:

@@ -30,7 +30,8 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
                   [[GROUP_LABELS.get(r.group, r.group), r.expected, r.actual, r.on_time, r.late,
                     r.missing + r.not_due, r.draft_only, percent(r.reporting_rate * 100 if r.expected else None)]
                    for r in g.itertuples()])
-    out += ["", "Chú thích về các đơn vị đã báo cáo (sinh từ dữ liệu):", ""] + [f"> {line}  " for line in footnote.lines]
+    out += ["", "Chú thích về các đơn vị đã báo cáo (sinh từ dữ liệu):", ""]
+    out += [f"> {line}  " for line in footnote.lines]
 
     out += ["", "## Số liệu tổng hợp", "",
             "Mỗi ô: số liệu (số đơn vị có số liệu/số đơn vị đã báo cáo). Tỷ lệ tính lại từ tổng tử số và mẫu số.", ""]

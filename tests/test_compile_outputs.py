@@ -12,10 +12,8 @@ from models.errors import UserError
 from models.tables import AuditRow, CompilationRow
 from tasks.compile import compile_cycle, draft_file
 from tasks.docx_footnotes import read_footnotes
+from tests.compilation_cases import EXEMPLARY, FOOTNOTE_V1, FOOTNOTE_V2, V1_DAY, V2_DAY, late_reports
 from tests.helpers import open_2023_danvan
-from tests.test_compilation import (
-    EXEMPLARY, FOOTNOTE_V1, FOOTNOTE_V2, V1_DAY, V2_DAY, cycle_2023, late_reports,  # noqa: F401 (fixture)
-)
 
 
 def headings(doc) -> list[str]:
@@ -104,7 +102,8 @@ def test_the_excel_annex_has_one_sheet_per_group_with_totals_and_coverage(app, c
     central = sheets["Bộ, ngành"].set_index("Đơn vị")
     assert len(central) == 30 + 2  # every expected unit, then the totals and coverage rows
     visits = "Số lượt tiếp công dân (lượt)"
-    assert central.loc["Văn phòng Chính phủ", [visits, "Số văn bản", "Trạng thái"]].tolist() == [103, "9/BC", "Đúng hạn"]
+    vpcp = central.loc["Văn phòng Chính phủ", [visits, "Số văn bản", "Trạng thái"]]
+    assert vpcp.tolist() == [103, "9/BC", "Đúng hạn"]
     assert central.loc["Bộ Tài chính", visits] == 0  # "Không có"
     assert pd.isna(central.loc["Bộ Công an", visits])  # not reported: empty, never 0
     assert central.loc["Bộ Ngoại giao", "Trạng thái"] == "Chưa báo cáo"

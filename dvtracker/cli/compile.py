@@ -25,7 +25,9 @@ def compile_command(
                                    help="Tệp YAML đơn vị tiêu biểu theo mục (mặc định: var/exports/<kỳ>/draft.yaml)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Tổng hợp báo cáo của một kỳ: dự thảo Word, phụ lục Excel và bản tóm tắt; mỗi lần dữ liệu thay đổi là một bản mới."""
+    """Tổng hợp báo cáo của một kỳ: dự thảo Word, phụ lục Excel và bản tóm tắt.
+
+    Mỗi lần dữ liệu thay đổi là một bản mới; dữ liệu không đổi thì không tạo bản mới."""
     day = to_date(as_of, "--as-of", date.today())
     app = get_app()
     listed = None
@@ -36,7 +38,7 @@ def compile_command(
             raise UserError(f"Không có tệp đơn vị tiêu biểu {exemplary}.")
         listed = read_exemplary(exemplary, stream)
     with actor(), Progress(TextColumn("{task.description}"), BarColumn(), console=console,
-                           disable=as_json, transient=True) as progress:
+                           disable=as_json or not console.is_terminal, transient=True) as progress:
         task = progress.add_task("Tổng hợp", total=STEPS)
 
         def on_step(message: str) -> None:
