@@ -62,16 +62,11 @@ class Compilation:
     comparison: pd.DataFrame  # per current unit and sum indicator: this period and the same period last year
     requests: list[RequestRow]  # the cycle's request documents, oldest first
 
-    def indicator(self, indicator_id: str) -> Indicator:
-        return self._by_id[indicator_id]
-
     def __post_init__(self) -> None:
         self._by_id = {i.id: i for i in self.indicators}
 
-    def counts(self, group: str) -> tuple[int, int]:
-        """(units that reported, units expected) of a group or OVERALL."""
-        row = self.status.groups.set_index("group").loc[group]
-        return int(row["actual"]), int(row["expected"])
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
 
 
 # --- loading: one query per kind of data, for all units --------------------------------------
@@ -151,8 +146,10 @@ def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calenda
         prev_status = compute_status(session, previous_row, roster, calendar, as_of)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
         prev = all_values[(all_values["cycle_id"] == previous_row.id) & all_values["unit_id"].isin(prev_counted)].copy()
-        prev["successor_id"] = [roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"]]
-        prev["group"] = [roster.get(s).group for s in prev["successor_id"]]
+        # Last year's units as they are on this cycle's reference date (2025: merged provinces).
+        successor = {u: roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"].unique()}
+        prev["successor_id"] = prev["unit_id"].map(successor)
+        prev["group"] = prev["successor_id"].map(lambda s: roster.get(s).group)
         prev_summary = prev_status.groups.set_index("group")
         prev_actual = {k: int(v) for k, v in prev_summary["actual"].items()}
         previous = PreviousCycle(previous_row.id, previous_row.label, prev_actual)

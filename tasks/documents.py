@@ -59,16 +59,27 @@ def _page_and_styles(doc) -> None:
     for name, size in (("Normal", BODY_PT), ("Heading 1", BODY_PT), ("Heading 2", BODY_PT), ("Heading 3", BODY_PT),
                        ("Table Grid", TABLE_PT)):
         style = doc.styles[name]
-        style.font.name, style.font.size = FONT, Pt(size)
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        style.font.size = Pt(size)
+        _times(style.element.get_or_add_rPr().get_or_add_rFonts())
         if name.startswith("Heading"):
             style.font.bold, style.font.italic = True, name == "Heading 3"
             style.font.color.rgb = None
             style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(6), Pt(6)
             style.paragraph_format.keep_with_next = True
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    for rfonts in defaults.iter(qn("w:rFonts")) if defaults is not None else ():
+        _times(rfonts)
     normal = doc.styles["Normal"].paragraph_format
     normal.space_after, normal.first_line_indent = Pt(6), Mm(10)
     normal.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _times(rfonts) -> None:
+    """Times New Roman for every script; theme fonts would take precedence over it in Word."""
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), FONT)
 
 
 def _para(container, text: str = "", *, bold=False, italic=False, size=None, align=None, indent=True) -> Paragraph:

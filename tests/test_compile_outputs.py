@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 from docx import Document
+from docx.oxml.ns import qn
 from sqlmodel import select
 
 from models.errors import UserError
@@ -46,7 +47,9 @@ def test_the_word_draft_is_an_official_report_with_the_generated_footnote(app, c
     title = texts.index("BÁO CÁO")
     assert texts[title + 1] == ("Kết quả thực hiện công tác dân vận của cơ quan hành chính nhà nước và chính quyền "
                                 "các cấp năm 2023")
-    assert doc.styles["Normal"].font.name == "Times New Roman"
+    for style in ("Normal", "Heading 1", "Heading 2"):  # no theme font overriding Times New Roman
+        rfonts = doc.styles[style].element.rPr.rFonts
+        assert rfonts.get(qn("w:ascii")) == "Times New Roman" and rfonts.get(qn("w:asciiTheme")) is None
 
     assert headings(doc) == [
         "I. KHÁI QUÁT CHUNG", "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO",
@@ -171,3 +174,15 @@ def test_a_bad_draft_file_is_a_clear_error(app, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UserError, match=message):
         compile_cycle(app, cycle.id, as_of=V1_DAY)
+
+
+def test_a_cycle_without_any_report_compiles_to_an_empty_draft(app):
+    cycle = open_2023_danvan(app)
+    result = compile_cycle(app, cycle.id, as_of=V1_DAY)
+    assert result.footnote.splitlines()[0] == "00 bộ, ngành và 00/63 địa phương"
+    assert result.findings == []
+    sheets = pd.read_excel(result.files["xlsx"], sheet_name=None)
+    assert sheets["Địa phương"].set_index("Đơn vị").loc["Số đơn vị có số liệu", "Số lượt tiếp công dân (lượt)"] == "0/0"
+    doc = Document(str(result.files["docx"]))
+    assert headings(doc)[0] == "I. KHÁI QUÁT CHUNG" and headings(doc)[-1] == "CẦN KIỂM TRA"
+    assert "Không phát hiện điểm nào cần kiểm tra." in [p.text for p in doc.paragraphs]
