@@ -146,6 +146,11 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
                 session.add(row)
                 session.flush()
         except IntegrityError:
+            # Another run stored this version meanwhile: the same compilation (a retried run), or not.
+            other = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id,
+                                                              CompilationRow.version == version)).first()
+            if other is not None and other.inputs_hash == digest:
+                return _unchanged(other)
             raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
                             "hãy chạy lại.") from None
         audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,

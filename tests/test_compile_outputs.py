@@ -186,3 +186,22 @@ def test_a_cycle_without_any_report_compiles_to_an_empty_draft(app):
     doc = Document(str(result.files["docx"]))
     assert headings(doc)[0] == "I. KHÁI QUÁT CHUNG" and headings(doc)[-1] == "CẦN KIỂM TRA"
     assert "Không phát hiện điểm nào cần kiểm tra." in [p.text for p in doc.paragraphs]
+
+
+def test_a_run_that_loses_the_race_to_the_same_version_returns_it(app, monkeypatch):
+    """Two runs of the same compilation at once (a retried flow): the second returns the first's version."""
+    import tasks.compile as task
+    from models.compilation_summary import inputs_hash
+
+    cycle = open_2023_danvan(app)
+    real = task.write_annex
+
+    def another_run_finishes_first(path, comp, findings):
+        with app.session() as session:
+            session.add(CompilationRow(cycle_id=cycle.id, version=1, as_of=V1_DAY, inputs_hash=inputs_hash(comp, {}),
+                                       trigger="quorum", summary={"footnote": "(bản của phiên kia)"}))
+        return real(path, comp, findings)
+
+    monkeypatch.setattr(task, "write_annex", another_run_finishes_first)
+    result = compile_cycle(app, cycle.id, as_of=V1_DAY)
+    assert (result.version, result.created, result.footnote) == (1, False, "(bản của phiên kia)")
