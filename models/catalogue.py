@@ -9,6 +9,9 @@ from pathlib import Path
 from models.errors import UserError
 
 AGGREGATIONS = {"sum", "rate", "list", "context"}
+# Consistency checks an indicator asks for beyond the defaults (parts never exceed their total):
+# sum_of_parts: the total equals the sum of its parts (visits = periodic + regular + ad hoc).
+CHECKS = {"sum_of_parts"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Indicator:
     numerator: tuple[str, ...] = ()
     denominator: str | None = None
     part_of: str | None = None
+    checks: tuple[str, ...] = ()
 
 
 def load_catalogue(path: Path) -> list[Indicator]:
@@ -39,6 +43,7 @@ def load_catalogue(path: Path) -> list[Indicator]:
             numerator=tuple(p.strip() for p in (r.get("numerator") or "").split("+") if p.strip()),
             denominator=r.get("denominator") or None,
             part_of=r.get("part_of") or None,
+            checks=tuple(c.strip() for c in (r.get("checks") or "").split("+") if c.strip()),
         )
         for r in rows
     ]
@@ -46,6 +51,8 @@ def load_catalogue(path: Path) -> list[Indicator]:
     for i in indicators:
         refs = [*i.numerator, i.denominator, i.part_of]
         bad = [r for r in refs if r and r not in ids]
-        if i.aggregation not in AGGREGATIONS or bad or (i.aggregation == "rate" and not i.denominator):
-            raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ (cách tổng hợp hoặc tham chiếu sai).")
+        if (i.aggregation not in AGGREGATIONS or bad or (i.aggregation == "rate" and not i.denominator)
+                or not set(i.checks) <= CHECKS):
+            raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ "
+                            "(cách tổng hợp, tham chiếu hoặc phép kiểm tra sai).")
     return indicators

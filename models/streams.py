@@ -66,6 +66,8 @@ class Stream(BaseModel):
     quorum: QuorumRule
     reminders: str
     sections: list[Section]
+    # Headings of the report's parts (I, II, ...) that group the sections, as the compiled report writes them.
+    parts: dict[str, str] = {}
 
 
 class CalendarConfig(BaseModel):

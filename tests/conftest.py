@@ -148,3 +148,14 @@ def flow_env(settings, monkeypatch, prefect_api):
     get_settings.cache_clear()
     yield settings
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def cycle_2023(app):
+    """Seed 000's 2023 cycle with the figures and texts of tests/compilation_cases.py."""
+    from tests.compilation_cases import REPORTS
+    from tests.helpers import open_2023_danvan, submit_seed_000
+
+    cycle = open_2023_danvan(app)
+    submit_seed_000(app, cycle, REPORTS)
+    return cycle

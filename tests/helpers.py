@@ -38,3 +38,29 @@ def fill_template(app: App, cycle_id: str, path, **kwargs):
     from tasks.workbook import fill_form
 
     return fill_form(app, cycle_id, path, **kwargs)
+
+
+def seed_000_split(app: App, cycle: CycleRow) -> tuple[list[str], list[str], set[str], set[str]]:
+    """Seed 000's 2023 cycle: (the 9 central units and the 53 provinces that reported, the 21
+    central units and the 10 provinces that did not), as unit ids in official order. The
+    footnote names 20 central units, one of them (Học viện Chính trị quốc gia) not expected:
+    the 21 are its 19 official names plus the two units it forgot."""
+    from tests.test_roster import SEED_000_MISSING_CENTRAL, SEED_000_MISSING_PROVINCES
+
+    ref = cycle.reference_date
+    named_central = {app.roster.find(n, ref).id for n in SEED_000_MISSING_CENTRAL}
+    named_provinces = {app.roster.find(n, ref).id for n in SEED_000_MISSING_PROVINCES}
+    central = [u.id for u in app.roster.on(ref, group="central") if u.id not in named_central]
+    provinces = [u.id for u in app.roster.on(ref, group="provincial") if u.id not in named_provinces]
+    assert len(central) == 11 and len(provinces) == 53
+    return central[:9], provinces, set(central[9:]) | (named_central - {"x-hvctqg"}), named_provinces
+
+
+def submit_seed_000(app: App, cycle: CycleRow, reports: dict[str, dict] | None = None):
+    """The 62 reports of seed 000's cycle, received 20–29/05/2024; ``reports`` adds ReportData
+    fields (values, sections, data_until...) per unit id. Returns ``seed_000_split``."""
+    split = seed_000_split(app, cycle)
+    central, provinces = split[0], split[1]
+    for i, uid in enumerate(central + provinces):
+        submit(app, cycle.id, uid, date(2024, 5, 20 + i % 10), number=f"{i + 1}/BC", **(reports or {}).get(uid, {}))
+    return split

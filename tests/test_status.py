@@ -6,8 +6,7 @@ from models.cycles import RequestInput, add_request, exempt_unit
 from models.errors import UserError
 from models.quorum import evaluate_quorum
 from models.status import compute_status
-from tests.helpers import open_2023_danvan, submit
-from tests.test_roster import SEED_000_MISSING_CENTRAL, SEED_000_MISSING_PROVINCES
+from tests.helpers import open_2023_danvan, submit, submit_seed_000
 
 DEADLINE = date(2024, 5, 31)
 
@@ -21,15 +20,8 @@ def status(app, cycle, as_of):
 def seed_cycle(app):
     """Seed 000's cycle: 9 central units and 53 provinces reported, the others did not."""
     cycle = open_2023_danvan(app)
-    ref = cycle.reference_date
-    named_central = {app.roster.find(n, ref).id for n in SEED_000_MISSING_CENTRAL}
-    named_provinces = {app.roster.find(n, ref).id for n in SEED_000_MISSING_PROVINCES}
-    central = [u.id for u in app.roster.on(ref, group="central") if u.id not in named_central]
-    provinces = [u.id for u in app.roster.on(ref, group="provincial") if u.id not in named_provinces]
-    assert len(central) == 11 and len(provinces) == 53
-    for i, uid in enumerate(central[:9] + provinces):
-        submit(app, cycle.id, uid, date(2024, 5, 20 + i % 10), number=f"{i + 1}/BC")
-    return cycle, set(central[9:]) | (named_central - {"x-hvctqg"}), named_provinces
+    _central, _provinces, missing_central, missing_provinces = submit_seed_000(app, cycle)
+    return cycle, missing_central, missing_provinces
 
 
 def test_seed_000_cycle_shows_exactly_21_plus_10_missing(app, seed_cycle):

@@ -1,0 +1,247 @@
+"""What a coordinator must look at before signing the compilation off ("Cần kiểm tra").
+
+Nothing is fixed silently: every inconsistency in the units' reports or in the draft's own
+data becomes a finding that names the unit, the figure and the report version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import pandas as pd
+
+from models.compilation import REPORTED, Compilation
+from models.errors import UserError
+from models.roster import Roster
+from models.text import name_key
+from models.vnformat import day, number, percent
+
+SEVERITIES = {"error": "Sai", "warning": "Cần xem lại", "info": "Lưu ý"}
+RATE_TOLERANCE = 0.5  # percentage points: a reported rate rounded to the unit is not a mistake
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # error | warning | info
+    kind: str
+    message: str  # Vietnamese, self-contained
+    unit_id: str | None = None
+    unit_name: str | None = None
+    indicator: str | None = None
+    version: int | None = None
+    section: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_checks(comp: Compilation, roster: Roster,
+               exemplary: Mapping[str, Sequence[str]] | None = None) -> list[Finding]:
+    findings = [
+        *check_parts(comp),
+        *check_rates(comp),
+        *check_values(comp),
+        *check_period(comp),
+        *check_drafts(comp),
+        *check_exempted_reports(comp),
+        *check_duplicate_units(comp),
+        *check_exemplary(comp, roster, exemplary or {}),
+    ]
+    severity = {s: n for n, s in enumerate(SEVERITIES)}
+    unit_order = dict(zip(comp.units["unit_id"], comp.units["order"]))
+    return sorted(findings, key=lambda f: (severity[f.severity], unit_order.get(f.unit_id, -1), f.kind,
+                                           f.section or "", f.indicator or ""))
+
+
+class _Findings(list):
+    """Findings of one check, each naming its unit as the compilation does."""
+
+    def __init__(self, comp: Compilation):
+        super().__init__()
+        self.names = dict(zip(comp.units["unit_id"], comp.units["name"]))
+
+    def add(self, severity: str, kind: str, message: str, unit_id: str | None = None, indicator: str | None = None,
+            version=None, section: str | None = None) -> None:
+        version = int(version) if version is not None and not pd.isna(version) else None
+        self.append(Finding(severity, kind, message, unit_id, self.names.get(unit_id), indicator, version, section))
+
+
+def _wide(comp: Compilation) -> tuple[pd.DataFrame, dict]:
+    """One row per reporting unit, one column per figure it gave; and each unit's counted version."""
+    versions = dict(zip(comp.values["unit_id"], comp.values["version"]))
+    if comp.values.empty:
+        return pd.DataFrame(), versions
+    return comp.values.pivot_table(index="unit_id", columns="indicator", values="value", aggfunc="first"), versions
+
+
+def check_parts(comp: Compilation) -> list[Finding]:
+    """Parts never exceed their total; where the catalogue says so, they add up to it exactly."""
+    wide, versions = _wide(comp)
+    out = _Findings(comp)
+    for total in comp.indicators:
+        parts = [i for i in comp.indicators if i.part_of == total.id]
+        if not parts or total.id not in wide.columns:
+            continue
+        for unit_id, row in wide.iterrows():
+            whole = row[total.id]
+            given = [p for p in parts if p.id in wide.columns and not pd.isna(row[p.id])]
+            if pd.isna(whole) or not given:
+                continue
+            parts_sum = sum(row[p.id] for p in given)
+            terms = " + ".join(f"{p.label} {number(row[p.id])}" for p in given)
+            if "sum_of_parts" in total.checks and len(given) == len(parts) and abs(parts_sum - whole) > 1e-9:
+                out.add("error", "part_sum", f"{total.label}: tổng số là {number(whole)} nhưng các thành phần "
+                        f"cộng lại là {number(parts_sum)} ({terms}).", unit_id, total.id, versions.get(unit_id))
+            elif parts_sum > whole + 1e-9:
+                out.add("error", "parts_exceed", f"{total.label}: các thành phần cộng lại là {number(parts_sum)} "
+                        f"({terms}), lớn hơn tổng số {number(whole)}.", unit_id, total.id, versions.get(unit_id))
+    return out
+
+
+def check_rates(comp: Compilation) -> list[Finding]:
+    """A rate a unit states itself must match its own numerator and denominator, and a
+    numerator never exceeds its denominator."""
+    wide, versions = _wide(comp)
+    out = _Findings(comp)
+    for rate in (i for i in comp.indicators if i.aggregation == "rate"):
+        needed = [*rate.numerator, rate.denominator]
+        if not set(needed) <= set(wide.columns):
+            continue
+        num_label = " + ".join(comp.indicator(n).label for n in rate.numerator)
+        den_label = comp.indicator(rate.denominator).label
+        for unit_id, row in wide.iterrows():
+            if any(pd.isna(row[n]) for n in needed):
+                continue
+            num, den = sum(row[n] for n in rate.numerator), row[rate.denominator]
+            if num > den:
+                out.add("error", "numerator_exceeds", f"{rate.label}: {num_label} ({number(num)}) lớn hơn "
+                        f"{den_label} ({number(den)}).", unit_id, rate.id, versions.get(unit_id))
+            stated = row[rate.id] if rate.id in wide.columns else None
+            stated_known = stated is not None and not pd.isna(stated)
+            if stated_known and den > 0 and abs(stated - 100 * num / den) > RATE_TOLERANCE:
+                out.add("warning", "rate_mismatch", f"{rate.label}: đơn vị ghi {percent(stated)} nhưng tính từ số "
+                        f"liệu của đơn vị ({number(num)}/{number(den)}) là {percent(100 * num / den)}.",
+                        unit_id, rate.id, versions.get(unit_id))
+    return out
+
+
+def check_values(comp: Compilation) -> list[Finding]:
+    known = {i.id for i in comp.indicators}
+    out = _Findings(comp)
+    for r in comp.values.itertuples():
+        if r.indicator not in known:
+            out.add("info", "unknown_indicator", f"Chỉ tiêu '{r.indicator}' không có trong danh mục chỉ tiêu; "
+                    "không được tổng hợp.", r.unit_id, r.indicator, r.version)
+        elif r.value < 0:
+            out.add("error", "negative", f"{comp.indicator(r.indicator).label}: số âm ({number(r.value)}).",
+                    r.unit_id, r.indicator, r.version)
+    return out
+
+
+def check_period(comp: Compilation) -> list[Finding]:
+    """The figures must be those of the cycle's data window: a report's own cut-off inside it
+    (earlier than its end: the period is not complete), its document not dated before it."""
+    start, end = comp.cycle.window_start, comp.cycle.window_end
+    window = f"thời gian chốt số liệu của kỳ {day(start)} – {day(end)}"
+    out = _Findings(comp)
+    for u in comp.units[comp.units["counted"]].itertuples():
+        until, dated = u.data_until, u.doc_date
+        if isinstance(until, date) and until < start:
+            out.add("error", "outside_period", f"Số liệu tính đến {day(until)}, trước {window}.", u.unit_id,
+                    version=u.version)
+        elif isinstance(until, date) and until > end:
+            out.add("warning", "outside_period", f"Số liệu tính đến {day(until)}, quá {window}.", u.unit_id,
+                    version=u.version)
+        elif isinstance(until, date) and until < end:
+            out.add("info", "partial_period", f"Số liệu chỉ tính đến {day(until)}, chưa đủ kỳ ({window}).",
+                    u.unit_id, version=u.version)
+        if isinstance(dated, date) and dated < start:
+            out.add("error", "outside_period", f"Văn bản {u.doc_number} ký ngày {day(dated)}, trước {window}: "
+                    "có thể là báo cáo của kỳ khác.", u.unit_id, version=u.version)
+    return out
+
+
+def check_drafts(comp: Compilation) -> list[Finding]:
+    """A draft (blank number or date) is never a submission."""
+    out = _Findings(comp)
+    subs = comp.submissions
+    drafts = subs[subs["is_draft"].astype(bool)].groupby("unit_id")["version"].agg(list)
+    for u in comp.units[comp.units["unit_id"].isin(drafts.index)].itertuples():
+        versions = drafts[u.unit_id]
+        if u.status == "draft_only":
+            listed = ", ".join(f"bản {v}" for v in versions)
+            out.add("warning", "draft_only", f"Chỉ có dự thảo ({listed}: số hoặc ngày văn bản để trống), "
+                    "không tính là đã báo cáo.", u.unit_id, version=max(versions))
+        elif u.counted and max(versions) > int(u.version):
+            out.add("warning", "draft_after_report", f"Bản {max(versions)} gửi sau là dự thảo (số hoặc ngày để "
+                    f"trống); số liệu lấy theo bản {int(u.version)} đã ký ({u.doc_number}).", u.unit_id,
+                    version=max(versions))
+    return out
+
+
+def check_exempted_reports(comp: Compilation) -> list[Finding]:
+    out = _Findings(comp)
+    signed = comp.submissions[~comp.submissions["is_draft"].astype(bool)].groupby("unit_id")["version"].max()
+    for u in comp.units[(comp.units["status"] == "exempted") & comp.units["unit_id"].isin(signed.index)].itertuples():
+        out.add("info", "exempted_reported", f"Được miễn báo cáo ({u.exempt_reason}) nhưng có gửi báo cáo; "
+                "không tính vào tổng hợp.", u.unit_id, version=signed[u.unit_id])
+    return out
+
+
+def check_duplicate_units(comp: Compilation) -> list[Finding]:
+    """Two expected units under one name would be listed twice in the footnote."""
+    keys = comp.units.assign(key=[name_key(n) for n in comp.units["footnote_name"]])
+    out = _Findings(comp)
+    for _key, same in keys.groupby("key", sort=False):
+        if len(same) > 1:
+            names = ", ".join(f"{n} ({u})" for n, u in zip(same["name"], same["unit_id"]))
+            out.add("error", "duplicate_unit", f"{len(same)} đơn vị phải báo cáo trùng tên "
+                    f"'{same['footnote_name'].iloc[0]}': {names}.", same["unit_id"].iloc[0])
+    return out
+
+
+def check_exemplary(comp: Compilation, roster: Roster, exemplary: Mapping[str, Sequence[str]]) -> list[Finding]:
+    """The units the draft praises as exemplary must exist, be expected, have reported, and be
+    named once."""
+    reference = comp.cycle.reference_date
+    status = dict(zip(comp.units["unit_id"], comp.units["status"]))
+    labels = dict(zip(comp.units["unit_id"], comp.units["status_label"]))
+    out = _Findings(comp)
+    for section, names in exemplary.items():
+        resolved = []
+        for text in names:
+            try:
+                resolved.append(roster.find(text, reference).id)
+            except UserError:
+                out.add("error", "exemplary_unknown", f"Mục {section}: không tìm thấy đơn vị '{text}' được nêu "
+                        "tiêu biểu.", section=section)
+        for unit_id, n in Counter(resolved).items():
+            name = roster.get(unit_id).name_on(reference)
+            if unit_id not in status:
+                out.add("error", "exemplary_not_expected", f"Mục {section}: {name} được nêu tiêu biểu nhưng không "
+                        "thuộc danh sách phải báo cáo của kỳ.", section=section)
+            elif status[unit_id] not in REPORTED:
+                out.add("error", "exemplary_not_reported", f"Mục {section}: {name} được nêu tiêu biểu nhưng chưa có "
+                        f"báo cáo ({labels[unit_id].lower()}); đã bỏ khỏi danh sách tiêu biểu.", unit_id,
+                        section=section)
+            if n > 1:
+                out.add("warning", "exemplary_duplicate", f"Mục {section}: {name} được nêu {n} lần trong danh sách "
+                        "tiêu biểu.", unit_id if unit_id in status else None, section=section)
+    return out
+
+
+def exemplary_units(comp: Compilation, roster: Roster, names: Sequence[str]) -> list[str]:
+    """The ids of the listed units that reported, once each, in the order given."""
+    reported = set(comp.units.loc[comp.units["counted"], "unit_id"])
+    out: list[str] = []
+    for text in names:
+        try:
+            uid = roster.find(text, comp.cycle.reference_date).id
+        except UserError:
+            continue
+        if uid in reported and uid not in out:
+            out.append(uid)
+    return out

@@ -1,0 +1,112 @@
+"""Versions of a cycle's compilation: what its inputs were (to tell whether anything changed),
+what it said (stored with the version), and what changed from one version to the next."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from models.checks import Finding
+from models.compilation import GROUP_LABELS, OVERALL, Compilation
+from models.footnote import Footnote
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    if df.empty:
+        return []
+    return [{k: _plain(v) for k, v in r.items()} for r in df[columns].to_dict("records")]
+
+
+def _plain(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, date):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return _plain(v.item())
+    return v
+
+
+def inputs_hash(comp: Compilation, exemplary: Mapping[str, Sequence[str]]) -> str:
+    """Everything the compilation is made of: who is expected and their status, every version
+    received (its content hash covers figures and texts), last year's figures, the catalogue
+    and the draft's own data. The same inputs give the same hash, whatever the day."""
+    previous_cols = [c for c in ("previous_value", "previous_reported", "previous_actual") if c in comp.totals]
+    payload = dict(
+        cycle=comp.cycle.id,
+        window=[comp.cycle.window_start.isoformat(), comp.cycle.window_end.isoformat()],
+        units=_records(comp.units, ["unit_id", "status", "received_on", "doc_number", "version", "exempt_reason"]),
+        submissions=_records(comp.submissions, ["unit_id", "version", "content_hash", "is_draft", "received_on"]),
+        previous=[comp.previous.cycle_id if comp.previous else None,
+                  _records(comp.totals, ["indicator", "group", *previous_cols]),
+                  _records(comp.comparison, list(comp.comparison.columns))],
+        catalogue=[asdict(i) for i in comp.indicators],
+        exemplary={k: list(v) for k, v in sorted(exemplary.items())},
+    )
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def summarise(comp: Compilation, findings: list[Finding], footnote: Footnote) -> dict:
+    """What a version said, as stored with it (JSON)."""
+    totals_cols = ["indicator", "label", "unit", "aggregation", "group", "value", "reported", "actual", "expected",
+                   "approximate"] + [c for c in ("previous_value", "previous_reported") if c in comp.totals]
+    return dict(
+        cycle=comp.cycle.id,
+        label=comp.cycle.label,
+        as_of=comp.as_of.isoformat(),
+        previous_cycle=comp.previous.cycle_id if comp.previous else None,
+        groups=_records(comp.status.groups, list(comp.status.groups.columns)),
+        units={r["unit_id"]: dict(name=r["name"], group=r["group"], status=r["status"], version=r["version"])
+               for r in _records(comp.units, ["unit_id", "name", "group", "status", "version"])},
+        totals=_records(comp.totals, totals_cols),
+        footnote=footnote.text,
+        findings=[f.to_dict() for f in findings],
+    )
+
+
+def diff_summaries(old: dict | None, new: dict, old_version: int | None) -> dict:
+    """What changed from the previous version: units that reported since, units whose report
+    was replaced by a new version, totals that moved, findings added or resolved."""
+    if not old:
+        return {}
+    counted = ("on_time", "late")
+    before, after = old["units"], new["units"]
+    was = {u for u, r in before.items() if r["status"] in counted}
+    now = {u for u, r in after.items() if r["status"] in counted}
+    order = list(after)
+    added = [after[u]["name"] for u in order if u in now - was]
+    removed = [after.get(u, before[u])["name"] for u in list(before) if u in was - now]
+    updated = [dict(name=after[u]["name"], before=before[u]["version"], after=after[u]["version"])
+               for u in order if u in now & was and before[u]["version"] != after[u]["version"]]
+    old_totals = {(t["indicator"], t["group"]): t for t in old["totals"]}
+    totals = []
+    for t in new["totals"]:
+        o = old_totals.get((t["indicator"], t["group"]))
+        if o is None or (o["value"], o["reported"]) != (t["value"], t["reported"]):
+            totals.append(dict(indicator=t["indicator"], label=t["label"], unit=t["unit"], group=t["group"],
+                               aggregation=t["aggregation"],
+                               group_label=GROUP_LABELS.get(t["group"], t["group"]),
+                               before=o["value"] if o else None, after=t["value"],
+                               reported_before=o["reported"] if o else 0, reported_after=t["reported"]))
+    old_messages = {f["message"] + str(f["unit_id"]) for f in old["findings"]}
+    new_messages = {f["message"] + str(f["unit_id"]) for f in new["findings"]}
+    return dict(
+        previous_version=old_version,
+        units_added=added,
+        units_removed=removed,
+        units_updated=updated,
+        totals_changed=totals,
+        overall_changed=[t for t in totals if t["group"] == OVERALL],
+        findings_added=[f for f in new["findings"] if f["message"] + str(f["unit_id"]) not in old_messages],
+        findings_resolved=[f for f in old["findings"] if f["message"] + str(f["unit_id"]) not in new_messages],
+    )

@@ -1,0 +1,187 @@
+"""Compile a cycle into the national draft (Word), its annex (Excel) and a summary (Markdown).
+
+Each compilation whose inputs differ from the last one is a new version (v1 at quorum, v2 after
+late reports, ...), written to ``exports/<cycle>/v<N>/`` and recorded with what changed. With
+the same inputs nothing is written and the last version is returned: compiling is idempotent.
+
+The draft's own data (the exemplary units per section) is a file the coordinator edits,
+``exports/<cycle>/draft.yaml``; the first compilation writes an empty one to fill in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from dvtracker.app import App
+from models.audit import audit
+from models.checks import Finding, exemplary_units, run_checks
+from models.compilation import Compilation, build_compilation
+from models.compilation_summary import diff_summaries, inputs_hash, summarise
+from models.cycles import get_cycle
+from models.errors import UserError
+from models.footnote import build_footnote
+from models.streams import Stream
+from models.tables import CompilationRow
+from tasks.annex import write_annex
+from tasks.documents import write_report
+from tasks.summary import summary_markdown
+
+DRAFT_FILE = "draft.yaml"
+
+
+@dataclass
+class CompilationResult:
+    cycle_id: str
+    version: int
+    created: bool  # False: the inputs had not changed since this version, nothing was written
+    as_of: date
+    out_dir: Path
+    files: dict[str, Path]  # docx, xlsx, md
+    markdown: str
+    footnote: str
+    findings: list[Finding]
+    changes: dict = field(default_factory=dict)  # vs the previous version; {} for v1
+
+    def to_dict(self) -> dict:
+        return dict(cycle=self.cycle_id, version=self.version, created=self.created, as_of=self.as_of.isoformat(),
+                    out_dir=str(self.out_dir), files={k: str(v) for k, v in self.files.items()},
+                    footnote=self.footnote, findings=[f.to_dict() for f in self.findings], changes=self.changes)
+
+
+def draft_file(app: App, cycle_id: str) -> Path:
+    return app.settings.exports_dir / cycle_id / DRAFT_FILE
+
+
+def read_exemplary(path: Path, stream: Stream) -> dict[str, list[str]]:
+    """``exemplary: {section id: [unit names]}`` from the draft's data file; {} if there is none."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise UserError(f"Không đọc được tệp dữ liệu dự thảo {path}: {exc}") from exc
+    listed = data.get("exemplary") if isinstance(data, dict) else None
+    if listed is None:
+        return {}
+    if not isinstance(listed, dict):
+        raise UserError(f"{path}: 'exemplary' phải là danh sách theo mục, ví dụ  II.1: [Bộ Tài chính, Cà Mau].")
+    sections = {s.id for s in stream.sections}
+    out = {}
+    for section, names in listed.items():
+        section = str(section)
+        if section not in sections:
+            raise UserError(f"{path}: mục '{section}' không có trong đề cương báo cáo "
+                            f"(các mục: {', '.join(s.id for s in stream.sections)}).")
+        if names is None:
+            continue
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise UserError(f"{path}: mục '{section}' phải là danh sách tên đơn vị.")
+        out[section] = [n.strip() for n in names]
+    return out
+
+
+def write_draft_template(path: Path, stream: Stream) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Dữ liệu của bản dự thảo tổng hợp, do người soạn thảo điền.",
+             "# exemplary: đơn vị được nêu tiêu biểu ở từng mục (tên hoặc mã đơn vị). Đơn vị chưa báo cáo",
+             "# hoặc nêu hai lần sẽ được liệt kê ở phần \"Cần kiểm tra\".",
+             "# Ví dụ:  \"II.1\": [Bộ Tài chính, Cà Mau, Cao Bằng]", "exemplary:"]
+    lines += [f'  "{s.id}": []    # {s.heading}' for s in stream.sections]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None = None, trigger: str = "manual",
+                  exemplary: Mapping[str, Sequence[str]] | None = None,
+                  on_step: Callable[[str], None] | None = None) -> CompilationResult:
+    """Compile ``cycle_id`` with the reports received by ``as_of``. ``exemplary`` (section id ->
+    unit names) overrides the cycle's draft.yaml. ``on_step`` is told each step (for a progress bar)."""
+    step = on_step or (lambda _message: None)
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        stream = app.config.stream(cycle.stream_id)
+        if exemplary is None:
+            write_draft_template(draft_file(app, cycle_id), stream)
+            exemplary = read_exemplary(draft_file(app, cycle_id), stream)
+        exemplary = {str(k): list(v) for k, v in exemplary.items() if v}
+
+        step("Đọc dữ liệu các báo cáo")
+        comp = build_compilation(session, cycle, app.roster, app.calendar, stream, app.catalogue(stream.id), as_of)
+        step("Kiểm tra số liệu")
+        findings = run_checks(comp, app.roster, exemplary)
+        footnote = build_footnote(comp.units)
+        digest = inputs_hash(comp, exemplary)
+        last = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
+                            .order_by(CompilationRow.version.desc())).first()
+        if last is not None and last.inputs_hash == digest:
+            return _unchanged(last)
+
+        version = last.version + 1 if last else 1
+        summary = summarise(comp, findings, footnote)
+        changes = diff_summaries(last.summary if last else None, summary, last.version if last else None)
+        folder = Path(out_dir) if out_dir else app.settings.exports_dir / cycle_id / f"v{version}"
+        files = {kind: folder / f"{cycle_id}-v{version}.{kind}" for kind in ("docx", "xlsx", "md")}
+        step("Viết dự thảo báo cáo (Word)")
+        write_report(files["docx"], comp, collector=app.config.collector, footnote=footnote, findings=findings,
+                     exemplary=_exemplary_names(comp, app, exemplary), version=version, changes=changes)
+        step("Viết phụ lục (Excel)")
+        write_annex(files["xlsx"], comp, findings)
+        markdown = summary_markdown(comp, version=version, footnote=footnote, findings=findings, changes=changes,
+                                    files=files)
+        files["md"].write_text(markdown, encoding="utf-8")
+
+        summary.update(changes=changes, markdown=markdown, files={k: str(v) for k, v in files.items()})
+        row = CompilationRow(cycle_id=cycle_id, version=version, as_of=as_of, inputs_hash=digest, trigger=trigger,
+                             summary=summary, out_dir=str(folder))
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            # Another run stored this version meanwhile: the same compilation (a retried run), or not.
+            other = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id,
+                                                              CompilationRow.version == version)).first()
+            if other is not None and other.inputs_hash == digest:
+                return _unchanged(other)
+            raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
+                            "hãy chạy lại.") from None
+        audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,
+              inputs_hash=digest, findings=len(findings), out_dir=str(folder))
+    return CompilationResult(cycle_id, version, True, as_of, folder, files, markdown, footnote.text, findings, changes)
+
+
+def _exemplary_names(comp: Compilation, app: App, exemplary: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
+    """Per section, the exemplary units that reported, as the footnote writes their names."""
+    units = comp.units.set_index("unit_id")
+    out = {}
+    for section, names in exemplary.items():
+        ids = exemplary_units(comp, app.roster, names)
+        out[section] = {
+            group: [units.loc[u, "name" if group == "central" else "footnote_name"] for u in ids
+                    if units.loc[u, "group"] == group]
+            for group in ("central", "provincial")
+        }
+    return out
+
+
+def _unchanged(row: CompilationRow) -> CompilationResult:
+    s = row.summary
+    return CompilationResult(
+        cycle_id=row.cycle_id, version=row.version, created=False, as_of=row.as_of, out_dir=Path(row.out_dir or ""),
+        files={k: Path(v) for k, v in s.get("files", {}).items()}, markdown=s.get("markdown", ""),
+        footnote=s.get("footnote", ""), findings=[Finding(**f) for f in s.get("findings", [])],
+        changes=s.get("changes", {}))
+
+
+def latest_compilation(app: App, cycle_id: str) -> CompilationRow | None:
+    with app.session() as session:
+        return session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
+                            .order_by(CompilationRow.version.desc())).first()
