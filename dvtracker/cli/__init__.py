@@ -34,9 +34,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from dvtracker.cli import calendar, cycles, roster  # noqa: E402
+from dvtracker.cli import calendar, cycles, reminders, roster  # noqa: E402
 
-for module in (roster, cycles, calendar):
+for module in (roster, cycles, calendar, reminders):
     module.register(app)
 
 
