@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 
+import pandas as pd
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -261,6 +262,10 @@ def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, message: Reminder
 
 
 # --- building blocks ----------------------------------------------------------------------------
+def _int_or_none(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
 def _sender_name(app: App) -> str:
     c = app.config.collector
     return f"{c.department} - {c.name}" if c.department else c.name
@@ -272,10 +277,8 @@ def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_r
     waiting = status.units[status.units["status"].isin(ELIGIBLE_STATUSES)]
     outstanding = [
         dict(unit_id=r.unit_id, name=r.name, status=r.status, status_label=r.status_label,
-             days_late=None if r.days_late is None or r.days_late != r.days_late else int(r.days_late),
-             working_days_late=None if r.working_days_late is None or r.working_days_late != r.working_days_late
-             else int(r.working_days_late))
-        for r in waiting.astype(object).where(waiting.notna(), None).itertuples()
+             days_late=_int_or_none(r.days_late), working_days_late=_int_or_none(r.working_days_late))
+        for r in waiting.itertuples()
     ]
     return ReminderRun(cycle.id, as_of, dry_run, "smtp" if app.settings.smtp_host else "outbox", stage, note,
                        status.deadline, overall, outstanding)
@@ -284,7 +287,7 @@ def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_r
 def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, status: StatusReport, p: PlannedReminder,
             as_of: date) -> ReminderMessage:
     row = status.units.set_index("unit_id").loc[p.unit_id]
-    late = {k: (None if row[k] is None or row[k] != row[k] else int(row[k])) for k in ("days_late", "working_days_late")}
+    late = {k: _int_or_none(row[k]) for k in ("days_late", "working_days_late")}
     ctx = reminder_context(
         base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id), reference=cycle.reference_date,
         as_of=as_of, deadline=status.deadline, stage=p.stage, status=row["status"], calendar=app.calendar,
