@@ -191,8 +191,12 @@ def _planned_outcome(p: PlannedReminder) -> str:
 def _send_one(app: App, dispatcher: Dispatcher | None, cycle_id: str, p: PlannedReminder,
               message: ReminderMessage, stamp: Callable[[], datetime]) -> tuple[str, str | None, int, datetime | None]:
     attempts = _claim(app, cycle_id, p, stamp())
-    if attempts is None:
-        return "unconfirmed", "đang được một lần chạy khác gửi", 0, None
+    if attempts is None:  # another run took it since this run read the log
+        with Session(app.engine) as s:
+            row = s.exec(select(ReminderRow).where(_key(cycle_id, p))).one()
+        if row.status == "sent":
+            return "already_sent", None, row.attempts, row.sent_at
+        return "unconfirmed", "một lần chạy khác đang gửi", row.attempts, None
     already = p.delivered()
     subject = message.subject if p.channel == "email" else message.chat
     if p.channel == "email" and not app.settings.smtp_host:

@@ -342,3 +342,21 @@ def test_the_digest_goes_to_the_coordinators_once_per_change(app, chat_receiver)
     again = send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2, 11))
     assert send_digest(app, cycle.id, SAU_2, again).status == "unchanged"
     assert len(chat_receiver.at("/dieu-phoi")) == 2 and len(chat_receiver.at("/ha-noi")) == 1
+
+
+def test_two_runs_at_once_send_each_reminder_once(smtp_app, smtp_server, monkeypatch):
+    cycle = open_2023_danvan(smtp_app)
+    add_contacts(smtp_app, ("01", "email", HN), ("89", "email", A1))
+    claim, inner = reminder_tasks._claim, []
+
+    def claim_after_another_run(*args):
+        if not inner:  # the other run starts after this one read the log and finishes first
+            inner.append(send_due_reminders(smtp_app, cycle.id, SAU_2, now=vn_at(SAU_2, 9, 1)))
+        return claim(*args)
+
+    monkeypatch.setattr(reminder_tasks, "_claim", claim_after_another_run)
+    outer = send_due_reminders(smtp_app, cycle.id, SAU_2, now=vn_at(SAU_2, 9))
+    assert [i.outcome for i in inner[0].due] == ["sent", "sent"]
+    assert [(i.unit_id, i.outcome) for i in outer.items if i.channel] == [
+        ("p2004-01", "already_sent"), ("p2004-89", "already_sent")]
+    assert sorted(m.to[0] for m in smtp_server.mails) == [A1, HN]
