@@ -118,7 +118,8 @@ def _print_run(run, digest) -> None:
                   else "Không có thư, tin nhắn nào đến hạn.")
     if digest is not None:
         labels = {"sent": "đã gửi", "written": f"đã ghi vào {digest.path}", "unchanged": "không có gì mới, không gửi lại",
-                  "failed": f"gửi lỗi ({digest.error}), sẽ gửi lại ở lần chạy sau", "skipped": "không gửi"}
+                  "failed": f"gửi lỗi ({digest.error}), sẽ gửi lại ở lần chạy sau",
+                  "skipped": "không gửi (hôm nay không có đợt nhắc)"}
         console.print(f"Bản tổng hợp cho điều phối viên: {labels[digest.status]}.")
 
 
