@@ -138,12 +138,6 @@ class PlannedReminder:
     def key(self) -> tuple[str, str, str | None]:
         return (self.unit_id, self.stage.id, self.channel)
 
-    def delivered(self) -> set[str]:
-        """Addresses a previous attempt already reached (a partly failed send)."""
-        if self.log is None or not self.log.recipients:
-            return set()
-        return set(self.log.recipients.split("\n"))
-
 
 def valid_contacts(contacts: list[ContactRow], on: date) -> dict[str, list[ContactRow]]:
     by_unit: dict[str, list[ContactRow]] = defaultdict(list)

@@ -97,7 +97,7 @@ def smtp_url(settings, to_address: str, sender_name: str) -> str:
     name, address = parseaddr(settings.smtp_from)
     params = {"smtp": settings.smtp_host, "from": address, "name": name or sender_name, "to": to_address,
               "mode": mode, "format": "text", "cto": settings.smtp_timeout}
-    return f"{scheme}://{auth}{settings.smtp_host}:{settings.smtp_port}/?{urlencode(params)}"
+    return f"{scheme}://{auth}{settings.smtp_host}:{settings.smtp_port}/?{urlencode(params, quote_via=quote)}"
 
 
 def _tag(kind: str, value: str) -> str:

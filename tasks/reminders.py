@@ -26,7 +26,13 @@ from models.audit import audit
 from models.cycles import effective_deadline, get_cycle, requests_of
 from models.errors import UserError
 from models.reminders import (
-    ELIGIBLE_STATUSES, REMINDER_STATUSES, VN_TZ, PlannedReminder, ScheduledStage, cycle_policy, due_stage,
+    ELIGIBLE_STATUSES,
+    REMINDER_STATUSES,
+    VN_TZ,
+    PlannedReminder,
+    ScheduledStage,
+    cycle_policy,
+    due_stage,
     plan_reminders,
 )
 from models.reports import vn_date
@@ -146,7 +152,7 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         contacts = list(session.exec(select(ContactRow)).all())
     due = due_stage(cycle, cycle_policy(cycle), status.deadline, app.calendar, as_of, None if dry_run else moment)
     run = _new_run(app, cycle, status, as_of, dry_run, due.stage, due.note)
-    names = dict(zip(status.units["unit_id"], status.units["name"]))
+    names = dict(zip(status.units["unit_id"], status.units["name"], strict=True))
     current = due.stage.id if due.stage else None
     run.items += [_stale_item(r, names) for r in log if r.status == "sending" and r.stage != current]
     if due.stage is None:
@@ -157,7 +163,8 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
                          effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
     # Every message of the run is rendered before the first is sent: a template error stops here.
-    messages = {p.key: _render(app, renderer, base, cycle, status, p, as_of)
+    by_unit = status.units.set_index("unit_id")
+    messages = {p.key: _render(app, renderer, base, cycle, status.deadline, by_unit.loc[p.unit_id], p, as_of)
                 for p in planned if p.channel and (p.log is None or p.log.status in ("pending", "failed"))}
     preview = [_item(run, app, names, p, _planned_outcome(p), messages.get(p.key)) for p in planned]
     renderer.digest(_digest_context(base, run, run.items + preview))
@@ -166,11 +173,11 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         return run
 
     dispatcher = Dispatcher(app.settings, _sender_name(app))
-    for p, item in zip(planned, preview):
+    for p, item in zip(planned, preview, strict=True):
         if item.outcome == "would_send" and (p.channel == "chat" or app.settings.smtp_host):
             for r in p.recipients:
                 dispatcher.add(p.via_unit_id, p.channel, r.role, r.address)
-    for p, item in zip(planned, preview):
+    for p, item in zip(planned, preview, strict=True):
         if item.outcome == "would_send":
             item.outcome, item.error, item.attempts, item.sent_at = _send_one(app, dispatcher, cycle_id, p,
                                                                                messages[p.key], stamp)
@@ -188,16 +195,14 @@ def _planned_outcome(p: PlannedReminder) -> str:
     return "would_send"
 
 
-def _send_one(app: App, dispatcher: Dispatcher | None, cycle_id: str, p: PlannedReminder,
+def _send_one(app: App, dispatcher: Dispatcher, cycle_id: str, p: PlannedReminder,
               message: ReminderMessage, stamp: Callable[[], datetime]) -> tuple[str, str | None, int, datetime | None]:
-    attempts = _claim(app, cycle_id, p, stamp())
-    if attempts is None:  # another run took it since this run read the log
-        with Session(app.engine) as s:
-            row = s.exec(select(ReminderRow).where(_key(cycle_id, p))).one()
+    claimed, row = _claim(app, cycle_id, p, stamp())
+    if not claimed:  # another run took it since this run read the log
         if row.status == "sent":
             return "already_sent", None, row.attempts, row.sent_at
         return "unconfirmed", "một lần chạy khác đang gửi", row.attempts, None
-    already = p.delivered()
+    already = set(row.recipients.split("\n")) if row.recipients else set()
     subject = message.subject if p.channel == "email" else message.chat
     if p.channel == "email" and not app.settings.smtp_host:
         delivery = _write_outbox(app, cycle_id, p, message, already, stamp())
@@ -209,8 +214,12 @@ def _send_one(app: App, dispatcher: Dispatcher | None, cycle_id: str, p: Planned
     sent_at = stamp()
     _record(app, cycle_id, p, delivery, already, subject, sent_at)
     if delivery.ok:
-        return "sent", None, attempts, sent_at
-    return "failed", "; ".join(f"{display_address(a)}: {e}" for a, e in delivery.errors.items()), attempts, None
+        return "sent", None, row.attempts, sent_at
+    return "failed", _describe(delivery.errors), row.attempts, None
+
+
+def _describe(errors: dict[str, str]) -> str:
+    return "; ".join(f"{display_address(a)}: {e}" for a, e in errors.items())
 
 
 def _key(cycle_id: str, p: PlannedReminder):
@@ -218,23 +227,23 @@ def _key(cycle_id: str, p: PlannedReminder):
                 ReminderRow.stage == p.stage.id, ReminderRow.channel == p.channel)
 
 
-def _claim(app: App, cycle_id: str, p: PlannedReminder, at: datetime) -> int | None:
-    """Take the reminder for this run and commit, before sending. Returns the attempt number,
-    or None when another run holds it or it was sent meanwhile."""
-    with Session(app.engine) as s:
-        s.add(ReminderRow(cycle_id=cycle_id, unit_id=p.unit_id, stage=p.stage.id, channel=p.channel,
-                          status="sending", due_on=p.stage.due_on, attempts=1, claimed_at=at))
+def _claim(app: App, cycle_id: str, p: PlannedReminder, at: datetime) -> tuple[bool, ReminderRow]:
+    """Take the reminder for this run and commit, before sending. Returns whether this run got
+    it (False: another run holds it or sent it meanwhile) and the row as it now is."""
+    with Session(app.engine, expire_on_commit=False) as s:
+        row = ReminderRow(cycle_id=cycle_id, unit_id=p.unit_id, stage=p.stage.id, channel=p.channel,
+                          status="sending", due_on=p.stage.due_on, attempts=1, claimed_at=at)
+        s.add(row)
         try:
             s.commit()
-            return 1
+            return True, row
         except IntegrityError:
             s.rollback()
         taken = s.exec(update(ReminderRow).where(_key(cycle_id, p), ReminderRow.status.in_(("pending", "failed")))
-                       .values(status="sending", attempts=ReminderRow.attempts + 1, claimed_at=at))
+                       .values(status="sending", attempts=ReminderRow.attempts + 1, claimed_at=at,
+                               due_on=p.stage.due_on))
         s.commit()
-        if taken.rowcount != 1:
-            return None
-        return s.exec(select(ReminderRow.attempts).where(_key(cycle_id, p))).one()
+        return taken.rowcount == 1, s.exec(select(ReminderRow).where(_key(cycle_id, p))).one()
 
 
 def _record(app: App, cycle_id: str, p: PlannedReminder, delivery: Delivery, already: set[str], subject: str,
@@ -245,8 +254,7 @@ def _record(app: App, cycle_id: str, p: PlannedReminder, delivery: Delivery, alr
     if delivery.ok:
         values.update(status="sent", sent_at=at, last_error=None)
     else:
-        values.update(status="failed", last_error="; ".join(f"{display_address(a)}: {e}"
-                                                            for a, e in delivery.errors.items()))
+        values.update(status="failed", last_error=_describe(delivery.errors))
     with Session(app.engine) as s:
         s.exec(update(ReminderRow).where(_key(cycle_id, p), ReminderRow.status == "sending").values(**values))
         s.commit()
@@ -288,14 +296,13 @@ def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_r
                        status.deadline, overall, outstanding)
 
 
-def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, status: StatusReport, p: PlannedReminder,
-            as_of: date) -> ReminderMessage:
-    row = status.units.set_index("unit_id").loc[p.unit_id]
-    late = {k: _int_or_none(row[k]) for k in ("days_late", "working_days_late")}
+def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, row: pd.Series,
+            p: PlannedReminder, as_of: date) -> ReminderMessage:
     ctx = reminder_context(
         base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id), reference=cycle.reference_date,
-        as_of=as_of, deadline=status.deadline, stage=p.stage, status=row["status"], calendar=app.calendar,
-        recipient_names=[r.name for r in p.recipients if r.name], **late,
+        as_of=as_of, deadline=deadline, stage=p.stage, status=row["status"], calendar=app.calendar,
+        recipient_names=[r.name for r in p.recipients if r.name], days_late=_int_or_none(row["days_late"]),
+        working_days_late=_int_or_none(row["working_days_late"]),
     )
     return renderer.reminder(ctx)
 

@@ -23,6 +23,7 @@ def free_port() -> int:
 @dataclass
 class Mail:
     to: list[str]
+    sender: str
     subject: str
     body: str
     tag: object  # what the test was simulating when the message arrived (e.g. the day)
@@ -45,8 +46,8 @@ class SmtpRecorder:
             self.refused += 1
             return self.refusal
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        body = msg.get_body(("plain",)).get_content()
-        self.mails.append(Mail(list(envelope.rcpt_tos), str(msg["Subject"]), body, self.tag))
+        body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        self.mails.append(Mail(list(envelope.rcpt_tos), str(msg["From"]), str(msg["Subject"]), body, self.tag))
         return "250 OK"
 
     def to(self, address: str) -> list[Mail]:

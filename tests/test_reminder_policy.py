@@ -8,7 +8,15 @@ from sqlmodel import select
 
 from models.cycles import RequestInput, open_cycle
 from models.errors import UserError
-from models.reminders import ScheduledStage, cycle_policy, due_stage, parse_stage, schedule, set_policy, stage_day
+from models.reminders import (
+    ScheduledStage,
+    cycle_policy,
+    due_stage,
+    parse_stage,
+    schedule,
+    set_policy,
+    stage_day,
+)
 from models.streams import ReminderPolicy, ReminderStage
 from models.tables import AuditRow, CycleRow
 from tests.helpers import vn_at

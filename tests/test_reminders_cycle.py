@@ -91,7 +91,7 @@ def test_a_whole_cycle_day_by_day(smtp_app, smtp_server, chat_receiver):
     assert [p.tag for p in digests] == [d for d in working if d <= last and app.calendar.is_working_day(d)]
     by_day = {p.tag: p.message for p in digests}
     assert "Đã báo cáo: 2/92 đơn vị" in by_day[STAGE_DAYS["truoc-2"]]
-    assert "Đã nhắc (3):" in by_day[STAGE_DAYS["sau-5"]]  # An Giang by email and chat, Quảng Trị by email
+    assert "Đã nhắc ở đợt này (3):" in by_day[STAGE_DAYS["sau-5"]]  # An Giang by email and chat, Quảng Trị by email
 
     with app.session() as session:
         rows = session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle.id)).all()

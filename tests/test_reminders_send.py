@@ -194,10 +194,15 @@ def test_an_old_cycle_reaches_the_successor_and_escalates_to_leadership(smtp_app
     assert [(i.unit_id, i.via_unit_id, i.via_unit_name) for i in run.sent] == [("p2004-91", "p2025-91", "Tỉnh An Giang")]
     assert sorted(a for m in smtp_server.mails for a in m.to) == sorted([new_ag, lead])
     mail = smtp_server.mails[0]
-    assert "Kính gửi: Ủy ban nhân dân tỉnh An Giang" in mail.body
+    assert mail.body.startswith("Kính gửi: Ủy ban nhân dân tỉnh An Giang\n\n(Quý cơ quan nhận thông báo này với tư cách "
+                                "đơn vị kế thừa Tỉnh Kiên Giang, đơn vị phải báo cáo trong kỳ.)\n\nThực hiện Công văn số "
+                                "2748/BNV-CTTN ngày 17/05/2024")
+    assert mail.subject == ("[Đôn đốc] Báo cáo dân vận CQHCNN & CQCC năm 2023 - Tỉnh Kiên Giang - "
+                            "đã quá hạn 402 ngày làm việc")
     assert "với tư cách đơn vị kế thừa Tỉnh Kiên Giang" in mail.body
     assert "đồng gửi lãnh đạo Tỉnh Kiên Giang" in mail.body
     assert "Tỉnh Kiên Giang - đã quá hạn" in mail.subject
+    assert mail.sender == "Vụ Công tác thanh niên <cttn@bnv.example.invalid>"
     assert set(rows(smtp_app)) == {("p2004-91", "sau-5", "email")}
 
 
@@ -211,7 +216,7 @@ def test_the_rendered_vietnamese_text(app, chat_receiver):
                               "đã quá hạn 2 ngày làm việc")
     assert eml["To"] == f"{A1}, {A2}"
     assert eml["From"] == "Vụ Công tác thanh niên - Bộ Nội vụ <dvtracker@localhost>"
-    assert eml.get_content() == f"""Kính gửi: Ủy ban nhân dân tỉnh An Giang
+    assert eml.get_content() == """Kính gửi: Ủy ban nhân dân tỉnh An Giang
 
 Thực hiện Công văn số 2748/BNV-CTTN ngày 17/05/2024 của Bộ Nội vụ về việc báo cáo kết quả thực hiện công tác dân vận \
 của cơ quan hành chính nhà nước và chính quyền các cấp năm 2023, thời hạn gửi báo cáo là: "chậm nhất ngày 31/5/2024", \
@@ -333,7 +338,7 @@ def test_the_digest_goes_to_the_coordinators_once_per_change(app, chat_receiver)
     run = send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2))
     assert send_digest(app, cycle.id, SAU_2, run).status == "sent"
     text = chat_receiver.at("/dieu-phoi")[0].message
-    assert "Đã nhắc (1):\n- Tỉnh An Giang - thư điện tử: a1@angiang.example.invalid" in text
+    assert "Đã nhắc ở đợt này (1):\n- Tỉnh An Giang - thư điện tử: a1@angiang.example.invalid" in text
     assert "Gửi lỗi, sẽ gửi lại ở lần chạy sau (1):\n- Thành phố Hà Nội - tin nhắn: " in text
     assert "Chưa báo cáo (93):" in text and "- Tỉnh An Giang: Chưa báo cáo, chậm 4 ngày (2 ngày làm việc)" in text
     assert chat_receiver.at("/dieu-phoi")[0].title.startswith("[dvtracker] Đôn đốc kỳ dân vận CQHCNN & CQCC năm 2023")
