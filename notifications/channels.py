@@ -40,6 +40,9 @@ def env_secret(name: str) -> str | None:
 
 
 def expand_secrets(url: str, lookup: Callable[[str], str | None] = env_secret) -> str:
+    """Fill the ``${NAME}`` placeholders of an Apprise URL; ``lookup`` may read Prefect Secret
+    blocks instead of the environment."""
+
     def replace(m: re.Match) -> str:
         value = lookup(m.group(1))
         if not value:
@@ -191,12 +194,13 @@ class Dispatcher:
         return result
 
 
-def notify_urls(urls: list[str], title: str, body: str, redact: Iterable[str] = ()) -> str | None:
+def notify_urls(urls: list[str], title: str, body: str, redact: Iterable[str] = (),
+                secrets: Callable[[str], str | None] = env_secret) -> str | None:
     """Send one message to a list of Apprise URLs (the coordinators' channel); None on success."""
     errors = []
     for url in urls:
         try:
-            server = apprise.Apprise.instantiate(expand_secrets(url))
+            server = apprise.Apprise.instantiate(expand_secrets(url, secrets))
         except MissingSecret as exc:
             errors.append(str(exc))
             continue

@@ -38,7 +38,7 @@ from models.reminders import (
 from models.reports import vn_date
 from models.status import StatusReport, compute_status
 from models.tables import AuditRow, ContactRow, CycleRow, ReminderRow
-from notifications.channels import Delivery, Dispatcher, display_address, notify_urls
+from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
 from notifications.messages import cycle_context, reminder_context, vn
 from notifications.outbox import build_eml, digest_path, reminder_path, write_eml
 from notifications.render import ReminderMessage, Renderer
@@ -52,6 +52,7 @@ OUTCOMES = {
     "no_contact": "không có đầu mối liên hệ",
 }
 CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
+SecretLookup = Callable[[str], str | None]
 
 
 def clock() -> datetime:
@@ -135,10 +136,11 @@ class ReminderRun:
 
 # --- the run ------------------------------------------------------------------------------------
 def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = False,
-                       now: datetime | None = None) -> ReminderRun:
+                       now: datetime | None = None, secrets: SecretLookup = env_secret) -> ReminderRun:
     """Send (or, with ``dry_run``, only show) the reminders due for ``cycle_id`` on ``as_of``.
     A real run must be for today (Vietnam date of ``now``): a report received since ``as_of``
-    would otherwise be missed. A dry run writes nothing at all."""
+    would otherwise be missed. A dry run writes nothing at all. ``secrets`` fills the
+    ``${NAME}`` placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables)."""
     stamp: Callable[[], datetime] = (lambda: now) if now else clock
     moment = stamp()
     if not dry_run and vn_date(moment) != as_of:
@@ -172,7 +174,7 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         run.items += preview
         return run
 
-    dispatcher = Dispatcher(app.settings, _sender_name(app))
+    dispatcher = Dispatcher(app.settings, _sender_name(app), secrets)
     for p, item in zip(planned, preview, strict=True):
         if item.outcome == "would_send" and (p.channel == "chat" or app.settings.smtp_host):
             for r in p.recipients:
@@ -375,7 +377,8 @@ class DigestResult:
         return dict(asdict(self), as_of=self.as_of.isoformat())
 
 
-def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun, *, now: datetime | None = None) -> DigestResult:
+def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun, *, now: datetime | None = None,
+                secrets: SecretLookup = env_secret) -> DigestResult:
     """Tell the coordinators' channel (``settings.coordinator_urls``; the outbox when empty)
     who is missing, who was reminded and what failed. The same digest is sent once a day:
     a rerun that changed nothing sends nothing."""
@@ -399,7 +402,8 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun, *, now: 
     urls = app.settings.coordinator_urls
     if urls:
         result.targets = [display_address(u) for u in urls]
-        result.error = notify_urls(urls, subject, body, redact=[app.settings.smtp_password.get_secret_value()])
+        result.error = notify_urls(urls, subject, body, redact=[app.settings.smtp_password.get_secret_value()],
+                                   secrets=secrets)
         if result.error:
             result.status = "failed"
             return result

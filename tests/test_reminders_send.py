@@ -366,3 +366,15 @@ def test_two_runs_at_once_send_each_reminder_once(smtp_app, smtp_server, monkeyp
     assert [(i.unit_id, i.outcome) for i in outer.items if i.channel] == [
         ("p2004-01", "already_sent"), ("p2004-89", "already_sent")]
     assert sorted(m.to[0] for m in smtp_server.mails) == [A1, HN]
+
+
+def test_secrets_can_come_from_elsewhere_than_the_environment(app, chat_receiver):
+    """The flows pass a lookup reading Prefect Secret blocks; here a dict stands for it."""
+    cycle = open_2023_danvan(app)
+    app.settings.coordinator_urls = [chat_receiver.url("/dieu-phoi/${COORD}")]
+    add_contacts(app, ("89", "chat", chat_receiver.url("/hook/${HOOK_AG}")))
+    vault = {"HOOK_AG": "tok-ag", "COORD": "tok-coord"}.get
+    run = send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2), secrets=vault)
+    assert [i.outcome for i in run.due] == ["sent"] and len(chat_receiver.at("/hook/tok-ag")) == 1
+    assert send_digest(app, cycle.id, SAU_2, run, secrets=vault).targets == [chat_receiver.url("/dieu-phoi/${COORD}")]
+    assert len(chat_receiver.at("/dieu-phoi/tok-coord")) == 1
