@@ -159,3 +159,28 @@ def cycle_2023(app):
     cycle = open_2023_danvan(app)
     submit_seed_000(app, cycle, REPORTS)
     return cycle
+
+
+# --- reminders: local SMTP server and chat receiver ----------------------------------------------
+@pytest.fixture
+def smtp_server():
+    from tests.reminder_servers import SmtpServer
+
+    with SmtpServer() as recorder:
+        yield recorder
+
+
+@pytest.fixture
+def chat_receiver():
+    from tests.reminder_servers import ChatReceiver
+
+    with ChatReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def smtp_app(app, smtp_server):
+    """The app sending email through the test's SMTP server on loopback."""
+    app.settings.smtp_host, app.settings.smtp_port, app.settings.smtp_timeout = "127.0.0.1", smtp_server.port, 5
+    app.settings.smtp_from = "Vụ Công tác thanh niên <cttn@bnv.example.invalid>"
+    return app

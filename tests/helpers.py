@@ -64,3 +64,21 @@ def submit_seed_000(app: App, cycle: CycleRow, reports: dict[str, dict] | None =
     for i, uid in enumerate(central + provinces):
         submit(app, cycle.id, uid, date(2024, 5, 20 + i % 10), number=f"{i + 1}/BC", **(reports or {}).get(uid, {}))
     return split
+
+
+def vn_at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    """A moment on ``day``, Vietnam time (the time a reminder run happens)."""
+    return datetime.combine(day, time(hour, minute), tzinfo=VN)
+
+
+def add_contacts(app: App, *contacts: tuple, on: date = date(2024, 1, 1)) -> None:
+    """Contacts as (unit, channel, address[, role[, name[, valid_from[, valid_to]]]])."""
+    from models.contacts import ContactInput, upsert_contacts
+
+    inputs = []
+    for unit, channel, address, *rest in contacts:
+        role, name, valid_from, valid_to = (list(rest) + ["focal", None, None, None][len(rest):])[:4]
+        inputs.append(ContactInput(app.roster.find(unit, valid_from or on).id, role, channel, address, name,
+                                   valid_from, valid_to))
+    with app.session() as session:
+        upsert_contacts(session, inputs)

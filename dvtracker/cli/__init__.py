@@ -34,9 +34,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from dvtracker.cli import calendar, compile, cycles, intake, orchestration, roster  # noqa: E402, A004
+from dvtracker.cli import calendar, compile, cycles, intake, orchestration, reminders, roster  # noqa: E402, A004
 
-for module in (roster, cycles, calendar, intake, compile, orchestration):
+for module in (roster, cycles, calendar, intake, reminders, compile, orchestration):
     module.register(app)
 
 

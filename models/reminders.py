@@ -1,0 +1,209 @@
+"""Which reminders are due: the stages of a cycle's policy placed on working days around its
+deadline, the one stage that goes on a given run, and the units and contacts it goes to.
+
+Pure: callers fetch the cycle's status (``compute_status``, one query), the reminder log and
+the contacts (one query each) and hand them in; nothing here queries per unit.
+
+Rules (docs/reminders.md):
+- a stage with offset n is due on ``add_working_days(deadline, n)``; offset 0 is the deadline
+  day, or the last working day before it when the deadline itself is a day off (a reminder
+  "due today" must reach the unit on a day it still counts as on time);
+- nothing goes on a day off, nor before the policy's hour on the run day;
+- on a run, only the latest stage already due goes: a stage missed because no run happened
+  goes on the next run, unless a later stage has become due meanwhile, which replaces it
+  (a unit back from a long gap gets one reminder, not three stale ones);
+- units that have reported (on time or late) or are exempted are never reminded; units
+  not yet due, missing or with a draft only are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from models.audit import audit
+from models.errors import UserError
+from models.roster import Roster
+from models.streams import ReminderPolicy, ReminderStage
+from models.tables import ContactRow, CycleRow, ReminderRow
+from models.workdays import WorkCalendar
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ELIGIBLE_STATUSES = ("not_due", "missing", "draft_only")
+CHANNEL_ORDER = ("email", "chat")
+REMINDER_STATUSES = {"pending": "chờ gửi", "sending": "đang gửi / chưa xác nhận", "sent": "đã gửi",
+                     "failed": "lỗi, sẽ gửi lại"}
+_STAGE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class ScheduledStage:
+    id: str
+    offset: int  # working days relative to the deadline
+    escalate: bool
+    due_on: date
+
+    @property
+    def label(self) -> str:
+        return stage_label(self.offset, self.escalate)
+
+
+def stage_label(offset: int, escalate: bool = False) -> str:
+    if offset < 0:
+        text = f"trước hạn {-offset} ngày làm việc"
+    elif offset == 0:
+        text = "ngày hết hạn"
+    else:
+        text = f"quá hạn {offset} ngày làm việc"
+    return text + (", báo cáo lãnh đạo đơn vị" if escalate else "")
+
+
+def cycle_policy(cycle: CycleRow) -> ReminderPolicy:
+    try:
+        return ReminderPolicy.model_validate(cycle.reminder_policy)
+    except ValidationError as exc:
+        raise UserError(f"Chính sách nhắc của kỳ '{cycle.id}' không hợp lệ: {exc}") from exc
+
+
+def stage_day(deadline: date, offset: int, calendar: WorkCalendar) -> date:
+    if offset == 0 and not calendar.is_working_day(deadline):
+        return calendar.add_working_days(deadline, -1)
+    return calendar.add_working_days(deadline, offset)
+
+
+def schedule(policy: ReminderPolicy, deadline: date, calendar: WorkCalendar) -> list[ScheduledStage]:
+    """The policy's stages on their days, in the order they fall."""
+    stages = [ScheduledStage(s.id, s.offset, s.escalate, stage_day(deadline, s.offset, calendar))
+              for s in policy.stages]
+    return sorted(stages, key=lambda s: (s.due_on, s.offset))
+
+
+def sending_time(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=VN_TZ)
+
+
+@dataclass(frozen=True)
+class DueStage:
+    stage: ScheduledStage | None  # the one stage that goes on this run, if any
+    note: str | None = None  # why none goes (Vietnamese)
+    schedule: tuple[ScheduledStage, ...] = ()
+
+
+def due_stage(cycle: CycleRow, policy: ReminderPolicy, deadline: date | None, calendar: WorkCalendar,
+              as_of: date, moment: datetime | None = None) -> DueStage:
+    """The stage that goes on ``as_of``. ``moment`` is the time of the run: before the
+    policy's hour nothing goes (None: the run is taken to happen at or after that hour)."""
+    if cycle.status != "open":
+        return DueStage(None, f"Kỳ '{cycle.id}' đã đóng: không đôn đốc nữa.")
+    if deadline is None:
+        return DueStage(None, f"Kỳ '{cycle.id}' chưa có hạn nộp vào ngày {as_of:%d/%m/%Y}: chưa có gì để nhắc.")
+    stages = tuple(schedule(policy, deadline, calendar))
+    reason = calendar.day_off_reason(as_of)
+    if reason:
+        return DueStage(None, f"Ngày {as_of:%d/%m/%Y} là ngày nghỉ ({reason}): không gửi nhắc.", stages)
+    due = [s for s in stages if s.due_on <= as_of]
+    if not due:
+        first = f" (đợt đầu: {stages[0].due_on:%d/%m/%Y})" if stages else ""
+        return DueStage(None, f"Chưa đến đợt nhắc nào{first}.", stages)
+    if moment is not None and moment < sending_time(as_of, policy.hour):
+        return DueStage(None, f"Chưa đến giờ gửi nhắc ({policy.hour:02d}:00 ngày {as_of:%d/%m/%Y}).", stages)
+    return DueStage(due[-1], None, stages)
+
+
+# --- who gets what ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recipient:
+    address: str  # email address or Apprise URL, as stored
+    role: str
+    name: str | None
+
+
+@dataclass
+class PlannedReminder:
+    unit_id: str  # the unit chased (counts in the cycle)
+    via_unit_id: str  # the unit whose contacts receive it: the unit itself or its successor
+    stage: ScheduledStage
+    channel: str | None  # None: the unit has no contact for this stage
+    recipients: list[Recipient] = field(default_factory=list)
+    log: ReminderRow | None = None  # the log row of (cycle, unit, stage, channel), if any
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.unit_id, self.stage.id, self.channel)
+
+
+def valid_contacts(contacts: list[ContactRow], on: date) -> dict[str, list[ContactRow]]:
+    by_unit: dict[str, list[ContactRow]] = defaultdict(list)
+    for c in contacts:
+        if (c.valid_from is None or c.valid_from <= on) and (c.valid_to is None or on <= c.valid_to):
+            by_unit[c.unit_id].append(c)
+    return by_unit
+
+
+def plan_reminders(units: pd.DataFrame, stage: ScheduledStage, contacts: list[ContactRow],
+                   log: list[ReminderRow], roster: Roster, as_of: date) -> list[PlannedReminder]:
+    """One planned reminder per eligible unit and channel (or one without channel when the
+    unit has no contact). ``units`` is ``StatusReport.units``; ``log`` the cycle's rows."""
+    by_unit = valid_contacts(contacts, as_of)
+    by_key = {(r.unit_id, r.stage, r.channel): r for r in log}
+    roles = {"focal", "leadership"} if stage.escalate else {"focal"}
+    planned = []
+    for unit_id in units.loc[units["status"].isin(ELIGIBLE_STATUSES), "unit_id"]:
+        via = roster.successor_on(unit_id, as_of)
+        chosen = sorted((c for c in by_unit.get(via, []) if c.role in roles),
+                        key=lambda c: (c.role != "focal", c.id or 0))
+        channels = [ch for ch in CHANNEL_ORDER if any(c.channel == ch for c in chosen)]
+        if not channels:
+            planned.append(PlannedReminder(unit_id, via, stage, None))
+        for ch in channels:
+            recipients = [Recipient(c.address, c.role, c.name) for c in chosen if c.channel == ch]
+            planned.append(PlannedReminder(unit_id, via, stage, ch, recipients, by_key.get((unit_id, stage.id, ch))))
+    return planned
+
+
+# --- per-cycle policy ---------------------------------------------------------------------------
+def parse_stage(text: str) -> ReminderStage:
+    """``truoc-3:-3`` or ``sau-7:7:escalate``."""
+    parts = text.strip().split(":")
+    try:
+        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in ("escalate", "leo-thang")):
+            raise ValueError
+        stage = ReminderStage(id=parts[0], offset=int(parts[1]), escalate=len(parts) == 3)
+    except ValueError:
+        raise UserError(f"Đợt nhắc '{text}' không hợp lệ (cần dạng truoc-3:-3 hoặc sau-7:7:escalate).") from None
+    return stage
+
+
+def set_policy(session: Session, cycle: CycleRow, *, stages: list[ReminderStage] | None = None,
+               hour: int | None = None, reset_to: ReminderPolicy | None = None) -> ReminderPolicy:
+    """Override the cycle's reminder policy (stages and/or hour), or reset it to ``reset_to``
+    (the stream's default). Stages already sent keep their log: a stage id is sent once."""
+    current = reset_to.model_copy(deep=True) if reset_to else cycle_policy(cycle)
+    if hour is not None:
+        if not 0 <= hour <= 23:
+            raise UserError(f"Giờ gửi nhắc {hour} không hợp lệ (cần từ 0 đến 23).")
+        current.hour = hour
+    if stages is not None:
+        if not stages:
+            raise UserError("Cần ít nhất một đợt nhắc (--stage).")
+        ids = [s.id for s in stages]
+        for s in stages:
+            if not _STAGE_ID.match(s.id):
+                raise UserError(f"Mã đợt nhắc '{s.id}' không hợp lệ (chữ thường không dấu, số, dấu gạch ngang).")
+            if not -60 <= s.offset <= 60:
+                raise UserError(f"Đợt nhắc '{s.id}': độ lệch {s.offset} ngày làm việc quá lớn (tối đa 60).")
+        if len(set(ids)) != len(ids):
+            raise UserError(f"Mã đợt nhắc bị trùng: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}.")
+        current.stages = list(stages)
+    before = cycle.reminder_policy
+    cycle.reminder_policy = current.model_dump()
+    if cycle.reminder_policy != before:
+        audit(session, "policy", "cycle", cycle.id, before=before, after=cycle.reminder_policy)
+    return current

@@ -1,0 +1,455 @@
+"""Send the reminders due for a cycle on a day, exactly once, and the coordinators' digest.
+
+Exactly once: each reminder (cycle, unit, stage, channel) is claimed in the database
+(its row inserted, or moved from failed to ``sending``) and committed before anything is
+sent; after the send it becomes ``sent`` or ``failed`` with the error. A failed reminder is
+retried by the next run (only for the addresses it did not reach). A row still ``sending``
+means a run stopped between sending and recording: dvtracker cannot know whether the message
+went, so it never re-sends it by itself (at most once); it is reported in the run and the
+digest until a coordinator requeues it (``requeue_unconfirmed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+
+import pandas as pd
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dvtracker.app import App
+from models.audit import audit
+from models.cycles import effective_deadline, get_cycle, requests_of
+from models.errors import UserError
+from models.reminders import (
+    ELIGIBLE_STATUSES,
+    REMINDER_STATUSES,
+    VN_TZ,
+    PlannedReminder,
+    ScheduledStage,
+    cycle_policy,
+    due_stage,
+    plan_reminders,
+)
+from models.reports import vn_date
+from models.status import StatusReport, compute_status
+from models.tables import AuditRow, ContactRow, CycleRow, ReminderRow
+from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
+from notifications.messages import cycle_context, reminder_context, vn
+from notifications.outbox import build_eml, digest_path, reminder_path, write_eml
+from notifications.render import ReminderMessage, Renderer
+
+OUTCOMES = {
+    "would_send": "sẽ gửi (chạy thử)",
+    "sent": "đã gửi",
+    "already_sent": "đã gửi trước đó",
+    "failed": "lỗi, sẽ gửi lại ở lần chạy sau",
+    "unconfirmed": "chưa xác nhận đã gửi",
+    "no_contact": "không có đầu mối liên hệ",
+}
+CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
+SecretLookup = Callable[[str], str | None]
+
+
+def clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class ReminderItem:
+    cycle_id: str
+    unit_id: str
+    unit_name: str
+    stage: str
+    stage_label: str
+    due_on: date
+    channel: str | None
+    outcome: str
+    recipients: list[str] = field(default_factory=list)  # printable addresses
+    via_unit_id: str | None = None  # the successor whose contacts receive it
+    via_unit_name: str | None = None
+    subject: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["outcome_label"] = OUTCOMES[self.outcome]
+        for k in ("due_on", "claimed_at", "sent_at"):
+            data[k] = data[k].isoformat() if data[k] else None
+        return data
+
+
+@dataclass
+class ReminderRun:
+    cycle_id: str
+    as_of: date
+    dry_run: bool
+    delivery: str  # smtp | outbox: where email goes
+    stage: ScheduledStage | None  # the stage due on this run
+    note: str | None  # why no stage is due
+    deadline: date | None
+    summary: dict  # the cycle's counts (expected, actual, on_time, late, ...)
+    outstanding: list[dict]  # units not yet reported, with status and days late
+    items: list[ReminderItem] = field(default_factory=list)
+
+    def with_outcome(self, *outcomes: str) -> list[ReminderItem]:
+        return [i for i in self.items if i.outcome in outcomes]
+
+    @property
+    def due(self) -> list[ReminderItem]:
+        """Reminders this run had to send (or would send, in a dry run)."""
+        return self.with_outcome("would_send", "sent", "failed")
+
+    @property
+    def sent(self) -> list[ReminderItem]:
+        return self.with_outcome("sent")
+
+    @property
+    def failed(self) -> list[ReminderItem]:
+        return self.with_outcome("failed")
+
+    @property
+    def unconfirmed(self) -> list[ReminderItem]:
+        return self.with_outcome("unconfirmed")
+
+    @property
+    def skipped(self) -> list[ReminderItem]:
+        return self.with_outcome("already_sent", "unconfirmed", "no_contact")
+
+    def to_dict(self) -> dict:
+        return dict(
+            cycle=self.cycle_id, as_of=self.as_of.isoformat(), dry_run=self.dry_run, delivery=self.delivery,
+            stage=(dict(id=self.stage.id, label=self.stage.label, offset=self.stage.offset,
+                        escalate=self.stage.escalate, due_on=self.stage.due_on.isoformat()) if self.stage else None),
+            note=self.note, deadline=self.deadline.isoformat() if self.deadline else None,
+            counts={k: len(self.with_outcome(k)) for k in OUTCOMES}, summary=self.summary,
+            outstanding=self.outstanding, items=[i.to_dict() for i in self.items],
+        )
+
+
+# --- the run ------------------------------------------------------------------------------------
+def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = False,
+                       now: datetime | None = None, secrets: SecretLookup = env_secret) -> ReminderRun:
+    """Send (or, with ``dry_run``, only show) the reminders due for ``cycle_id`` on ``as_of``.
+    A real run must be for today (Vietnam date of ``now``): a report received since ``as_of``
+    would otherwise be missed. A dry run writes nothing at all. ``secrets`` fills the
+    ``${NAME}`` placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables)."""
+    stamp: Callable[[], datetime] = (lambda: now) if now else clock
+    moment = stamp()
+    if not dry_run and vn_date(moment) != as_of:
+        raise UserError(f"Chỉ gửi nhắc cho ngày hôm nay ({vn_date(moment):%d/%m/%Y}), không cho ngày "
+                        f"{as_of:%d/%m/%Y}; để xem trước một ngày khác hãy dùng --dry-run.")
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        status = compute_status(session, cycle, app.roster, app.calendar, as_of)
+        requests = requests_of(session, cycle_id)
+        log = list(session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle_id)).all())
+        contacts = list(session.exec(select(ContactRow)).all())
+    due = due_stage(cycle, cycle_policy(cycle), status.deadline, app.calendar, as_of, None if dry_run else moment)
+    run = _new_run(app, cycle, status, as_of, dry_run, due.stage, due.note)
+    names = dict(zip(status.units["unit_id"], status.units["name"], strict=True))
+    current = due.stage.id if due.stage else None
+    run.items += [_stale_item(r, names) for r in log if r.status == "sending" and r.stage != current]
+    if due.stage is None:
+        return run
+
+    planned = plan_reminders(status.units, due.stage, contacts, log, app.roster, as_of)
+    renderer = Renderer(app.settings.templates_dir)
+    base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
+                         effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
+    # Every message of the run is rendered before the first is sent: a template error stops here.
+    by_unit = status.units.set_index("unit_id")
+    messages = {p.key: _render(app, renderer, base, cycle, status.deadline, by_unit.loc[p.unit_id], p, as_of)
+                for p in planned if p.channel and (p.log is None or p.log.status in ("pending", "failed"))}
+    preview = [_item(run, app, names, p, _planned_outcome(p), messages.get(p.key)) for p in planned]
+    renderer.digest(_digest_context(base, run, run.items + preview))
+    if dry_run:
+        run.items += preview
+        return run
+
+    dispatcher = Dispatcher(app.settings, _sender_name(app), secrets)
+    for p, item in zip(planned, preview, strict=True):
+        if item.outcome == "would_send" and (p.channel == "chat" or app.settings.smtp_host):
+            for r in p.recipients:
+                dispatcher.add(p.via_unit_id, p.channel, r.role, r.address)
+    for p, item in zip(planned, preview, strict=True):
+        if item.outcome == "would_send":
+            item.outcome, item.error, item.attempts, item.sent_at = _send_one(app, dispatcher, cycle_id, p,
+                                                                               messages[p.key], stamp)
+        run.items.append(item)
+    return run
+
+
+def _planned_outcome(p: PlannedReminder) -> str:
+    if p.channel is None:
+        return "no_contact"
+    if p.log is not None and p.log.status == "sent":
+        return "already_sent"
+    if p.log is not None and p.log.status == "sending":
+        return "unconfirmed"
+    return "would_send"
+
+
+def _send_one(app: App, dispatcher: Dispatcher, cycle_id: str, p: PlannedReminder,
+              message: ReminderMessage, stamp: Callable[[], datetime]) -> tuple[str, str | None, int, datetime | None]:
+    claimed, row = _claim(app, cycle_id, p, stamp())
+    if not claimed:  # another run took it since this run read the log
+        if row.status == "sent":
+            return "already_sent", None, row.attempts, row.sent_at
+        return "unconfirmed", "một lần chạy khác đang gửi", row.attempts, None
+    already = set(row.recipients.split("\n")) if row.recipients else set()
+    subject = message.subject if p.channel == "email" else message.chat
+    if p.channel == "email" and not app.settings.smtp_host:
+        delivery = _write_outbox(app, cycle_id, p, message, already, stamp())
+    else:
+        roles = {r.role for r in p.recipients}
+        body = message.email if p.channel == "email" else message.chat
+        delivery = dispatcher.send(p.via_unit_id, p.channel, roles, message.subject if p.channel == "email" else "",
+                                   body, skip=already)
+    sent_at = stamp()
+    _record(app, cycle_id, p, delivery, already, subject, sent_at)
+    if delivery.ok:
+        return "sent", None, row.attempts, sent_at
+    return "failed", _describe(delivery.errors), row.attempts, None
+
+
+def _describe(errors: dict[str, str]) -> str:
+    return "; ".join(f"{display_address(a)}: {e}" for a, e in errors.items())
+
+
+def _key(cycle_id: str, p: PlannedReminder):
+    return and_(ReminderRow.cycle_id == cycle_id, ReminderRow.unit_id == p.unit_id,
+                ReminderRow.stage == p.stage.id, ReminderRow.channel == p.channel)
+
+
+def _claim(app: App, cycle_id: str, p: PlannedReminder, at: datetime) -> tuple[bool, ReminderRow]:
+    """Take the reminder for this run and commit, before sending. Returns whether this run got
+    it (False: another run holds it or sent it meanwhile) and the row as it now is."""
+    with Session(app.engine, expire_on_commit=False) as s:
+        row = ReminderRow(cycle_id=cycle_id, unit_id=p.unit_id, stage=p.stage.id, channel=p.channel,
+                          status="sending", due_on=p.stage.due_on, attempts=1, claimed_at=at)
+        s.add(row)
+        try:
+            s.commit()
+            return True, row
+        except IntegrityError:
+            s.rollback()
+        taken = s.exec(update(ReminderRow).where(_key(cycle_id, p), ReminderRow.status.in_(("pending", "failed")))
+                       .values(status="sending", attempts=ReminderRow.attempts + 1, claimed_at=at,
+                               due_on=p.stage.due_on))
+        s.commit()
+        return taken.rowcount == 1, s.exec(select(ReminderRow).where(_key(cycle_id, p))).one()
+
+
+def _record(app: App, cycle_id: str, p: PlannedReminder, delivery: Delivery, already: set[str], subject: str,
+            at: datetime) -> None:
+    """Record the outcome of a claimed reminder (the step a crash can separate from the send)."""
+    reached = sorted(already | set(delivery.delivered))
+    values = dict(recipients="\n".join(reached) or None, subject=subject[:500])
+    if delivery.ok:
+        values.update(status="sent", sent_at=at, last_error=None)
+    else:
+        values.update(status="failed", last_error=_describe(delivery.errors))
+    with Session(app.engine) as s:
+        s.exec(update(ReminderRow).where(_key(cycle_id, p), ReminderRow.status == "sending").values(**values))
+        s.commit()
+
+
+def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, message: ReminderMessage, already: set[str],
+                  at: datetime) -> Delivery:
+    to = [r.address for r in p.recipients if r.address not in already]
+    key = f"{cycle_id}/{p.unit_id}/{p.stage.id}/email"
+    eml = build_eml(sender=app.settings.smtp_from, sender_name=_sender_name(app), to=to, subject=message.subject,
+                    body=message.email, key=key, at=at)
+    try:
+        write_eml(reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), eml)
+    except OSError as exc:
+        return Delivery(errors={a: f"không ghi được vào hộp thư đi: {exc}" for a in to})
+    return Delivery(delivered=to)
+
+
+# --- building blocks ----------------------------------------------------------------------------
+def _int_or_none(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _sender_name(app: App) -> str:
+    c = app.config.collector
+    return f"{c.department} - {c.name}" if c.department else c.name
+
+
+def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_run: bool,
+             stage: ScheduledStage | None, note: str | None) -> ReminderRun:
+    overall = {k: (v.item() if hasattr(v, "item") else v) for k, v in status.overall().items()}
+    waiting = status.units[status.units["status"].isin(ELIGIBLE_STATUSES)]
+    outstanding = [
+        dict(unit_id=r.unit_id, name=r.name, status=r.status, status_label=r.status_label,
+             days_late=_int_or_none(r.days_late), working_days_late=_int_or_none(r.working_days_late))
+        for r in waiting.itertuples()
+    ]
+    return ReminderRun(cycle.id, as_of, dry_run, "smtp" if app.settings.smtp_host else "outbox", stage, note,
+                       status.deadline, overall, outstanding)
+
+
+def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, row: pd.Series,
+            p: PlannedReminder, as_of: date) -> ReminderMessage:
+    ctx = reminder_context(
+        base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id), reference=cycle.reference_date,
+        as_of=as_of, deadline=deadline, stage=p.stage, status=row["status"], calendar=app.calendar,
+        recipient_names=[r.name for r in p.recipients if r.name], days_late=_int_or_none(row["days_late"]),
+        working_days_late=_int_or_none(row["working_days_late"]),
+    )
+    return renderer.reminder(ctx)
+
+
+def _item(run: ReminderRun, app: App, names: dict, p: PlannedReminder, outcome: str,
+          message: ReminderMessage | None) -> ReminderItem:
+    via = app.roster.get(p.via_unit_id) if p.via_unit_id != p.unit_id else None
+    subject = p.log.subject if p.log is not None else None
+    if message is not None:
+        subject = message.subject if p.channel == "email" else message.chat
+    log = p.log if outcome != "would_send" else None
+    return ReminderItem(
+        cycle_id=run.cycle_id, unit_id=p.unit_id, unit_name=names[p.unit_id], stage=p.stage.id,
+        stage_label=p.stage.label, due_on=p.stage.due_on, channel=p.channel, outcome=outcome,
+        recipients=[display_address(r.address) for r in p.recipients],
+        via_unit_id=via.id if via else None, via_unit_name=via.name_on(run.as_of) if via else None,
+        subject=subject, error=log.last_error if log else None, attempts=log.attempts if log else 0,
+        claimed_at=log.claimed_at if log else None, sent_at=log.sent_at if log else None,
+    )
+
+
+def _stale_item(row: ReminderRow, names: dict) -> ReminderItem:
+    return ReminderItem(
+        cycle_id=row.cycle_id, unit_id=row.unit_id, unit_name=names.get(row.unit_id, row.unit_id), stage=row.stage,
+        stage_label=row.stage, due_on=row.due_on, channel=row.channel, outcome="unconfirmed",
+        recipients=[display_address(a) for a in (row.recipients or "").split("\n") if a], subject=row.subject,
+        attempts=row.attempts, claimed_at=row.claimed_at,
+    )
+
+
+def _vn_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> dict:
+    reached = ("sent", "already_sent", "would_send")
+    return dict(
+        base,
+        stage=(dict(id=run.stage.id, label=run.stage.label, due_on=vn(run.stage.due_on)) if run.stage else None),
+        note=run.note or "",
+        summary=run.summary,
+        reminded=[dict(unit=i.unit_name, via=i.via_unit_name, channel=CHANNEL_LABELS[i.channel],
+                       recipients=", ".join(i.recipients)) for i in items if i.outcome in reached],
+        failed=[dict(unit=i.unit_name, channel=CHANNEL_LABELS[i.channel], error=i.error or "")
+                for i in items if i.outcome == "failed"],
+        unconfirmed=[dict(unit=i.unit_name, stage=i.stage, channel=CHANNEL_LABELS[i.channel],
+                          claimed_at=_vn_time(i.claimed_at)) for i in items if i.outcome == "unconfirmed"],
+        no_contact=[i.unit_name for i in items if i.outcome == "no_contact"],
+        outstanding=[dict(name=u["name"], status=u["status_label"], days_late=u["days_late"],
+                          working_days_late=u["working_days_late"]) for u in run.outstanding],
+    )
+
+
+# --- the coordinators' digest -------------------------------------------------------------------
+@dataclass
+class DigestResult:
+    cycle_id: str
+    as_of: date
+    status: str  # sent | written (outbox) | unchanged (same digest already sent today) | failed | skipped
+    subject: str | None = None
+    targets: list[str] = field(default_factory=list)
+    path: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return dict(asdict(self), as_of=self.as_of.isoformat())
+
+
+def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun, *, now: datetime | None = None,
+                secrets: SecretLookup = env_secret) -> DigestResult:
+    """Tell the coordinators' channel (``settings.coordinator_urls``; the outbox when empty)
+    who is missing, who was reminded and what failed. The same digest is sent once a day:
+    a rerun that changed nothing sends nothing."""
+    if run.dry_run:
+        return DigestResult(cycle_id, as_of, "skipped", error="chạy thử: không gửi bản tổng hợp")
+    if run.stage is None and not run.unconfirmed:
+        return DigestResult(cycle_id, as_of, "skipped", error=run.note)
+    entity_id = f"{cycle_id}:{as_of.isoformat()}"
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        requests = requests_of(session, cycle_id)
+        earlier = {a.details.get("hash") for a in session.exec(
+            select(AuditRow).where(AuditRow.entity == "digest", AuditRow.entity_id == entity_id)).all()}
+    base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
+                         effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
+    subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items))
+    digest_hash = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()
+    result = DigestResult(cycle_id, as_of, "unchanged", subject)
+    if digest_hash in earlier:
+        return result
+    urls = app.settings.coordinator_urls
+    if urls:
+        result.targets = [display_address(u) for u in urls]
+        result.error = notify_urls(urls, subject, body, redact=[app.settings.smtp_password.get_secret_value()],
+                                   secrets=secrets)
+        if result.error:
+            result.status = "failed"
+            return result
+        result.status = "sent"
+    else:
+        path = digest_path(app.settings.outbox_dir, cycle_id, as_of.isoformat(), digest_hash)
+        write_eml(path, build_eml(sender=app.settings.smtp_from, sender_name=_sender_name(app),
+                                  to=[app.settings.smtp_from], subject=subject, body=body,
+                                  key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or clock()))
+        result.status, result.path = "written", str(path)
+    with app.session() as session:
+        audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,
+              targets=result.targets or [result.path])
+    return result
+
+
+# --- the log ------------------------------------------------------------------------------------
+def reminder_log(app: App, cycle_id: str, unit: str | None = None) -> list[dict]:
+    """Every reminder of a cycle (optionally of one unit), oldest stage first."""
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        stmt = select(ReminderRow).where(ReminderRow.cycle_id == cycle_id)
+        if unit:
+            stmt = stmt.where(ReminderRow.unit_id == app.roster.find(unit, cycle.reference_date).id)
+        rows = session.exec(stmt.order_by(ReminderRow.due_on, ReminderRow.unit_id, ReminderRow.channel)).all()
+    return [dict(unit_id=r.unit_id, unit_name=app.roster.get(r.unit_id).name_on(cycle.reference_date),
+                 stage=r.stage, channel=r.channel, status=r.status, status_label=REMINDER_STATUSES[r.status],
+                 due_on=r.due_on.isoformat(), attempts=r.attempts, last_error=r.last_error,
+                 recipients=[display_address(a) for a in (r.recipients or "").split("\n") if a],
+                 subject=r.subject, claimed_at=r.claimed_at.isoformat() if r.claimed_at else None,
+                 sent_at=r.sent_at.isoformat() if r.sent_at else None) for r in rows]
+
+
+def requeue_unconfirmed(app: App, cycle_id: str, *, unit: str | None = None, stage: str | None = None) -> int:
+    """Let the next run send again the reminders left ``sending`` by an interrupted run, once
+    a coordinator has checked they did not arrive. Returns how many were requeued."""
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        stmt = select(ReminderRow).where(ReminderRow.cycle_id == cycle_id, ReminderRow.status == "sending")
+        if unit:
+            stmt = stmt.where(ReminderRow.unit_id == app.roster.find(unit, cycle.reference_date).id)
+        if stage:
+            stmt = stmt.where(ReminderRow.stage == stage)
+        rows = session.exec(stmt).all()
+        for r in rows:
+            r.status, r.last_error = "failed", "điều phối viên cho gửi lại sau lần gửi bị gián đoạn"
+            audit(session, "requeue", "reminder", f"{cycle_id}:{r.unit_id}:{r.stage}:{r.channel}",
+                  claimed_at=r.claimed_at)
+    return len(rows)
