@@ -14,7 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import SecretStr, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TIMEZONE = "Asia/Ho_Chi_Minh"

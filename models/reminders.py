@@ -21,21 +21,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pandas as pd
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from models.audit import audit
+from models.clock import vn_moment
 from models.errors import UserError
 from models.roster import Roster
 from models.streams import ReminderPolicy, ReminderStage
 from models.tables import ContactRow, CycleRow, ReminderRow
 from models.workdays import WorkCalendar
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ELIGIBLE_STATUSES = ("not_due", "missing", "draft_only")
 CHANNEL_ORDER = ("email", "chat")
 REMINDER_STATUSES = {"pending": "chờ gửi", "sending": "đang gửi / chưa xác nhận", "sent": "đã gửi",
@@ -86,7 +85,7 @@ def schedule(policy: ReminderPolicy, deadline: date, calendar: WorkCalendar) -> 
 
 
 def sending_time(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=VN_TZ)
+    return vn_moment(day, hour)
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ import httpx
 from sqlmodel import select
 
 from dvtracker.app import App
+from models.clock import VN_TZ, vn_date
 from models.errors import UserError
 from models.report_form import Problem
-from models.clock import VN_TZ, vn_date
 from models.tables import IntakeRow, SourceCursorRow, utcnow
 from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome
 

@@ -21,10 +21,10 @@ import yaml
 from sqlalchemy.exc import IntegrityError
 
 from dvtracker.app import App
+from models.clock import VN_TZ, vn_date
 from models.cycles import get_cycle
 from models.errors import UserError
 from models.report_form import Problem, form_cycle, read_form
-from models.clock import VN_TZ, vn_date
 from models.reports import ReportData, StoreResult, store_submission
 from models.tables import BlobRow, CycleRow, IntakeRow
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook

@@ -23,19 +23,18 @@ from sqlmodel import Session, select
 
 from dvtracker.app import App
 from models.audit import audit
+from models.clock import VN_TZ, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
 from models.errors import UserError
 from models.reminders import (
     ELIGIBLE_STATUSES,
     REMINDER_STATUSES,
-    VN_TZ,
     PlannedReminder,
     ScheduledStage,
     cycle_policy,
     due_stage,
     plan_reminders,
 )
-from models.reports import vn_date
 from models.status import StatusReport, compute_status
 from models.tables import AuditRow, ContactRow, CycleRow, ReminderRow
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls

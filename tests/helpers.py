@@ -10,6 +10,7 @@ from models.cycles import RequestInput, open_cycle
 from models.reports import ReportData, store_submission
 from models.tables import CycleRow
 
+
 def vn_noon(day: date) -> datetime:
     """A receipt time at noon, Vietnam time, on ``day``."""
     return vn_moment(day, 12)
@@ -68,7 +69,7 @@ def submit_seed_000(app: App, cycle: CycleRow, reports: dict[str, dict] | None =
 
 def vn_at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """A moment on ``day``, Vietnam time (the time a reminder run happens)."""
-    return datetime.combine(day, time(hour, minute), tzinfo=VN)
+    return vn_moment(day, hour, minute)
 
 
 def add_contacts(app: App, *contacts: tuple, on: date = date(2024, 1, 1)) -> None:

@@ -4,7 +4,13 @@ import pytest
 from sqlmodel import select
 
 from models.cycles import (
-    RequestInput, add_request, describe_cycle, effective_deadline, exempt_unit, open_cycle, requests_of,
+    RequestInput,
+    add_request,
+    describe_cycle,
+    effective_deadline,
+    exempt_unit,
+    open_cycle,
+    requests_of,
 )
 from models.errors import UserError
 from models.tables import AuditRow, CycleRow, ExpectedUnitRow

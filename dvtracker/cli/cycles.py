@@ -9,7 +9,13 @@ from sqlmodel import select
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from models.cycles import (
-    REQUEST_KINDS, RequestInput, add_request, close_cycle, describe_cycle, exempt_unit, get_cycle,
+    REQUEST_KINDS,
+    RequestInput,
+    add_request,
+    close_cycle,
+    describe_cycle,
+    exempt_unit,
+    get_cycle,
 )
 from models.errors import UserError
 from models.roster import GROUPS

@@ -15,13 +15,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from dvtracker.cli.roster import unit_app
+from models.clock import VN_TZ, today_vn
 from models.cycles import get_cycle
 from models.errors import UserError
 from models.history import submission_versions, unit_history
-from models.clock import VN_TZ, today_vn
 from models.status import STATUS_LABELS
 from tasks.exports import write_status
-from tasks.tracking import cycle_status
 from tasks.http_source import SourceError, pull_documents
 from tasks.intake import (
     OUTCOME_LABELS,
@@ -31,6 +30,7 @@ from tasks.intake import (
     submit_files,
     sweep_inbox,
 )
+from tasks.tracking import cycle_status
 from tasks.workbook import write_template
 
 RECEIVED_AT_OPTION = typer.Option(None, "--received-at", help="Thời điểm nhận (mặc định: bây giờ), ví dụ 2024-05-24 "
