@@ -2,7 +2,8 @@
 
 Every event has a deterministic id derived from what it is about (the cycle, the unit, the
 stage, the version), so that a rerun of the same day re-sends the same event id and Prefect
-stores it once.
+stores it (and fires a trigger on it) once. The id includes the moment the cycle was opened,
+so that the same cycle id in another database (a test, a fresh demo) makes new events.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from typing import Any
 
 from prefect.events import emit_event
 
+from tasks.tracking import CycleRef
+
 _NAMESPACE = uuid.UUID("5b0a8f5e-6a55-4f55-9f59-1f6f2d1e0c11")
 
+CYCLE_OPENED = "dvtracker.cycle.opened"
 QUORUM_REACHED = "dvtracker.cycle.quorum-reached"
 REPORTS_ADDED = "dvtracker.cycle.reports-added"
 REPORT_RECEIVED = "dvtracker.report.received"
@@ -37,9 +41,10 @@ def unit_resource(unit_id: str, name: str) -> dict[str, str]:
             "prefect.resource.role": "unit"}
 
 
-def emit(event: str, cycle_id: str, key: str, *, unit: tuple[str, str] | None = None,
+def emit(event: str, cycle: CycleRef, key: str, *, unit: tuple[str, str] | None = None,
          payload: dict[str, Any] | None = None) -> None:
     """Emit ``event`` about a cycle (and a unit); ``key`` makes the event id deterministic."""
+    cycle_id = cycle.id
     if unit is None:
         resource, related = cycle_resource(cycle_id), []
     else:
@@ -50,5 +55,5 @@ def emit(event: str, cycle_id: str, key: str, *, unit: tuple[str, str] | None = 
         resource=resource,
         related=related,
         payload=payload or {},
-        id=uuid.uuid5(_NAMESPACE, f"{event}|{cycle_id}|{key}"),
+        id=uuid.uuid5(_NAMESPACE, f"{event}|{cycle_id}|{cycle.opened_at}|{key}"),
     )

@@ -29,7 +29,7 @@ GROUP_HEADERS = {
 
 
 def unit_table(report: StatusReport) -> pd.DataFrame:
-    units = report.units.assign(group_label=report.units["group"].map(GROUPS))
+    units = report.units.assign(group_label=report.units["group"].map(GROUPS).str.capitalize())
     return units[list(UNIT_HEADERS)].rename(columns=UNIT_HEADERS)
 
 
@@ -74,3 +74,10 @@ def _format(ws, frame: pd.DataFrame) -> None:
             for cell in ws[letter][1:]:
                 cell.number_format = fmt
     ws.freeze_panes = "A2"
+
+
+def export_status_files(app: App, report: StatusReport) -> dict[str, Path]:
+    """The day's status as Excel and CSV in the exports folder."""
+    base = app.settings.exports_dir / report.cycle_id / f"tinh-hinh-{report.as_of:%Y%m%d}"
+    return {"Tình hình báo cáo (Excel)": write_status(report, base.with_suffix(".xlsx")),
+            "Tình hình báo cáo (CSV)": write_status(report, base.with_suffix(".csv"))}

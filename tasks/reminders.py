@@ -376,15 +376,21 @@ class DigestResult:
         return dict(asdict(self), as_of=self.as_of.isoformat())
 
 
-def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun, *, now: datetime | None = None,
+def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *, now: datetime | None = None,
                 secrets: SecretLookup = env_secret) -> DigestResult:
     """Tell the coordinators' channel (``settings.coordinator_urls``; the outbox when empty)
     who is missing, who was reminded and what failed. The same digest is sent once a day:
-    a rerun that changed nothing sends nothing."""
+    a rerun that changed nothing sends nothing. Without a reminder ``run`` (the weekly
+    digest), it is the overview of the cycle on ``as_of``."""
+    if run is None:
+        with app.session() as session:
+            cycle = get_cycle(session, cycle_id)
+            status = compute_status(session, cycle, app.roster, app.calendar, as_of)
+        run = _new_run(app, cycle, status, as_of, False, None, "đây là bản tổng hợp tình hình định kỳ.")
+    elif run.stage is None and not run.unconfirmed:
+        return DigestResult(cycle_id, as_of, "skipped", error=run.note)
     if run.dry_run:
         return DigestResult(cycle_id, as_of, "skipped", error="chạy thử: không gửi bản tổng hợp")
-    if run.stage is None and not run.unconfirmed:
-        return DigestResult(cycle_id, as_of, "skipped", error=run.note)
     entity_id = f"{cycle_id}:{as_of.isoformat()}"
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)

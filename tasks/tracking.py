@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -58,8 +59,76 @@ def check_quorum(app: App, cycle_id: str, as_of: date, report: StatusReport | No
     return QuorumCheck(cycle_id, reached, newly, reached_on, compiled, result.reasons)
 
 
+@dataclass(frozen=True)
+class CycleRef:
+    """A cycle as its events name it: the id, and when it was opened (see tasks.events)."""
+
+    id: str
+    opened_at: str
+
+
+def cycle_ref(app: App, cycle_id: str) -> CycleRef:
+    with app.session() as session:
+        return CycleRef(cycle_id, get_cycle(session, cycle_id).created_at.isoformat())
+
+
 def cycle_title(app: App, cycle_id: str) -> str:
     """How coordinators name a cycle: "dân vận CQHCNN & CQCC năm 2023"."""
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
     return f"{app.config.stream(cycle.stream_id).short_name} {cycle.label}"
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _vn(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def tick_summary(app: App, report: StatusReport, run, quorum: QuorumCheck, files: dict[str, Path],
+                 rejected: list | None = None) -> str:
+    """The Markdown a coordinator reads after a tick: rates per group, who is missing, who
+    was reminded, what failed and what to do next, with links to the exported files."""
+    from notifications.render import Renderer
+
+    units = report.to_dict()["units"]
+    late = [u for u in units if u["status"] in ("missing", "draft_only")]
+    waiting = [u for u in units if u["status"] == "not_due"]
+    failed = run.failed if run else []
+    unconfirmed = run.unconfirmed if run else []
+    steps = []
+    if failed:
+        steps.append(f"{len(failed)} nhắc nhở gửi lỗi: kiểm tra cấu hình thư điện tử/chat; lần chạy sau sẽ gửi lại.")
+    if unconfirmed:
+        steps.append("Có nhắc nhở chưa xác nhận đã gửi: kiểm tra với đơn vị, dùng `dvtracker reminders requeue` nếu cần.")
+    if rejected:
+        steps.append(f"{len(rejected)} tệp bị từ chối: xem lý do trong thư mục rejected/ và đề nghị đơn vị gửi lại.")
+    if quorum.reached and not quorum.compiled:
+        steps.append("Đã đủ điều kiện tổng hợp: flow compile-cycle sẽ tạo bản tổng hợp.")
+    if late:
+        worst = max(late, key=lambda u: u["working_days_late"] or 0)
+        steps.append(f"Đôn đốc trực tiếp {len(late)} đơn vị chưa báo cáo quá hạn (chậm nhất: {worst['name']}).")
+    elif waiting and report.deadline:
+        steps.append(f"{len(waiting)} đơn vị chưa gửi; hạn nộp {_vn(report.deadline)}.")
+    if not steps:
+        steps.append("Không có việc gì cần làm thêm.")
+    context = dict(
+        title=cycle_title(app, report.cycle_id), as_of=_vn(report.as_of), deadline=_vn(report.deadline),
+        deadline_request=report.deadline_request,
+        groups=[dict(g, label=g["group_label"].capitalize(), reporting_rate=_percent(g["reporting_rate"]),
+                     on_time_rate=_percent(g["on_time_rate"])) for g in report.to_dict()["summary"]],
+        quorum=dict(reached=quorum.reached, reached_on=_vn(quorum.reached_on), reasons=quorum.reasons),
+        missing=[dict(name=u["name"], status=u["status_label"], days_late=u["days_late"],
+                      working_days_late=u["working_days_late"]) for u in late],
+        stage=run.stage.label if run and run.stage else None,
+        reminded=[dict(unit=i.unit_name, channel=i.channel, via=i.via_unit_name) for i in (run.sent if run else [])],
+        failed=[dict(unit=i.unit_name, channel=i.channel, error=i.error) for i in failed],
+        unconfirmed=[dict(unit=i.unit_name, channel=i.channel, stage=i.stage) for i in unconfirmed],
+        rejected=[dict(file=o.source_ref, reason="; ".join(str(e) for e in o.errors)[:300]) for o in rejected or []],
+        next_steps=steps,
+        files=[dict(label=label, path=str(path), url=Path(path).resolve().as_uri()) for label, path in files.items()],
+    )
+    return Renderer(app.settings.templates_dir).render("cycle_summary.md.j2", context) + "\n"
+

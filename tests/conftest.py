@@ -131,6 +131,11 @@ def prefect_api(tmp_path_factory):
     os.environ.update(env)
     with temporary_settings(updates={PREFECT_API_URL: api, PREFECT_SERVER_ANALYTICS_ENABLED: False}):
         yield api
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all()
+        EventsWorker.drain_all()
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)

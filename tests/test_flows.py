@@ -1,0 +1,127 @@
+"""The flows on a real local Prefect server (one for the whole session): the daily tick,
+its artifacts and events, reruns, days off, the compile and digest flows."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import shutil
+import uuid
+from datetime import date
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+
+from flows.compile_cycle import compile_cycle
+from flows.daily_tick import daily_tick
+from flows.digest import digest
+from flows.open_cycle import open_cycle
+from tasks.publish import artifact_keys
+from tests.conftest import PROJECT_DIR
+from tests.helpers import add_contacts
+
+pytestmark = pytest.mark.prefect
+AN_GIANG = PROJECT_DIR / "data" / "demo" / "an_giang_529.json"
+
+
+def open_unique_cycle(quorum: dict | None = None) -> str:
+    """An ad hoc dân vận cycle with a name of its own: the server is shared by every test."""
+    name = f"t{uuid.uuid4().hex[:8]}"
+    cycle = open_cycle(stream="danvan", kind="adhoc", year=2023, name=name, label=f"thử nghiệm {name}",
+                       window_start=date(2022, 12, 15), window_end=date(2023, 12, 14), request_number="2748/BNV-CTTN",
+                       issued_on=date(2024, 5, 17), deadline="chậm nhất ngày 31/5/2024", quorum=quorum)
+    return cycle["id"]
+
+
+def drop_in_inbox(settings, source, cycle_id: str) -> None:
+    """A unit's JSON report for ``cycle_id``, put in the inbox."""
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data["cycle"] = cycle_id
+    (settings.inbox_dir / source.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def artifacts(key: str, flow_run_id) -> list:
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+    return [a for a in found if a.flow_run_id == flow_run_id]
+
+
+def test_a_day_of_a_cycle_through_the_daily_tick(flow_env, app):
+    cycle_id = open_unique_cycle()
+    add_contacts(app, ("Tỉnh An Giang", "email", "daumoi.angiang@example.invalid"),
+                 ("Bộ Nội vụ", "email", "daumoi.bnv@example.invalid"))
+    drop_in_inbox(flow_env, AN_GIANG, cycle_id)
+
+    state = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id, return_state=True)
+    result = state.result()
+    day = result["cycles"][cycle_id]
+    assert (day["received"], day["actual"], day["expected"]) == (1, 1, 93)
+    assert day["reminders_sent"] == 1  # Bộ Nội vụ, 5 working days before 31/05; An Giang has reported
+    assert (flow_env.inbox_dir / "processed" / AN_GIANG.name).exists()
+    eml = list((flow_env.outbox_dir / "reminders" / cycle_id).glob("*.eml"))
+    assert len(eml) == 1
+    message = email.message_from_bytes(eml[0].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "daumoi.bnv@example.invalid"
+    assert "Bộ Nội vụ" in message.get_body().get_content()
+
+    keys = artifact_keys(cycle_id)
+    table = json.loads(artifacts(keys["status"], state.state_details.flow_run_id)[0].data)
+    rows = {r["Đơn vị"]: r for r in table}
+    assert len(rows) == 93
+    assert rows["Tỉnh An Giang"]["Tình trạng"] == "Đúng hạn" and rows["Tỉnh An Giang"]["Số văn bản"] == "529/BC-UBND"
+    assert rows["Bộ Nội vụ"]["Tình trạng"] == "Chưa đến hạn"
+    progress = artifacts(keys["rate"], state.state_details.flow_run_id)[0]
+    assert float(progress.data) == round(100 / 93, 1)
+    summary = artifacts(keys["summary"], state.state_details.flow_run_id)[0].data
+    assert "tình hình ngày 24/05/2024" in summary and "Hạn nộp **31/05/2024**" in summary
+    assert "| Địa phương | 63 | 1 | 1 | 0 | 0 | 0 | 1,6% | 1,6% |" in summary
+    assert "Đã nhắc Bộ Nội vụ (email)" in summary
+    assert (flow_env.exports_dir / cycle_id / "tinh-hinh-20240524.xlsx").as_uri() in summary
+
+    again = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]
+    assert (again["received"], again["reminders_sent"], again["actual"]) == (0, 0, 1)
+    assert len(list((flow_env.outbox_dir / "reminders" / cycle_id).glob("*.eml"))) == 1
+
+
+def test_the_tick_skips_vietnamese_holidays_not_only_weekends(flow_env):
+    cycle_id = open_unique_cycle()
+    drop_in_inbox(flow_env, AN_GIANG, cycle_id)
+    assert daily_tick(as_of=date(2024, 4, 30), cycle_id=cycle_id) == {"day": "2024-04-30", "skipped": "Ngày Chiến thắng"}
+    assert daily_tick(as_of=date(2026, 11, 24))["skipped"] == "Ngày Văn hóa Việt Nam"
+    assert (flow_env.inbox_dir / AN_GIANG.name).exists()  # nothing taken in on a day off
+    assert "skipped" not in daily_tick(as_of=date(2024, 5, 4), cycle_id=cycle_id)  # a worked Saturday
+
+
+def test_compile_flow_writes_a_version_and_its_artifact_once(flow_env, app):
+    cycle_id = open_unique_cycle()
+    drop_in_inbox(flow_env, AN_GIANG, cycle_id)
+    daily_tick(as_of=date(2024, 5, 27), cycle_id=cycle_id)
+    state = compile_cycle(cycle_id=cycle_id, as_of=date(2024, 6, 3), trigger="dvtracker.cycle.quorum-reached",
+                          return_state=True)
+    first = state.result()
+    assert first["version"] == 1 and first["created"] and set(first["files"]) >= {"docx", "xlsx"}
+    markdown = artifacts(artifact_keys(cycle_id)["compilation"], state.state_details.flow_run_id)[0].data
+    assert "Tỉnh An Giang" in markdown
+    again = compile_cycle(cycle_id=cycle_id, as_of=date(2024, 6, 3))
+    assert (again["version"], again["created"]) == (1, False)
+
+
+def test_weekly_digest_goes_to_the_coordinators(flow_env):
+    cycle_id = open_unique_cycle()
+    assert digest(as_of=date(2024, 6, 7), cycle_id=cycle_id)["cycles"] == [cycle_id]
+    digests = list(flow_env.outbox_dir.rglob("*.eml"))
+    assert len(digests) == 1
+    message = email.message_from_bytes(digests[0].read_bytes(), policy=email.policy.default)
+    assert "0/93 đơn vị đã báo cáo" in message["Subject"]
+    assert "bản tổng hợp tình hình định kỳ" in message.get_body().get_content()
+
+
+def test_flow_runs_are_named_by_day_and_cycle(flow_env):
+    cycle_id = open_unique_cycle()
+    state = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id, return_state=True)
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))[0]
+    assert run.name == f"daily-tick 2024-05-24 {cycle_id}"
