@@ -88,13 +88,14 @@ def _tick_cycle(app, cycle_id: str, day: date, received: list, rejected: list, n
     if quorum.reached and not quorum.compiled:
         # Sent again by later ticks until a compilation exists; the same id is stored once.
         events.emit(events.QUORUM_REACHED, cycle, str(quorum.reached_on),
-                    payload={"reached_on": str(quorum.reached_on), "reasons": quorum.reasons})
+                    payload={"as_of": day.isoformat(), "reached_on": str(quorum.reached_on), "reasons": quorum.reasons})
     elif quorum.compiled and any(o.outcome == "accepted" for o in received):
         events.emit(events.REPORTS_ADDED, cycle, "|".join(sorted(f"{o.unit_id}v{o.version}" for o in received)),
-                    payload={"day": day.isoformat(), "units": [o.unit_name for o in received]})
+                    payload={"as_of": day.isoformat(), "units": [o.unit_name for o in received]})
 
     publish_status(report, tick_summary(app, report, run, quorum, files, rejected), cycle_title(app, cycle_id))
     overall = report.overall()
     return {"actual": overall["actual"], "expected": overall["expected"], "missing": overall["missing"],
-            "received": len(received), "reminders_sent": len(run.sent), "reminders_failed": len(run.failed),
+            "received": len(received), "accepted": sum(o.outcome == "accepted" for o in received),
+            "reminders_sent": len(run.sent), "reminders_failed": len(run.failed),
             "quorum_reached": quorum.reached, "quorum_newly_reached": quorum.newly_reached}

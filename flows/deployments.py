@@ -23,12 +23,14 @@ def load_flow(entrypoint: str):
     return getattr(module, name)
 
 
-def runner_deployments(path: Path = PROJECT_FILE) -> list:
+def runner_deployments(path: Path = PROJECT_FILE, only: list[str] | None = None) -> list:
     from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
     from prefect.schedules import Cron
 
     deployments = []
     for spec in load_project(path):
+        if only and spec["name"] not in only:
+            continue
         schedules = [Cron(s["cron"], timezone=s.get("timezone"), active=s.get("active", True))
                      for s in spec.get("schedules") or []]
         triggers = [DeploymentEventTrigger(**{k: v for k, v in t.items() if k != "type"})
@@ -41,7 +43,7 @@ def runner_deployments(path: Path = PROJECT_FILE) -> list:
     return deployments
 
 
-def serve_project() -> None:
+def serve_project(only: list[str] | None = None) -> None:
     from prefect import serve
 
-    serve(*runner_deployments(), limit=4)
+    serve(*runner_deployments(only=only), limit=4)

@@ -84,6 +84,7 @@ def test_the_compile_trigger_is_an_automation_on_the_cycle_events(deployed):
     trigger = automations[0].trigger
     assert trigger.expect == {"dvtracker.cycle.quorum-reached", "dvtracker.cycle.reports-added"}
     assert automations[0].actions[0].parameters == {"cycle_id": "{{ event.resource['dvtracker.cycle.id'] }}",
+                                                    "as_of": "{{ event.payload.as_of }}",
                                                     "trigger": "{{ event.event }}"}
 
 
@@ -96,6 +97,7 @@ def test_quorum_reached_by_a_submission_starts_exactly_one_compile_run(deployed,
     assert daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]["quorum_newly_reached"]
     runs = wait_for(lambda: runs_of("compile-cycle", cycle_id=cycle_id))
     assert len(runs) == 1 and runs[0].parameters["trigger"] == "dvtracker.cycle.quorum-reached"
+    assert runs[0].parameters["as_of"] == "2024-05-24"  # the day the tick replayed
 
     # Until the compilation exists, each tick repeats the same event: it starts nothing new.
     daily_tick(as_of=date(2024, 5, 27), cycle_id=cycle_id)
@@ -110,7 +112,7 @@ def test_quorum_reached_by_a_submission_starts_exactly_one_compile_run(deployed,
         assert client.read_flow_run(runs[0].id).state_name == "Completed"
     with app.session() as session:
         versions = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)).all()
-    assert [(v.version, v.trigger) for v in versions] == [(1, "quorum")]
+    assert [(v.version, v.trigger, v.as_of) for v in versions] == [(1, "quorum", date(2024, 5, 24))]
 
     # Compiled: no more quorum event; a late report starts one more compilation.
     daily_tick(as_of=date(2024, 5, 28), cycle_id=cycle_id)
@@ -118,6 +120,7 @@ def test_quorum_reached_by_a_submission_starts_exactly_one_compile_run(deployed,
     daily_tick(as_of=date(2024, 6, 4), cycle_id=cycle_id)
     later = wait_for(lambda: [r for r in runs_of("compile-cycle", cycle_id=cycle_id) if r.id != runs[0].id])
     assert len(later) == 1 and later[0].parameters["trigger"] == "dvtracker.cycle.reports-added"
+    assert later[0].parameters["as_of"] == "2024-06-04"
 
 
 def test_serve_uses_the_deployments_of_prefect_yaml(prefect_api):

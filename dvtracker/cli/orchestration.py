@@ -38,13 +38,20 @@ def tick(
     console.print(f"Xem trên giao diện Prefect: {ui}/runs")
 
 
-def serve() -> None:
+def serve(only: list[str] = typer.Option([], "--only", help="Chỉ phục vụ các deployment này (tên trong prefect.yaml).")) -> None:
     """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình) và phục vụ các deployment của prefect.yaml."""
     ui = _prefect_ready()
     console.print(f"Giao diện Prefect: {ui} — lịch chạy: {ui}/deployments. Nhấn Ctrl+C để dừng.")
     from flows.deployments import serve_project
 
-    serve_project()
+    serve_project(only or None)
+
+
+def demo() -> None:
+    """Chạy thử trọn một kỳ báo cáo mẫu (dữ liệu mẫu, thư mục var/demo) qua các flow trên Prefect."""
+    from dvtracker.demo import run_demo
+
+    run_demo(console)
 
 
 @server_app.command("start")
@@ -63,4 +70,5 @@ def server_stop() -> None:
 def register(app: typer.Typer) -> None:
     app.command("tick")(tick)
     app.command("serve")(serve)
+    app.command("demo")(demo)
     app.add_typer(server_app, name="server")

@@ -1,0 +1,3 @@
+from dvtracker.cli import main
+
+main()

@@ -1,0 +1,299 @@
+"""`make demo`: a whole reporting cycle on the embedded defaults, through the real flows.
+
+The 2023 annual dân vận cycle is opened from request 2748/BNV-CTTN of 17/05/2024 with the
+deadline the demo states ("chậm nhất ngày 31/5/2024"). Sample reports (marked "[DỮ LIỆU MẪU]";
+An Giang's and Quảng Trị's carry the real figures of seeds 003 and 004) arrive in the inbox day
+by day from 20/05 to 14/06/2024; the daily-tick flow takes them in, writes the reminders to
+the outbox and checks the quorum; the quorum event starts compile-cycle through the
+deployment trigger, and late reports start new versions. Everything lives in var/demo/,
+wiped at the start, so the demo can be run again; the Prefect server keeps the runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from rich.console import Console
+
+from dvtracker.app import App, open_app
+from dvtracker.prefect_local import apply_prefect_env, ensure_server
+from dvtracker.settings import Settings, get_settings
+from models.errors import UserError
+
+CYCLE_ID = "danvan-2023-annual"
+REQUEST, ISSUED, DEADLINE = "2748/BNV-CTTN", date(2024, 5, 17), "chậm nhất ngày 31/5/2024"
+FIRST_DAY, LAST_DAY = date(2024, 5, 20), date(2024, 6, 14)
+SAMPLE = "[DỮ LIỆU MẪU]"
+# Units that send nothing in the demo (most are among the non-reporters of seed 000's footnote).
+SILENT = ["bng", "btp", "bgtvt", "bxd", "btttt", "bgddt", "bnnptnt", "byt", "bkhcn", "bvhttdl", "btnmt", "ttcp",
+          "ubdt", "vov", "vtv", "bqll", "ttxvn", "vass", "vast", "cmsc", "bqp",
+          "64", "01", "56", "10", "79", "84", "26", "15", "11", "96"]
+
+
+@dataclass
+class Arrival:
+    day: date
+    name: str  # file name in the inbox
+    content: bytes
+    note: str  # what this file shows in the demo
+
+
+def demo_settings(base: Settings) -> Settings:
+    return Settings(data_dir=base.data_dir, var_dir=base.var_dir / "demo", prefect_home=base.prefect_home,
+                    prefect_port=base.prefect_port, prefect_api_url=base.prefect_api_url)
+
+
+# --- sample reports ------------------------------------------------------------------------------
+def _n(value: float) -> str:
+    return format_decimal(value, locale="vi")
+
+
+def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: random.Random) -> dict:
+    """A plausible, clearly marked sample report of ``unit_id`` in the JSON form."""
+    unit = app.roster.get(unit_id)
+    name = unit.name_on(date(2023, 12, 14))
+    scale = 1 if unit.group == "central" else 4
+    periodic, regular, adhoc = (rng.randint(10, 120) * scale for _ in range(3))
+    received = rng.randint(40, 400) * scale
+    in_jurisdiction = rng.randint(5, 60) * scale
+    reviewed = rng.randint(20, 300)
+    registered = rng.randint(3, 40) * scale
+    figures = {
+        "plans_and_directives_issued": rng.randint(1, 12), "training_events_held": rng.randint(1, 20),
+        "staff_trained": _n(rng.randint(100, 9000)), "dvk_models_registered": registered,
+        "dvk_models_recognised": rng.randint(0, registered), "tthc_reviewed": reviewed,
+        "tthc_proposed_removed": rng.randint(0, reviewed // 5), "tthc_proposed_amended": rng.randint(0, reviewed // 3),
+        "reception_visits": _n(periodic + regular + adhoc), "reception_visits_periodic": periodic,
+        "reception_visits_regular": regular, "reception_visits_adhoc": adhoc or "Không có",
+        "reception_persons": _n((periodic + regular + adhoc) * rng.randint(11, 16) // 10),
+        "reception_cases": rng.randint(10, 200) * scale, "mass_delegations": rng.choice(["Không có", 2, 5, 11]),
+        "petitions_received": _n(received), "petitions_forwarded": rng.randint(0, received // 2),
+        "complaint_cases_in_jurisdiction": in_jurisdiction,
+        "complaint_cases_resolved": rng.randint(in_jurisdiction // 2, in_jurisdiction),
+        "officials_disciplined": rng.choice(["Không có", 1, 3, 7]),
+    }
+    if unit.group == "provincial":
+        figures |= {"par_index_score": _n(round(rng.uniform(80, 92), 2)), "papi_score": _n(round(rng.uniform(40, 46), 2)),
+                    "sipas_score": _n(round(rng.uniform(7.8, 9.4), 2)) + "/10"}
+    sections = {s.id: f"{SAMPLE} {name}: kết quả về {s.heading[:1].lower() + s.heading[1:]}."
+                for s in app.config.stream("danvan").sections}
+    sections["VI"] = {"status": "empty", "text": "Không có"} if rng.random() < 0.5 else sections["VI"]
+    return {"schema": "dvtracker-report/1", "cycle": CYCLE_ID, "unit": unit.code or unit.slug, "number": number,
+            "date": doc_date.isoformat(), "signer": f"{SAMPLE} Người ký", "state": "signed",
+            "answers_request": REQUEST, "sections": sections, "indicators": figures}
+
+
+def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
+    """Which file lands in the inbox on which day. Deterministic (seeded)."""
+    rng = random.Random(20240517)
+    ref = date(2023, 12, 14)
+    silent = {app.roster.find(code, ref).id for code in SILENT}
+    senders = [u.id for u in app.roster.on(ref) if u.id not in silent | {"p2004-89", "p2004-45"}]
+    days = [FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
+    working = [d for d in days if app.calendar.is_working_day(d)]
+    on_time = [d for d in working if d <= date(2024, 5, 31)]
+    late = [date(2024, 6, 3), date(2024, 6, 4), date(2024, 6, 5)]
+    rng.shuffle(senders)
+    # The last two (after the first compilation) are provinces: the quorum needs every central one.
+    last_two = [u for u in senders if u.startswith("p")][-2:]
+    senders = [u for u in senders if u not in last_two] + last_two
+    arrivals: list[Arrival] = []
+
+    def add(day: date, unit_id: str, report: dict, note: str, fmt: str = "json") -> None:
+        stem = f"bao-cao-{(app.roster.get(unit_id).code or app.roster.get(unit_id).slug)}-{day:%m%d}"
+        if fmt == "xlsx":
+            from tasks.workbook import fill_form
+
+            path = fill_form(app, CYCLE_ID, work_dir / f"{stem}.xlsx", unit=unit_id,
+                             meta={k: report[k] for k in ("number", "signer", "answers_request")} |
+                             {"date": f"{day:%d/%m/%Y}"},
+                             values={k: v for k, v in report["indicators"].items()})
+            arrivals.append(Arrival(day, path.name, path.read_bytes(), note))
+        else:
+            arrivals.append(Arrival(day, f"{stem}.json", json.dumps(report, ensure_ascii=False, indent=1).encode(), note))
+
+    for i, uid in enumerate(senders):
+        if i < len(senders) - 2 - 20:  # most arrive by the deadline
+            day = on_time[i % len(on_time)]
+        elif i < len(senders) - 2:  # twenty late ones, up to the quorum
+            day = late[i % len(late)]
+        else:  # two after the first compilation: they make new versions
+            day = date(2024, 6, 10) if i == len(senders) - 2 else date(2024, 6, 12)
+        doc_day = day - timedelta(days=rng.randint(0, 3))
+        add(day, uid, sample_report(app, uid, f"{100 + i}/BC", doc_day, rng), "mẫu", "xlsx" if i % 4 == 0 else "json")
+
+    demo_data = app.settings.data_dir / "demo"
+    an_giang = json.loads((demo_data / "an_giang_529.json").read_text(encoding="utf-8"))
+    arrivals.append(Arrival(date(2024, 5, 24), "an-giang-529-BC-UBND.json", json.dumps(an_giang, ensure_ascii=False).encode(),
+                            "báo cáo thật 529/BC-UBND của An Giang"))
+    quang_tri = json.loads((demo_data / "quang_tri.json").read_text(encoding="utf-8"))
+    draft = dict(quang_tri, number="/BC-UBND", date=None, state="draft")
+    arrivals.append(Arrival(date(2024, 5, 30), "quang-tri-du-thao.json", json.dumps(draft, ensure_ascii=False).encode(),
+                            "dự thảo chưa có số"))
+    arrivals.append(Arrival(date(2024, 6, 4), "quang-tri-612-BC-UBND.json", json.dumps(quang_tri, ensure_ascii=False).encode(),
+                            "số liệu 342 + 78 ≠ 419"))
+    arrivals.append(Arrival(date(2024, 5, 27), "bao-cao-hong.xlsx", b"PK\x03\x04 not really a workbook",
+                            "tệp hỏng: bị từ chối"))
+    first = next(a for a in arrivals if a.day == on_time[0] and a.name.endswith(".json"))
+    arrivals.append(Arrival(on_time[2], f"gui-lai-{first.name}", first.content, "gửi lại trùng: không tạo phiên bản mới"))
+    return sorted(arrivals, key=lambda a: (a.day, a.name))
+
+
+def write_contacts(app: App, path: Path) -> Path:
+    """Sample contacts for every expected unit (focal point and leadership), example.invalid."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["unit", "role", "channel", "address", "name"])
+        for unit in app.roster.on(date(2023, 12, 14)):
+            code = unit.code or unit.slug
+            writer.writerow([unit.id, "focal", "email", f"daumoi.{code}@example.invalid", f"Đầu mối {unit.name} (mẫu)"])
+            writer.writerow([unit.id, "leadership", "email", f"lanhdao.{code}@example.invalid",
+                             f"Lãnh đạo {unit.name} (mẫu)"])
+    return path
+
+
+# --- the run ------------------------------------------------------------------------------------
+def _compile_runs(cycle_id: str) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["compile-cycle"])))
+    return [r for r in runs if r.parameters.get("cycle_id") == cycle_id and r.created is not None]
+
+
+def _wait_for_compilations(console: Console, since, expected: int, timeout: float = 240) -> list:
+    """Wait until ``expected`` compile-cycle runs created after ``since`` have finished."""
+    deadline = time.monotonic() + timeout
+    with console.status("Chờ flow compile-cycle (do sự kiện kích hoạt) chạy xong…"):
+        while time.monotonic() < deadline:
+            runs = [r for r in _compile_runs(CYCLE_ID) if r.created >= since]
+            if len(runs) >= expected and all(r.state and r.state.is_final() for r in runs):
+                return runs
+            time.sleep(2)
+    raise UserError("Sau 4 phút vẫn chưa thấy flow compile-cycle chạy xong; xem var/demo/serve.log.")
+
+
+def run_demo(console: Console) -> None:
+    settings = demo_settings(get_settings())
+    if settings.var_dir.exists():
+        shutil.rmtree(settings.var_dir)
+    settings.var_dir.mkdir(parents=True)
+    os.environ.update(DVTRACKER_VAR_DIR=str(settings.var_dir), DVTRACKER_PREFECT_HOME=str(settings.prefect_home),
+                      # the runs' logs go to the Prefect UI; the terminal shows the demo's own lines
+                      PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING")
+    get_settings.cache_clear()
+    apply_prefect_env(settings)
+    console.rule("[bold]dvtracker: chạy thử một kỳ báo cáo (dữ liệu mẫu)")
+    console.print(f"Dữ liệu của bản chạy thử: {settings.var_dir} (xoá và tạo lại mỗi lần chạy).")
+    with console.status("Khởi động máy chủ Prefect cục bộ (lần đầu mất khoảng 15 giây)…"):
+        ui = ensure_server(settings).removesuffix("/api")
+    console.print(f"Máy chủ Prefect: {ui} (dữ liệu riêng trong {settings.prefect_home}).")
+
+    log = (settings.var_dir / "serve.log").open("ab")
+    server = subprocess.Popen([sys.executable, "-m", "dvtracker", "serve", "--only", "compile-cycle"],
+                              env={**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}, stdout=log, stderr=log)
+    try:
+        _run_cycle(console, settings, ui)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
+    from prefect.types._datetime import now as prefect_now
+
+    from flows.daily_tick import daily_tick
+    from flows.open_cycle import open_cycle
+    from tasks.contacts import import_contacts
+
+    cycle = open_cycle(stream="danvan", kind="annual", year=2023, request_number=REQUEST, issued_on=ISSUED,
+                       deadline=DEADLINE)
+    console.print(f"Đã mở kỳ [bold]{cycle['id']}[/bold] từ Công văn {REQUEST} ngày {ISSUED:%d/%m/%Y}: "
+                  f"{cycle['expected_count']} đơn vị phải báo cáo, hạn nộp \"{DEADLINE}\" → "
+                  f"{date.fromisoformat(cycle['deadline']):%d/%m/%Y}.")
+    app = open_app(settings)
+    samples = settings.var_dir / "samples"
+    samples.mkdir()
+    imported = import_contacts(app, write_contacts(app, settings.var_dir / "contacts.csv"), ISSUED)
+    console.print(f"Đã nạp {imported.created} đầu mối liên hệ mẫu (địa chỉ @example.invalid).")
+    arrivals = plan_arrivals(app, samples)
+    console.print(f"{len(arrivals)} tệp báo cáo mẫu sẽ đến hộp thư {settings.inbox_dir} từ {FIRST_DAY:%d/%m} "
+                  f"đến {LAST_DAY:%d/%m/%Y}.\n")
+
+    compilations, last_tick = 0, None
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+        for a in (a for a in arrivals if a.day == day):
+            (settings.inbox_dir / a.name).write_bytes(a.content)
+        started = prefect_now("UTC")
+        state = daily_tick(as_of=day, cycle_id=CYCLE_ID, return_state=True)
+        result, last_tick = state.result(), state.state_details.flow_run_id
+        if "skipped" in result:
+            console.print(f"{day:%d/%m/%Y}: ngày nghỉ ({result['skipped']}).", style="dim")
+            day += timedelta(days=1)
+            continue
+        r = result["cycles"][CYCLE_ID]
+        notes = "; ".join(sorted({a.note for a in arrivals if a.day == day and a.note != "mẫu"}))
+        console.print(f"{day:%d/%m/%Y}: nhận {result['files']} tệp, {r['actual']}/{r['expected']} đã báo cáo, "
+                      f"gửi {r['reminders_sent']} nhắc nhở" + (f" — {notes}" if notes else ""))
+        if r["quorum_newly_reached"] or (compilations and r["accepted"]):
+            if r["quorum_newly_reached"]:
+                console.print("  [bold green]Đủ điều kiện tổng hợp[/bold green]: đã phát sự kiện "
+                              "dvtracker.cycle.quorum-reached.")
+            runs = _wait_for_compilations(console, started, 1)
+            compilations += 1
+            console.print(f"  compile-cycle chạy xong ({runs[-1].state_name}): bản tổng hợp mới của kỳ.")
+        day += timedelta(days=1)
+    _report(console, app, settings, ui, last_tick)
+
+
+def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) -> None:
+    from sqlmodel import select
+
+    from models.tables import CompilationRow
+    from tasks.publish import artifact_keys
+    from tasks.tracking import cycle_status
+
+    report = cycle_status(app, CYCLE_ID, LAST_DAY)
+    with app.session() as session:
+        versions = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == CYCLE_ID)
+                                .order_by(CompilationRow.version)).all()
+    console.rule("[bold]Kết quả")
+    for g in report.groups.itertuples():
+        console.print(f"{g.group_label.capitalize()}: {g.actual}/{g.expected} đã báo cáo "
+                      f"({g.on_time} đúng hạn, {g.late} muộn), chưa báo cáo {g.missing}.")
+    outbox = list(settings.outbox_dir.rglob("*.eml"))
+    keys = artifact_keys(CYCLE_ID)
+    console.print("\n[bold]Tệp đã tạo[/bold]")
+    console.print(f"- Thư nhắc và bản tổng hợp gửi cán bộ theo dõi ({len(outbox)} tệp .eml): {settings.outbox_dir}")
+    why = {"quorum": "khi đủ điều kiện tổng hợp", "late_report": "sau báo cáo muộn", "manual": "chạy tay"}
+    for v in versions:
+        files = v.summary.get("files", {})
+        console.print(f"- Bản tổng hợp v{v.version} ({why.get(v.trigger, v.trigger)}, số liệu đến {v.as_of:%d/%m/%Y}): "
+                      f"{v.out_dir}"
+                      + (f" ({', '.join(Path(f).name for f in files.values())})" if files else ""))
+    console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV): {settings.exports_dir / CYCLE_ID}")
+    console.print(f"- Tệp đã nhận: {settings.inbox_dir / 'processed'}; bị từ chối (kèm lý do): "
+                  f"{settings.inbox_dir / 'rejected'}")
+    console.print("\n[bold]Xem trên giao diện Prefect[/bold] (máy chủ vẫn chạy; dừng bằng `dvtracker server stop`)")
+    console.print(f"- Các lần chạy: {ui}/runs")
+    if last_tick:
+        console.print(f"- Lần chạy daily-tick cuối và các artifact của nó: {ui}/runs/flow-run/{last_tick}")
+    console.print(f"- Bảng tình hình từng đơn vị: {ui}/artifacts/key/{keys['status']}")
+    console.print(f"- Tóm tắt cho cán bộ theo dõi: {ui}/artifacts/key/{keys['summary']}")
+    console.print(f"- Tỷ lệ báo cáo: {ui}/artifacts/key/{keys['rate']}; bản tổng hợp: {ui}/artifacts/key/{keys['compilation']}")
+    console.print(f"- Dòng sự kiện của kỳ (báo cáo nhận, đơn vị muộn, nhắc nhở, tổng hợp): {ui}/events")
+    console.print(f"- Deployment và lịch chạy: {ui}/deployments; tự động hoá (sự kiện → tổng hợp): {ui}/automations")
