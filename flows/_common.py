@@ -57,3 +57,16 @@ def run_name(prefix: str):
         return label + (f" {params['cycle_id']}" if params.get("cycle_id") else "")
 
     return name
+
+
+def secret_lookup(name: str) -> str | None:
+    """A ``${NAME}`` of a chat URL: the Prefect Secret block ``name`` (lower case, dashes),
+    else the environment variable ``DVTRACKER_SECRET_NAME``."""
+    from prefect.blocks.system import Secret
+
+    from notifications.channels import env_secret
+
+    try:
+        return Secret.load(name.lower().replace("_", "-")).get()
+    except Exception:  # no such block (or no server): fall back to the environment
+        return env_secret(name)

@@ -7,7 +7,7 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
-from flows._common import day_or_today, exclusive, flow_app, run_name
+from flows._common import day_or_today, exclusive, flow_app, run_name, secret_lookup
 from models.clock import today_vn, vn_moment
 from tasks import events, steps
 from tasks.publish import publish_status
@@ -69,8 +69,8 @@ def _announce_intake(app, outcomes, day: date) -> None:
 def _tick_cycle(app, cycle_id: str, day: date, received: list, rejected: list, now) -> dict:
     cycle = cycle_ref(app, cycle_id)
     report = steps.cycle_status(app, cycle_id, day)
-    run = steps.send_reminders(app, cycle_id, day, now=now)
-    steps.send_digest(app, cycle_id, day, run, now=now)
+    run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secret_lookup)
+    steps.send_digest(app, cycle_id, day, run, now=now, secrets=secret_lookup)
     quorum = steps.check_quorum(app, cycle_id, day, report)
     files = steps.export_status(app, report)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import shutil
 import uuid
 from datetime import date
 
@@ -125,3 +124,22 @@ def test_flow_runs_are_named_by_day_and_cycle(flow_env):
     with get_client(sync_client=True) as client:
         run = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))[0]
     assert run.name == f"daily-tick 2024-05-24 {cycle_id}"
+
+
+def test_chat_reminders_take_their_token_from_a_prefect_secret_block(flow_env, app, chat_receiver, smtp_server,
+                                                                      monkeypatch):
+    from prefect.blocks.system import Secret
+
+    token = f"tok{uuid.uuid4().hex[:8]}"
+    Secret(value=token).save("dvt-chat-token", overwrite=True)
+    monkeypatch.setenv("DVTRACKER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DVTRACKER_SMTP_PORT", str(smtp_server.port))
+    cycle_id = open_unique_cycle()
+    add_contacts(app, ("Bộ Nội vụ", "chat", chat_receiver.url("/bnv/${DVT_CHAT_TOKEN}")),
+                 ("Bộ Nội vụ", "email", "daumoi.bnv@example.invalid"))
+
+    day = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]
+    assert day["reminders_sent"] == 2 and day["reminders_failed"] == 0
+    assert [p.path for p in chat_receiver.posts] == [f"/bnv/{token}"]
+    assert "Bộ Nội vụ" in chat_receiver.posts[0].message
+    assert [m.to for m in smtp_server.mails] == [["daumoi.bnv@example.invalid"]]
