@@ -3,7 +3,10 @@ with its own database under var/prefect/ (never the application's database)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -64,14 +67,26 @@ def ensure_server(settings: Settings, timeout: float = 90) -> str:
     raise UserError(f"Máy chủ Prefect không khởi động được; xem {settings.prefect_home / 'server.log'}.")
 
 
-def stop_server(settings: Settings) -> bool:
+def stop_server(settings: Settings, timeout: float = 30) -> bool:
+    """Stop the embedded server this project started, and wait until its port is free."""
     pid_file = settings.prefect_home / "server.pid"
     if not pid_file.exists():
         return False
     pid = int(pid_file.read_text())
     pid_file.unlink()
     try:
-        os.killpg(pid, 15)
+        os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return False
+    deadline = time.monotonic() + timeout
+    while _port_in_use(settings.prefect_port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _port_in_use(settings.prefect_port):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
     return True
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0

@@ -24,6 +24,11 @@ def day_or_today(as_of: date | None) -> date:
     return as_of or today_vn()
 
 
+# A run holding a slot renews its lease while it lives; the lease of a run that crashed expires
+# after this long, and the next run goes ahead.
+LEASE_SECONDS = 60
+
+
 @contextmanager
 def exclusive(name: str):
     """Hold the Prefect global concurrency limit ``name`` (limit 1, created if missing), so
@@ -42,7 +47,7 @@ def exclusive(name: str):
                 client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
             except ObjectAlreadyExists:
                 pass
-    with concurrency(name, occupy=1, strict=True, timeout_seconds=1800):
+    with concurrency(name, occupy=1, strict=True, timeout_seconds=1800, lease_duration=LEASE_SECONDS):
         yield
 
 

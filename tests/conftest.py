@@ -109,28 +109,47 @@ def cli(settings, monkeypatch):
     get_settings.cache_clear()
 
 
+class PrefectServer:
+    """The session's local Prefect server; tests may restart it (the fault of a server restart)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.api = ""
+
+    def start(self) -> str:
+        from dvtracker.prefect_local import ensure_server
+
+        self.api = ensure_server(self.settings, timeout=180)
+        return self.api
+
+    def stop(self) -> None:
+        from dvtracker.prefect_local import stop_server
+
+        stop_server(self.settings)
+
+
 @pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory):
+def prefect_server(tmp_path_factory):
     """One real local Prefect server for the whole session (UI, scheduler, events, automations
     running), with its own database; Prefect in this process talks to it."""
     import socket
 
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
-    from dvtracker.prefect_local import ensure_server, prefect_env, stop_server
+    from dvtracker.prefect_local import prefect_env
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = Settings(var_dir=tmp_path_factory.mktemp("prefect-var"), prefect_port=port)
+    server = PrefectServer(Settings(var_dir=tmp_path_factory.mktemp("prefect-var"), prefect_port=port))
     os.environ["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = "2"
     os.environ["PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS"] = "2"
-    api = ensure_server(settings, timeout=180)
-    env = prefect_env(settings)
+    api = server.start()
+    env = prefect_env(server.settings)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     with temporary_settings(updates={PREFECT_API_URL: api, PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-        yield api
+        yield server
         from prefect.events.worker import EventsWorker
         from prefect.logging.handlers import APILogWorker
 
@@ -141,7 +160,12 @@ def prefect_api(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
-    stop_server(settings)
+    server.stop()
+
+
+@pytest.fixture
+def prefect_api(prefect_server) -> str:
+    return prefect_server.api
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 
 import pytest
+from sqlmodel import func, select
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
 
@@ -19,6 +20,7 @@ from flows.digest import digest
 from flows.open_cycle import open_cycle
 from tasks.publish import artifact_keys
 from tests.conftest import PROJECT_DIR
+from models.tables import ReminderRow, SubmissionRow
 from tests.helpers import add_contacts
 
 pytestmark = pytest.mark.prefect
@@ -143,3 +145,45 @@ def test_chat_reminders_take_their_token_from_a_prefect_secret_block(flow_env, a
     assert [p.path for p in chat_receiver.posts] == [f"/bnv/{token}"]
     assert "Bộ Nội vụ" in chat_receiver.posts[0].message
     assert [m.to for m in smtp_server.mails] == [["daumoi.bnv@example.invalid"]]
+
+
+def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, prefect_server, monkeypatch):
+    """The server goes away right after the intake step and comes back while the run goes on.
+    Whatever became of that run, the next tick of the same day completes the work (once the
+    crashed run's intake lease has expired, a minute at most), and nothing is taken in or sent
+    twice."""
+    import threading
+
+    from dvtracker.prefect_local import is_healthy
+    from tasks import steps
+
+    cycle_id = open_unique_cycle()
+    add_contacts(app, ("Bộ Nội vụ", "email", "daumoi.bnv@example.invalid"))
+    drop_in_inbox(flow_env, AN_GIANG, cycle_id)
+    sweep = steps.sweep_inbox.fn
+    restarted = threading.Thread(target=prefect_server.start)
+
+    def sweep_then_restart_the_server(*args, **kwargs):
+        taken = sweep(*args, **kwargs)
+        prefect_server.stop()
+        restarted.start()
+        return taken
+
+    monkeypatch.setattr(steps.sweep_inbox, "fn", sweep_then_restart_the_server)
+    try:
+        daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)
+    except Exception:  # the run may crash while the API is away: the next one completes it
+        pass
+    if restarted.is_alive() or restarted.ident:
+        restarted.join(timeout=180)
+    assert is_healthy(prefect_server.api)
+    monkeypatch.setattr(steps.sweep_inbox, "fn", sweep)
+
+    day = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]
+    assert (day["received"], day["actual"]) == (0, 1)  # An Giang was stored by the first run, once
+    with app.session() as session:
+        assert session.exec(select(func.count()).select_from(SubmissionRow)
+                            .where(SubmissionRow.cycle_id == cycle_id)).one() == 1
+        reminders = session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle_id)).all()
+    assert [(r.unit_id, r.stage, r.status) for r in reminders] == [("c2021-bnv", "truoc-5", "sent")]
+    assert len(list((flow_env.outbox_dir / "reminders" / cycle_id).glob("*.eml"))) == 1
