@@ -194,7 +194,8 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
     if total > MAX_UNCOMPRESSED:
         return fail(f"bảng tính quá lớn khi giải nén ({total // 1_000_000} MB): không phải mẫu báo cáo.")
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        # Links to other workbooks are not even read: a value must be in the form itself.
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
         return fail(f"không mở được bảng tính ({type(exc).__name__}: {exc}).")
     try:
