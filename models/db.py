@@ -49,6 +49,7 @@ def make_engine(url: str, *, connect_timeout: int = 10) -> Engine:
                 raise unavailable(url, exc) from exc
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": connect_timeout})
 
@@ -59,6 +60,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_savepoint(conn, _name) -> None:
+    """Python's sqlite3 starts a transaction only at the first write. A SAVEPOINT issued before
+    any write would start one of its own, and releasing it would commit: a crash right after
+    would keep half of what should be one transaction (a report without its figures). So a
+    savepoint outside a transaction first begins one, taking the write lock (waiting for it up to
+    busy_timeout, as a first write would)."""
+    dbapi_conn = conn.connection.dbapi_connection
+    if not dbapi_conn.in_transaction:
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
