@@ -54,11 +54,11 @@ def nfc(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` fit to store and show: bytes that are not UTF-8 (a file name from another system)
-    become U+FFFD, control and invisible formatting characters (NUL, new lines, a right-to-left
+    """``text`` fit to store and show: bytes that were not UTF-8 (a file name from another system,
+    decoded by Python as lone surrogates) become U+FFFD, control and invisible formatting characters (NUL, new lines, a right-to-left
     override) become '?', other spaces a plain space."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "".join(ch if ch.isprintable() else " " if unicodedata.category(ch) == "Zs" else "?" for ch in text)
+    return "".join(ch if ch.isprintable() else "\ufffd" if unicodedata.category(ch) == "Cs"
+                   else " " if unicodedata.category(ch) == "Zs" else "?" for ch in text)
 
 
 _PREFIX_KEYS = [

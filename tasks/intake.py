@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of settings.max_file_mb
 MAX_TEXT_NODES = 100_000
 MAX_DEPTH = 20  # a form is three levels deep
+MAX_FLOW_DEPTH = 100  # YAML brackets, counted before parsing
 NAME_BYTES = 255 - len(".reason.txt")  # a moved file's name, and its reason file's, fit the file system
 _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
@@ -173,6 +175,8 @@ def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BY
     try:
         if kind == "JSON":
             data = json.loads(text)
+        elif _flow_depth(text) > MAX_FLOW_DEPTH:  # PyYAML takes quadratic time over deep [[[ ... ]]]
+            raise RecursionError
         else:
             data = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as written: "22.153", "03"
         return _checked(data, kind == "YAML"), {}, []
@@ -188,6 +192,18 @@ def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BY
         return fail(exc.message, exc.field)
     except ValueError as exc:  # e.g. an integer of thousands of digits
         return fail(f"{kind} không hợp lệ: {exc}.")
+
+
+def _flow_depth(text: str) -> int:
+    """How deep YAML brackets nest (counting those in quoted text too: a bound, not a parse)."""
+    brackets = re.sub(r"[^\[\]{}]+", "", text)
+    if len(brackets) > 20 * MAX_FLOW_DEPTH * MAX_DEPTH:
+        return len(brackets)
+    depth = deepest = 0
+    for ch in brackets:
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def too_large(size: int, limit: int) -> str:
@@ -349,7 +365,9 @@ def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received
             problem = too_large(size, limit)
         else:
             with path.open("rb") as handle:
-                content = handle.read(limit + 1)  # a file still growing is not read beyond the limit
+                content = handle.read(size + 1)
+                if len(content) > size:  # still growing: read on, never beyond the limit
+                    content += handle.read(limit + 1 - len(content))
             problem = too_large(len(content), limit) if len(content) > limit else None
     except OSError as exc:
         problem = f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}."
