@@ -21,8 +21,8 @@ from sqlmodel import func, select
 
 from models.tables import IntakeRow, ReminderRow, SubmissionRow
 from tasks.http_source import SourceError, pull_documents
-from tasks.reminders import requeue_unconfirmed, send_due_reminders
 from tasks.intake import sweep_inbox
+from tasks.reminders import requeue_unconfirmed, send_due_reminders
 from tests.helpers import add_contacts, open_2023_danvan, vn_at, vn_noon
 from tests.processes import remind_and_die, run_alone, sweep_and_die
 from tests.reminder_servers import free_port
