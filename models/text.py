@@ -55,8 +55,8 @@ def nfc(text: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` fit to store and show: bytes that were not UTF-8 (a file name from another system,
-    decoded by Python as lone surrogates) become U+FFFD, control and invisible formatting characters (NUL, new lines, a right-to-left
-    override) become '?', other spaces a plain space."""
+    which Python decodes as lone surrogates) become U+FFFD; control and invisible formatting
+    characters (NUL, new lines, a right-to-left override) become '?'; other spaces a plain space."""
     return "".join(ch if ch.isprintable() else "\ufffd" if unicodedata.category(ch) == "Cs"
                    else " " if unicodedata.category(ch) == "Zs" else "?" for ch in text)
 

@@ -43,6 +43,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of settings.max_file_mb
 MAX_TEXT_NODES = 100_000
 MAX_DEPTH = 20  # a form is three levels deep
 MAX_FLOW_DEPTH = 100  # YAML brackets, counted before parsing
+MAX_BRACKETS = 40_000  # more YAML brackets than any form has: not counted one by one
 NAME_BYTES = 255 - len(".reason.txt")  # a moved file's name, and its reason file's, fit the file system
 _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
@@ -197,7 +198,7 @@ def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BY
 def _flow_depth(text: str) -> int:
     """How deep YAML brackets nest (counting those in quoted text too: a bound, not a parse)."""
     brackets = re.sub(r"[^\[\]{}]+", "", text)
-    if len(brackets) > 20 * MAX_FLOW_DEPTH * MAX_DEPTH:
+    if len(brackets) > MAX_BRACKETS:
         return len(brackets)
     depth = deepest = 0
     for ch in brackets:
@@ -238,22 +239,24 @@ def _checked(data, yaml_nulls: bool):
     def walk(node, path: str, depth: int):
         budget[0] += 1
         if budget[0] > MAX_TEXT_NODES:
-            raise _BadValue("tệp quá lớn hoặc có tham chiếu (YAML alias) lồng nhau: không phải mẫu báo cáo.")
+            raise _BadValue(f"tệp có hơn {MAX_TEXT_NODES:,} mục".replace(",", ".") + " (với YAML: có thể do tham "
+                            "chiếu YAML alias lồng nhau): không phải mẫu báo cáo.")
         if depth > MAX_DEPTH:
             raise _BadValue("nội dung lồng nhau quá sâu: không phải mẫu báo cáo.", path)
         if isinstance(node, dict):
-            return {_text(k, path): walk(v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in node.items()}
+            return {_checked_text(k, path): walk(v, f"{path}.{k}" if path else str(k), depth + 1)
+                    for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node)]
         if isinstance(node, str):
-            node = _text(node, path)
+            node = _checked_text(node, path)
             return None if yaml_nulls and node in ("~", "null", "Null", "NULL") else node
         return node
 
     return walk(data, "", 0)
 
 
-def _text(value, path: str):
+def _checked_text(value, path: str):
     if not isinstance(value, str):
         return value
     if "\x00" in value:
