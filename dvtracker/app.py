@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from dvtracker.settings import Settings, get_settings
 from models.catalogue import Indicator, load_catalogue
-from models.db import make_engine, migrate, session_scope
+from models.db import DB_ERRORS, make_engine, migrate, session_scope, unavailable
 from models.roster import Roster, load_roster
 from models.roster_store import load_roster_from_db, sync_roster
 from models.streams import CalendarConfig, load_calendar
@@ -49,10 +49,14 @@ def open_app(settings: Settings | None = None) -> App:
     """Migrate the database to the latest schema and sync the roster from the data files
     (both idempotent and quick when nothing changed)."""
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    with session_scope(engine) as session:
-        sync_roster(session, load_roster(settings.roster_dir))
+    engine = make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            sync_roster(session, load_roster(settings.roster_dir))
+    except DB_ERRORS as exc:
+        engine.dispose()
+        raise unavailable(settings.database_url, exc) from exc
     return App(
         settings=settings,
         engine=engine,

@@ -35,12 +35,14 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_DIR / "data"
     var_dir: Path = PROJECT_DIR / "var"  # runtime state: database, inbox, outbox, exports
     database_url: str = ""  # default: SQLite file var/dvtracker.db
+    db_connect_timeout: int = 10  # seconds to wait for the PostgreSQL server before giving up
     actor: str = ""  # who the audit log names for changes made by this process
 
     inbox_dir: Path | None = None
     outbox_dir: Path | None = None
     exports_dir: Path | None = None
     templates_dir: Path | None = None  # coordinators' overrides of notifications/templates
+    max_file_mb: int = 20  # a report file (inbox, submit, HTTP) larger than this is refused unread
 
     # Email. Without smtp_host, reminders are written as .eml files to the outbox.
     smtp_host: str = ""
@@ -82,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def prefect_ui_url(self) -> str:
         return (self.prefect_api_url or f"http://127.0.0.1:{self.prefect_port}/api").removesuffix("/api")
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1024 * 1024
 
     @property
     def roster_dir(self) -> Path:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.audit import audit
@@ -184,12 +185,18 @@ def close_cycle(session: Session, cycle: CycleRow) -> None:
 
 
 def record_quorum(session: Session, cycle: CycleRow, on: date) -> bool:
-    """Record that the cycle reached its quorum; only the first time counts."""
+    """Record that the cycle reached its quorum; only the first time counts. Two runs that both
+    read the cycle before either recorded it cannot both record it: the update applies only
+    while no day is recorded (PostgreSQL re-checks that condition after the other commits).
+    ``cycle`` is refreshed to what is recorded."""
     if cycle.quorum_reached_on is not None:
         return False
-    cycle.quorum_reached_on, cycle.quorum_reached_at = on, utcnow()
-    audit(session, "quorum", "cycle", cycle.id, reached_on=on)
-    return True
+    first = session.exec(update(CycleRow).where(CycleRow.id == cycle.id, CycleRow.quorum_reached_on.is_(None))
+                         .values(quorum_reached_on=on, quorum_reached_at=utcnow())).rowcount == 1
+    session.refresh(cycle)
+    if first:
+        audit(session, "quorum", "cycle", cycle.id, reached_on=on)
+    return first
 
 
 def expected_units(session: Session, cycle_id: str) -> list[ExpectedUnitRow]:

@@ -10,22 +10,48 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+DB_ERRORS = (OperationalError, InterfaceError)  # the server is down, unreachable, or refuses us
+
+
+class DatabaseUnavailable(UserError):
+    """The database cannot be reached: nothing was read or written."""
+
+
+def unavailable(url: str, exc: BaseException, *, started: bool = False) -> DatabaseUnavailable:
+    """A one-line Vietnamese message naming the database (without its password) and the driver's
+    reason; ``started``: the connection was lost in the middle of the work."""
+    shown = make_url(url).render_as_string(hide_password=True)
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    if started:
+        return DatabaseUnavailable(f"Mất kết nối cơ sở dữ liệu {shown}: {reason}. Những gì đã ghi trước đó được giữ "
+                                   "nguyên; hãy chạy lại lệnh khi cơ sở dữ liệu sẵn sàng.")
+    return DatabaseUnavailable(f"Không kết nối được cơ sở dữ liệu {shown}: {reason}. Chưa có gì được đọc hay ghi; "
+                               "hãy kiểm tra máy chủ cơ sở dữ liệu (DVTRACKER_DATABASE_URL) rồi chạy lại.")
+
+
+def make_engine(url: str, *, connect_timeout: int = 10) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise unavailable(url, exc) from exc
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": connect_timeout})
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -34,6 +60,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_savepoint(conn, _name) -> None:
+    """Python's sqlite3 starts a transaction only at the first write. A SAVEPOINT issued before
+    any write would start one of its own, and releasing it would commit: a crash right after
+    would keep half of what should be one transaction (a report without its figures). So a
+    savepoint outside a transaction first begins one, taking the write lock (waiting for it up to
+    busy_timeout, as a first write would)."""
+    dbapi_conn = conn.connection.dbapi_connection
+    if not dbapi_conn.in_transaction:
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -21,6 +21,8 @@ EXPECTED_FORMS = (
     "'trước ngày 15/6/2024', 'trong 10 ngày làm việc kể từ ngày ký'"
 )
 
+MAX_WORDING = 500  # one sentence of a letter
+
 _DATE = (
     r"(?P<d>\d{1,2})\s*(?:[/.\-]|\s+thang\s+)\s*(?P<m>\d{1,2})"
     r"(?:\s*(?:[/.\-]|\s+nam\s+)\s*(?P<y>\d{4}))?"
@@ -73,6 +75,8 @@ def derive_deadline(
 ) -> Deadline:
     """The last allowed day for a deadline sentence of a letter issued on ``issued_on``."""
     text = nfc(wording).strip()
+    if len(text) > MAX_WORDING:
+        raise UserError(f"Thời hạn '{text[:40]}…' quá dài ({len(text)} ký tự): chỉ ghi câu nêu thời hạn.")
     plain = re.sub(r"\s+", " ", strip_accents(text).lower())
     any_date = rf"(?:{_ISO}|{_DATE})"
     try:
@@ -108,7 +112,7 @@ def derive_deadline(
             rule, code = f"hạn ghi bằng ngày: {last:%d/%m/%Y} vẫn được tính", "date"
         else:
             raise UserError(f"Không đọc được thời hạn '{wording}': {EXPECTED_FORMS}.")
-    except ValueError:
+    except (ValueError, OverflowError):  # 31/2, or a day before year 1 / after year 9999
         raise UserError(f"Thời hạn '{wording}' có ngày không tồn tại: {EXPECTED_FORMS}.") from None
 
     if last < issued_on:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
 
@@ -23,6 +23,8 @@ ZERO_WORDS = {"khong", "khong co", "0"}
 BLANK_WORDS = {"", "null", "~"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _DIGIT_SPACE = re.compile(r"(?<=\d)[\s\u00a0\u202f]+(?=\d{3}\b)")
+MAX_VALUE = 10**15  # beyond any count of a report, and where floats stop being exact
+MAX_LENGTH = 100  # a figure cell holds a number and a qualifier, not a paragraph
 
 
 class NumberError(ValueError):
@@ -49,14 +51,15 @@ def parse_figure(cell: object, *, allow_ratio: bool = False) -> Figure:
     if not isinstance(cell, str):
         raise NumberError(f"'{cell}' không phải là số.")
     raw = _SPACES.sub(" ", nfc(cell)).strip()
+    if len(raw) > MAX_LENGTH:
+        raise NumberError(f"'{raw[:30]}…' quá dài: ô số liệu chỉ ghi một số (có thể kèm 'hơn', 'khoảng'...).")
     plain = strip_accents(raw).casefold()
     if plain in BLANK_WORDS:
         return Figure("not_reported")
     if plain in ZERO_WORDS:
         return Figure("zero", 0.0, raw=raw)
-    approximate, rest = False, raw
-    # Accents stripped, the text keeps its length, so a match's end is a position in ``rest``.
-    while match := _QUALIFIER.match(strip_accents(rest).casefold()):
+    approximate, rest = False, plain  # qualifiers are read without accents; digits are unchanged
+    while match := _QUALIFIER.match(rest):
         approximate, rest = True, rest[match.end():]
     if rest.startswith(("-", "−")):
         raise NumberError(f"'{raw}' là số âm: số liệu không được âm.")
@@ -78,18 +81,29 @@ def _decimal(text: str, raw: str) -> float:
     if not text or not re.fullmatch(r"[\d.,]+", text):
         raise NumberError(f"'{raw}' không phải là số.")
     try:
-        return float(parse_decimal(text, locale="vi", strict=True))
-    except NumberFormatError:
+        value = float(parse_decimal(text, locale="vi", strict=True))
+    except (NumberFormatError, InvalidOperation):
         raise NumberError(
             f"'{raw}' không đúng cách viết số (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân: "
             "22.153 hoặc 81,32)."
         ) from None
+    return _bounded(value, raw)
 
 
 def _from_number(number: float | Decimal) -> Figure:
-    value = float(number)
+    try:
+        value = float(number)
+    except (OverflowError, ValueError):  # an int too large for a float, a signalling NaN
+        raise NumberError("số liệu quá lớn hoặc không phải là số.") from None
     if math.isnan(value) or math.isinf(value):
         raise NumberError(f"'{number}' không phải là số.")
     if value < 0:
         raise NumberError(f"'{number}' là số âm: số liệu không được âm.")
+    value = _bounded(value, str(number))
     return Figure("zero" if value == 0 else "reported", value, False, None)
+
+
+def _bounded(value: float, raw: str) -> float:
+    if not value <= MAX_VALUE:  # also NaN
+        raise NumberError(f"'{raw}' quá lớn: số liệu không vượt quá 10^15.")
+    return value

@@ -118,6 +118,10 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
     prefix = re.match(r"so\s*[:.]?\s*", strip_accents(number or ""), re.IGNORECASE)
     if number and prefix:  # "Số: 529/BC-UBND"
         number = number[prefix.end():].strip() or None
+    if number and not (number[0].isalnum() or number[0] == "/"):  # "=HYPERLINK(...)", "+cmd|...", "@SUM(...)"
+        c.error("number", f"số văn bản '{number[:40]}' không hợp lệ: phải bắt đầu bằng chữ hoặc số "
+                          "(ví dụ 529/BC-UBND).")
+        number = None
     doc_date = _date(c, form, "date")
     state = _state(c, form.get("state"))
     report = ReportData(

@@ -53,6 +53,14 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def printable(text: str) -> str:
+    """``text`` fit to store and show: bytes that were not UTF-8 (a file name from another system,
+    which Python decodes as lone surrogates) become U+FFFD; control and invisible formatting
+    characters (NUL, new lines, a right-to-left override) become '?'; other spaces a plain space."""
+    return "".join(ch if ch.isprintable() else "\ufffd" if unicodedata.category(ch) == "Cs"
+                   else " " if unicodedata.category(ch) == "Zs" else "?" for ch in text)
+
+
 _PREFIX_KEYS = [
     name_key(p).split()
     for p in ("Thành phố trực thuộc Trung ương", "Thành phố", "TP", "Tỉnh")

@@ -31,7 +31,13 @@ from models.clock import VN_TZ, vn_date
 from models.errors import UserError
 from models.report_form import Problem
 from models.tables import IntakeRow, SourceCursorRow, utcnow
-from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome
+from models.text import printable
+from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome, too_large
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
 
 
 class SourceError(UserError):
@@ -87,14 +93,15 @@ class _Fetcher:
     def __init__(self, client: httpx.Client, timeout: float, headers: dict, retries: int, backoff: float):
         self.client, self.timeout, self.headers, self.retries, self.backoff = client, timeout, headers, retries, backoff
 
-    def get(self, url: str, *, authorised: bool = True, **kwargs) -> httpx.Response:
+    def get(self, url: str, *, authorised: bool = True, max_bytes: int | None = None, **kwargs) -> httpx.Response:
+        """GET with retries; with ``max_bytes``, a body larger than that raises TooLarge unread."""
         headers = self.headers if authorised else {}
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                response = self.client.get(url, headers=headers, timeout=self.timeout, **kwargs)
+                response = self._get(url, headers, max_bytes, **kwargs)
             except httpx.TimeoutException:
                 problem = f"quá thời gian chờ {self.timeout:g} giây"
                 continue
@@ -112,11 +119,25 @@ class _Fetcher:
             return response
         raise SourceError(f"Không đọc được dịch vụ trao đổi văn bản {url} sau {self.retries + 1} lần thử: {problem}.")
 
+    def _get(self, url: str, headers: dict, max_bytes: int | None, **kwargs) -> httpx.Response:
+        if max_bytes is None:
+            return self.client.get(url, headers=headers, timeout=self.timeout, **kwargs)
+        with self.client.stream("GET", url, headers=headers, timeout=self.timeout, **kwargs) as response:
+            declared = response.headers.get("Content-Length", "")
+            if response.is_success and declared.isdigit() and int(declared) > max_bytes:
+                raise TooLarge(int(declared))
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if response.is_success and len(body) > max_bytes:
+                    raise TooLarge(len(body))
+        return httpx.Response(response.status_code, content=bytes(body), request=response.request)
+
 
 def _page_of(response: httpx.Response, base: str) -> tuple[list, str | None, bool]:
     try:
         page = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         page = None
     if not isinstance(page, dict) or not isinstance(page.get("items"), list):
         raise SourceError(f"Dịch vụ trao đổi văn bản {base} trả về trang không đúng định dạng "
@@ -125,16 +146,20 @@ def _page_of(response: httpx.Response, base: str) -> tuple[list, str | None, boo
     return page["items"], str(next_cursor) if next_cursor not in (None, "") else None, bool(page.get("has_more"))
 
 
+def _ref(base: str, doc_id: object) -> str:
+    return f"{base}/documents/{printable(str(doc_id))}"
+
+
 def _receive_page(app: App, fetch: _Fetcher, base: str, items: list, received_at: datetime | None
                   ) -> list[IntakeOutcome]:
-    refs = [f"{base}/documents/{item.get('id')}" for item in items if isinstance(item, dict) and item.get("id")]
+    refs = [_ref(base, item.get("id")) for item in items if isinstance(item, dict) and item.get("id")]
     with app.session() as session:
         seen = set(session.exec(select(IntakeRow.source_ref).where(
             IntakeRow.source == "http", IntakeRow.source_ref.in_(refs))).all()) if refs else set()
     outcomes = []
     for index, item in enumerate(items):
         doc_id = item.get("id") if isinstance(item, dict) else None
-        ref = f"{base}/documents/{doc_id}" if doc_id else f"{base}/documents (mục {index + 1} của trang)"
+        ref = _ref(base, doc_id) if doc_id else f"{base}/documents (mục {index + 1} của trang)"
         if ref in seen:
             continue  # read before a crash or a retry: already stored
         seen.add(ref)
@@ -147,10 +172,13 @@ def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
     moment = received_at or now_utc()
     if not isinstance(item, dict) or not item.get("id") or not (item.get("content_base64") or item.get("url")):
         return _reject(app, ref, moment, "mục không hợp lệ: cần 'id' và 'content_base64' hoặc 'url'.", None)
-    filename = str(item.get("filename") or item["id"])
+    filename = printable(str(item.get("filename") or item["id"]))  # a name only: never a path written to
     moment = _received(item.get("received_at")) or moment
+    limit = app.settings.max_file_bytes
     if item.get("content_base64"):
         encoded = str(item["content_base64"])
+        if len(encoded) * 3 // 4 > limit:
+            return _reject(app, ref, moment, too_large(len(encoded) * 3 // 4, limit), None, filename)
         try:
             content = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
@@ -158,8 +186,11 @@ def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
             return _reject(app, ref, moment, "nội dung base64 không giải mã được.", sha, filename)
     else:
         url = urljoin(base + "/", str(item["url"]))
-        # The token goes only to the service itself, not to another host a document points to.
-        content = fetch.get(url, authorised=urlparse(url).netloc == urlparse(base).netloc).content
+        try:
+            # The token goes only to the service itself, not to another host a document points to.
+            content = fetch.get(url, authorised=urlparse(url).netloc == urlparse(base).netloc, max_bytes=limit).content
+        except TooLarge as exc:
+            return _reject(app, ref, moment, too_large(exc.size, limit), None, filename)
     return ingest(app, content, filename, source="http", source_ref=ref, received_at=moment)
 
 

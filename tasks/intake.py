@@ -4,7 +4,8 @@ Every path ends in ``ingest``: the original bytes are kept (BlobRow, by SHA-256)
 else, the report is validated, stored as a new version by ``store_submission``, and what became
 of it is written as an IntakeRow, whatever the outcome. One file, one transaction: a bad file
 never rolls back another. In the inbox, a file is moved only after its outcome is committed, so
-a crash leaves it in the inbox and the next sweep reads it again as a duplicate.
+a crash leaves it in the inbox and the next sweep reads it again as a duplicate. Two sweeps of
+one inbox at once never read the same file: each holds a lock on the file it reads.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -27,11 +30,21 @@ from models.errors import UserError
 from models.report_form import Problem, form_cycle, read_form
 from models.reports import ReportData, StoreResult, store_submission
 from models.tables import BlobRow, CycleRow, IntakeRow
+from models.text import printable
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
 
+try:
+    import fcntl
+except ImportError:  # Windows: no file locks; two sweeps at once may then both read a file (a duplicate)
+    fcntl = None
+
 OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of settings.max_file_mb
 MAX_TEXT_NODES = 100_000
+MAX_DEPTH = 20  # a form is three levels deep
+MAX_FLOW_DEPTH = 100  # YAML brackets, counted before parsing
+MAX_BRACKETS = 40_000  # more YAML brackets than any form has: not counted one by one
+NAME_BYTES = 255 - len(".reason.txt")  # a moved file's name, and its reason file's, fit the file system
 _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
 
@@ -97,10 +110,11 @@ def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: 
            received_at: datetime | None = None, cycle_id: str | None = None) -> IntakeOutcome:
     """Keep the bytes, read and validate the report, store it; one committed outcome per call."""
     received_at = received_at or now_utc()
-    source_ref = source_ref or filename
+    filename = printable(filename)  # names come from other systems: no NUL, no bytes that are not UTF-8
+    source_ref = printable(source_ref) if source_ref else filename
     sha = keep_blob(app, content, filename)
     outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
-    form, locations, errors = parse_content(content, filename)
+    form, locations, errors = parse_content(content, filename, max_bytes=app.settings.max_file_bytes)
     cycle = None
     if not errors:
         cycle, errors = _cycle_of(app, form, cycle_id, filename, locations)
@@ -128,15 +142,16 @@ def keep_blob(app: App, content: bytes, filename: str) -> str:
     return sha
 
 
-def parse_content(content: bytes, filename: str) -> tuple[dict | None, dict, list[Problem]]:
+def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BYTES
+                  ) -> tuple[dict | None, dict, list[Problem]]:
     """(form, cell of each field, errors) for a workbook, a JSON or a YAML file."""
     suffix = Path(filename).suffix.lower()
 
-    def fail(message: str):
-        return None, {}, [Problem(message, filename)]
+    def fail(message: str, field: str | None = None):
+        return None, {}, [Problem(message, filename, field=field)]
 
-    if len(content) > MAX_FILE_BYTES:
-        return fail(f"tệp quá lớn ({len(content) // 1_000_000} MB, tối đa {MAX_FILE_BYTES // 1_000_000} MB).")
+    if len(content) > max_bytes:
+        return fail(too_large(len(content), max_bytes))
     if not content.strip():
         return fail("tệp rỗng.")
     if suffix in (".xlsx", ".xlsm") or (suffix not in (".json", ".yaml", ".yml", ".docx") and is_workbook(content)):
@@ -157,21 +172,43 @@ def parse_content(content: bytes, filename: str) -> tuple[dict | None, dict, lis
         text = _decode(content)
     except ValueError as exc:
         return fail(str(exc))
-    if suffix == ".json":
-        try:
-            return json.loads(text), {}, []
-        except json.JSONDecodeError as exc:
-            return fail(f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.")
+    kind = "JSON" if suffix == ".json" else "YAML"
     try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as written: "22.153", "03"
+        if kind == "JSON":
+            data = json.loads(text)
+        elif _flow_depth(text) > MAX_FLOW_DEPTH:  # PyYAML takes quadratic time over deep [[[ ... ]]]
+            raise RecursionError
+        else:
+            data = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as written: "22.153", "03"
+        return _checked(data, kind == "YAML"), {}, []
+    except json.JSONDecodeError as exc:
+        return fail(f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         return fail(f"YAML không hợp lệ{where}: {getattr(exc, 'problem', None) or exc}.")
-    try:
-        return _yaml_nulls(data, [0]), {}, []
-    except ValueError as exc:
-        return fail(str(exc))
+    except RecursionError:
+        return fail(f"tệp {kind} lồng nhau quá sâu: không phải mẫu báo cáo.")
+    except _BadValue as exc:
+        return fail(exc.message, exc.field)
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        return fail(f"{kind} không hợp lệ: {exc}.")
+
+
+def _flow_depth(text: str) -> int:
+    """How deep YAML brackets nest (counting those in quoted text too: a bound, not a parse)."""
+    brackets = re.sub(r"[^\[\]{}]+", "", text)
+    if len(brackets) > MAX_BRACKETS:
+        return len(brackets)
+    depth = deepest = 0
+    for ch in brackets:
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"tệp quá lớn ({size / 1_048_576:.0f} MB, tối đa {limit / 1_048_576:.0f} MB): tệp không được đọc."
 
 
 def _decode(content: bytes) -> str:
@@ -188,15 +225,50 @@ def _decode(content: bytes) -> str:
     return text
 
 
-def _yaml_nulls(node, budget: list[int]):
-    budget[0] += 1
-    if budget[0] > MAX_TEXT_NODES:
-        raise ValueError("tệp YAML quá lớn hoặc có tham chiếu lồng nhau quá sâu.")
-    if isinstance(node, dict):
-        return {k: _yaml_nulls(v, budget) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_yaml_nulls(v, budget) for v in node]
-    return None if node in ("~", "null", "Null", "NULL") else node
+class _BadValue(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        self.message, self.field = message, field
+
+
+def _checked(data, yaml_nulls: bool):
+    """The parsed JSON/YAML, refused when it is too deep or too large (YAML aliases can make a
+    small file expand without end), or holds text no database stores (NUL, lone surrogates) or a
+    formula (as a workbook cell would). YAML nulls become None."""
+    budget = [0]
+
+    def walk(node, path: str, depth: int):
+        budget[0] += 1
+        if budget[0] > MAX_TEXT_NODES:
+            raise _BadValue(f"tệp có hơn {MAX_TEXT_NODES:,} mục".replace(",", ".") + " (với YAML: có thể do tham "
+                            "chiếu YAML alias lồng nhau): không phải mẫu báo cáo.")
+        if depth > MAX_DEPTH:
+            raise _BadValue("nội dung lồng nhau quá sâu: không phải mẫu báo cáo.", path)
+        if isinstance(node, dict):
+            return {_checked_text(k, path): walk(v, f"{path}.{k}" if path else str(k), depth + 1)
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node)]
+        if isinstance(node, str):
+            node = _checked_text(node, path)
+            return None if yaml_nulls and node in ("~", "null", "Null", "NULL") else node
+        return node
+
+    return walk(data, "", 0)
+
+
+def _checked_text(value, path: str):
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        raise _BadValue("chứa ký tự NUL (\\u0000): không phải văn bản.", path or None)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadValue("chứa mã ký tự không hợp lệ (nửa cặp UTF-16).", path or None) from None
+    if value.lstrip().startswith("="):
+        raise _BadValue(f"giá trị '{printable(value[:40])}' là công thức: hãy nhập giá trị, không dùng công thức.",
+                        path or None)
+    return value
 
 
 def _cycle_of(app: App, form: object, default: str | None, filename: str,
@@ -288,27 +360,35 @@ def submit_files(app: App, paths: Iterable[Path], *, received_at: datetime | Non
 def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received_at: datetime | None,
                  cycle_id: str | None) -> IntakeOutcome:
     received_at = received_at or now_utc()
+    limit = app.settings.max_file_bytes
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise OSError(f"tệp quá lớn ({size // 1_000_000} MB, tối đa {MAX_FILE_BYTES // 1_000_000} MB)")
-        content = path.read_bytes()
+        if source == "inbox" and path.is_symlink():
+            problem = "là liên kết (symlink) đến tệp khác: không đọc; hãy đặt chính tệp báo cáo vào thư mục."
+        elif (size := path.stat().st_size) > limit:
+            problem = too_large(size, limit)
+        else:
+            with path.open("rb") as handle:
+                content = handle.read(size + 1)
+                if len(content) > size:  # still growing: read on, never beyond the limit
+                    content += handle.read(limit + 1 - len(content))
+            problem = too_large(len(content), limit) if len(content) > limit else None
     except OSError as exc:
-        outcome = IntakeOutcome(source, source_ref, "rejected", received_on=vn_date(received_at),
-                                errors=[Problem(f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}.",
-                                                path.name)])
-        record_outcome(app, outcome, received_at)
-        return outcome
-    return ingest(app, content, path.name, source=source, source_ref=source_ref, received_at=received_at,
-                  cycle_id=cycle_id)
+        problem = f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}."
+    if problem is None:
+        return ingest(app, content, path.name, source=source, source_ref=source_ref, received_at=received_at,
+                      cycle_id=cycle_id)
+    outcome = IntakeOutcome(source, printable(source_ref), "rejected", received_on=vn_date(received_at),
+                            errors=[Problem(problem, printable(path.name))])
+    record_outcome(app, outcome, received_at)
+    return outcome
 
 
 def inbox_files(app: App) -> list[Path]:
     inbox = app.settings.inbox_dir
     if not inbox.is_dir():
         return []
-    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(_SKIPPED_PREFIXES)
-                  and not p.name.lower().endswith(_SKIPPED_SUFFIXES))
+    return sorted(p for p in inbox.iterdir() if (p.is_symlink() or p.is_file())
+                  and not p.name.startswith(_SKIPPED_PREFIXES) and not p.name.lower().endswith(_SKIPPED_SUFFIXES))
 
 
 def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str | None = None,
@@ -324,33 +404,71 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
         folder.mkdir(parents=True, exist_ok=True)
     outcomes = []
     for path in inbox_files(app):
-        if not path.exists():
-            continue  # another sweep took it
-        moment = received_at or now_utc()
-        outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment, cycle_id=cycle_id)
-        target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
-        if outcome.rejected:
-            Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
-        try:
-            os.replace(path, target)
-            outcome.moved_to = str(target)
-        except FileNotFoundError:
-            pass  # another sweep moved it meanwhile; its outcome is recorded either way
+        with _locked(path) as mine:
+            if not mine:
+                continue  # another sweep received it while this one waited
+            moment = received_at or now_utc()
+            outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
+                                   cycle_id=cycle_id)
+            target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
+            if outcome.rejected:
+                Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
+            try:
+                os.replace(path, target)
+                outcome.moved_to = printable(str(target))
+            except FileNotFoundError:
+                pass  # removed meanwhile (or, without file locks, moved by another sweep)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
     return outcomes
 
 
+@contextmanager
+def _locked(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on an inbox file while it is received. A second sweep waits for it,
+    then finds the file gone (moved) and leaves it. The lock dies with its process: a crash leaves
+    the file in the inbox for the next sweep."""
+    if fcntl is None or path.is_symlink():
+        yield path.exists() or path.is_symlink()
+        return
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        yield False
+        return
+    except OSError:  # unreadable: let the sweep record why
+        yield True
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            still_here = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            still_here = False
+        yield still_here
+
+
 def _free_name(folder: Path, name: str, sha: str | None) -> Path:
-    target = folder / name
+    """``name`` in ``folder``, or ``<stem>-<sha>[-n]<suffix>`` when taken; shortened so that the
+    name and its reason file fit the file system (a Vietnamese name takes about twice its length)."""
     stem, suffix = Path(name).stem, Path(name).suffix
-    n = 1
-    while target.exists():
-        tag = (sha or "x")[:8] if n == 1 else f"{(sha or 'x')[:8]}-{n}"
-        target = folder / f"{stem}-{tag}{suffix}"
+    if len(os.fsencode(suffix)) > 16:
+        stem, suffix = name, ""
+    tag, n = "", 1
+    while True:
+        target = folder / (_shortened(stem, NAME_BYTES - len(os.fsencode(tag + suffix))) + tag + suffix)
+        if not target.exists():
+            return target
+        tag = f"-{(sha or 'x')[:8]}" + (f"-{n}" if n > 1 else "")
         n += 1
-    return target
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` bytes of the file system's encoding, between two characters."""
+    while len(os.fsencode(text)) > limit:
+        text = text[:-1]
+    return text
 
 
 def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date | None,

@@ -13,6 +13,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError, XMLParser
+from zlib import error as zlib_error
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -31,6 +33,7 @@ SHEET_META, SHEET_SECTIONS, SHEET_VALUES, SHEET_MARKER = "Thông tin", "Nội du
 HEADER_ROW = 3
 MAX_ROWS = 1000  # a form has a few dozen rows; more means it is not our form
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_XML_ELEMENTS = 100_000  # per part; a filled form has a few thousand in all
 APPROX_YES = "Có"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 
@@ -193,14 +196,64 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
         return fail("tệp nén không phải bảng tính Excel .xlsx (không có xl/workbook.xml).")
     if total > MAX_UNCOMPRESSED:
         return fail(f"bảng tính quá lớn khi giải nén ({total // 1_000_000} MB): không phải mẫu báo cáo.")
+    problem = _oversized_part(content)
+    if problem:
+        return fail(problem)
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        # Links to other workbooks are not even read: a value must be in the form itself.
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
         return fail(f"không mở được bảng tính ({type(exc).__name__}: {exc}).")
     try:
         return _read_sheets(wb, filename)
     finally:
         wb.close()
+
+
+class _Counter:
+    """A parser target that only counts elements: no tree is built, memory stays flat."""
+
+    def __init__(self):
+        self.elements = 0
+
+    def start(self, _tag, _attrib):
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise OverflowError
+
+    def end(self, _tag):
+        pass
+
+    def data(self, _text):
+        pass
+
+    def close(self):
+        pass
+
+
+def _oversized_part(content: bytes) -> str | None:
+    """Why the workbook is refused before openpyxl reads it, if it is. openpyxl builds trees of
+    some parts, and scans a whole sheet that does not state its size: a part of millions of tiny
+    elements (a sheet of a million rows, a bloated style table) would take gigabytes of memory.
+    Each XML part is streamed once through a counter that stops at MAX_XML_ELEMENTS."""
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            parser = XMLParser(target=_Counter())
+            try:
+                with zf.open(info) as part:
+                    while chunk := part.read(1 << 16):
+                        parser.feed(chunk)
+                parser.close()
+            except OverflowError:
+                return (f"bảng tính có phần quá lớn ({info.filename}: hơn {MAX_XML_ELEMENTS:,} phần tử)"
+                        .replace(",", ".") + ": không phải mẫu báo cáo.")
+            except ParseError as exc:
+                return f"không mở được bảng tính (phần {info.filename} hỏng: {exc})."
+            except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
+                return f"không phải tệp Excel .xlsx hợp lệ (phần {info.filename} hỏng: {exc})."
+    return None
 
 
 def _read_sheets(wb, filename: str) -> WorkbookForm:

@@ -12,17 +12,23 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from dvtracker.settings import get_settings
+from models.db import DB_ERRORS, unavailable
 from models.errors import UserError
 
 
 class _Group(TyperGroup):
-    """Turns a UserError anywhere below into a one-line Vietnamese message and exit code 2."""
+    """Turns a UserError anywhere below into a one-line Vietnamese message and exit code 2; so too
+    a database that cannot be reached (at the start or in the middle of a command)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except UserError as exc:
             click.echo(f"Lỗi: {exc.message}", err=True)
+            ctx.exit(2)
+        except DB_ERRORS as exc:
+            click.echo(f"Lỗi: {unavailable(get_settings().database_url, exc, started=True).message}", err=True)
             ctx.exit(2)
 
 

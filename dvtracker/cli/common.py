@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dvtracker.app import App, open_app
 from dvtracker.settings import get_settings
@@ -46,6 +47,6 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     t = Table(title=title, show_lines=False, title_justify="left")
     for c in columns:
         t.add_column(c)
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+    for r in rows:  # cells are data (names, file names, texts sent by units): never read as markup
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])
     console.print(t)

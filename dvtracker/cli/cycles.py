@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import typer
+from rich.markup import escape
 from sqlmodel import select
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
@@ -153,7 +154,7 @@ def cycle_exempt(
         cycle = get_cycle(session, cycle_id)
         row = exempt_unit(session, cycle, app.roster, unit, reason, to_date(on, "--on"))
         name = app.roster.get(row.unit_id).name_on(cycle.reference_date)
-    console.print(f"Đã miễn báo cáo cho {name} trong kỳ {cycle_id}: {reason}")
+    console.print(f"Đã miễn báo cáo cho {name} trong kỳ {cycle_id}: {escape(reason)}")
 
 
 @cycle_app.command("close")
@@ -166,13 +167,13 @@ def cycle_close(cycle_id: str = typer.Argument(..., help="Mã kỳ.")) -> None:
 
 
 def _print_cycle(data: dict, title: str) -> None:
-    console.print(f"[bold]{title}[/bold]: {data['stream_name']} {data['label']}")
+    console.print(f"[bold]{title}[/bold]: {data['stream_name']} {escape(data['label'])}")
     console.print(f"Thời gian chốt số liệu: {fmt_date(date.fromisoformat(data['window_start']))} – "
                   f"{fmt_date(date.fromisoformat(data['window_end']))}; danh sách đơn vị chốt ngày "
                   f"{fmt_date(date.fromisoformat(data['reference_date']))}")
     if data["deadline"]:
         console.print(f"Hạn nộp: {fmt_date(date.fromisoformat(data['deadline']))} (theo {data['deadline_request']}: "
-                      f"\"{data['deadline_text']}\"; {data['deadline_rule']})")
+                      f"\"{escape(data['deadline_text'])}\"; {escape(data['deadline_rule'])})")
     table("Công văn", ["Số", "Ngày", "Loại", "Thời hạn ghi", "Ngày cuối được nộp"],
           [[r["number"], fmt_date(date.fromisoformat(r["issued_on"])), REQUEST_KINDS[r["kind"]], r["deadline_text"],
             fmt_date(date.fromisoformat(r["deadline"])) if r["deadline"] else ""] for r in data["requests"]])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from babel.numbers import format_percent
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
@@ -147,9 +148,9 @@ def _print_outcomes(outcomes: list[IntakeOutcome], title: str, as_json: bool, ex
                 o.doc_number, o.sender_name] for o in outcomes])
         for o in outcomes:
             for p in o.errors:
-                console.print(f"[red]Lỗi[/red] {p}", highlight=False)
+                console.print(f"[red]Lỗi[/red] {escape(str(p))}", highlight=False)
             for p in o.warnings:
-                console.print(f"[yellow]Cảnh báo[/yellow] {p}", highlight=False)
+                console.print(f"[yellow]Cảnh báo[/yellow] {escape(str(p))}", highlight=False)
         counts = {label: sum(o.outcome == k for o in outcomes) for k, label in OUTCOME_LABELS.items()}
         console.print("; ".join(f"{label.lower()}: {n}" for label, n in counts.items() if n) or "Không có tệp nào.")
     if exit_on_reject and any(o.rejected for o in outcomes):

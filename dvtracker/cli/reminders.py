@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from dvtracker.cli.cycles import cycle_app
@@ -118,7 +119,7 @@ def _print_run(run, digest) -> None:
                   else "Không có thư, tin nhắn nào đến hạn.")
     if digest is not None:
         labels = {"sent": "đã gửi", "written": f"đã ghi vào {digest.path}", "unchanged": "không có gì mới, không gửi lại",
-                  "failed": f"gửi lỗi ({digest.error}), sẽ gửi lại ở lần chạy sau",
+                  "failed": f"gửi lỗi ({escape(digest.error or '')}), sẽ gửi lại ở lần chạy sau",
                   "skipped": "không gửi (hôm nay không có đợt nhắc)"}
         console.print(f"Bản tổng hợp cho điều phối viên: {labels[digest.status]}.")
 
