@@ -24,33 +24,6 @@ def day_or_today(as_of: date | None) -> date:
     return as_of or today_vn()
 
 
-# A run holding a slot renews its lease while it lives; the lease of a run that crashed expires
-# after this long, and the next run goes ahead.
-LEASE_SECONDS = 60
-
-
-@contextmanager
-def exclusive(name: str):
-    """Hold the Prefect global concurrency limit ``name`` (limit 1, created if missing), so
-    that two runs never do the same work at once (two ticks on one inbox, two compilations
-    of one cycle). The second waits for the first."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.concurrency.sync import concurrency
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            except ObjectAlreadyExists:
-                pass
-    with concurrency(name, occupy=1, strict=True, timeout_seconds=1800, lease_duration=LEASE_SECONDS):
-        yield
-
-
 def run_name(prefix: str):
     """A flow-run namer: "<prefix> <day>[ <cycle>]", so the UI says which day and cycle."""
 

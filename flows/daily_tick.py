@@ -7,7 +7,7 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
-from flows._common import day_or_today, exclusive, flow_app, run_name, secret_lookup
+from flows._common import day_or_today, flow_app, run_name, secret_lookup
 from models.clock import today_vn, vn_moment
 from tasks import events, steps
 from tasks.publish import publish_status
@@ -40,16 +40,16 @@ def daily_tick(as_of: date | None = None, cycle_id: str | None = None) -> dict:
 
 
 def _take_in(app, received_at):
-    """Sweep the inbox and pull the document-exchange service, one tick at a time."""
+    """Sweep the inbox (a second tick waits for the inbox's lock) and pull the document-exchange
+    service (its cursor and the duplicate check make a second pull harmless)."""
     source_error = None
-    with exclusive("dvtracker-intake"):
-        outcomes = steps.sweep_inbox(app, received_at=received_at)
-        if app.settings.http_base_url:
-            try:
-                outcomes += steps.pull_documents(app, received_at=received_at)
-            except Exception as exc:  # the service stays down: tomorrow's tick reads from the cursor
-                outcomes += getattr(exc, "outcomes", [])
-                source_error = str(exc)
+    outcomes = steps.sweep_inbox(app, received_at=received_at)
+    if app.settings.http_base_url:
+        try:
+            outcomes += steps.pull_documents(app, received_at=received_at)
+        except Exception as exc:  # the service stays down: tomorrow's tick reads on from the cursor
+            outcomes += getattr(exc, "outcomes", [])
+            source_error = str(exc)
     return outcomes, source_error
 
 

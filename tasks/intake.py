@@ -5,7 +5,8 @@ else, the report is validated, stored as a new version by ``store_submission``, 
 of it is written as an IntakeRow, whatever the outcome. One file, one transaction: a bad file
 never rolls back another. In the inbox, a file is moved only after its outcome is committed, so
 a crash leaves it in the inbox and the next sweep reads it again as a duplicate. Two sweeps of
-one inbox at once never read the same file: each holds a lock on the file it reads.
+one inbox never run at once: a sweep holds a lock on the inbox (released by the operating system
+if the process dies), and the second one waits for it, then finds the files already moved.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
 
 try:
     import fcntl
-except ImportError:  # Windows: no file locks; two sweeps at once may then both read a file (a duplicate)
+except ImportError:  # Windows: no lock; two sweeps at once may then both read a file (a duplicate)
     fcntl = None
 
 OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
@@ -403,10 +404,8 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
     for folder in (inbox, processed, rejected):
         folder.mkdir(parents=True, exist_ok=True)
     outcomes = []
-    for path in inbox_files(app):
-        with _locked(path) as mine:
-            if not mine:
-                continue  # another sweep received it while this one waited
+    with _inbox_lock(inbox):
+        for path in inbox_files(app):
             moment = received_at or now_utc()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
                                    cycle_id=cycle_id)
@@ -417,36 +416,23 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
                 os.replace(path, target)
                 outcome.moved_to = printable(str(target))
             except FileNotFoundError:
-                pass  # removed meanwhile (or, without file locks, moved by another sweep)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+                pass  # removed meanwhile
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
     return outcomes
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[bool]:
-    """Hold an exclusive lock on an inbox file while it is received. A second sweep waits for it,
-    then finds the file gone (moved) and leaves it. The lock dies with its process: a crash leaves
-    the file in the inbox for the next sweep."""
-    if fcntl is None or path.is_symlink():
-        yield path.exists() or path.is_symlink()
+def _inbox_lock(inbox: Path) -> Iterator[None]:
+    """Hold the inbox's lock for a whole sweep; a second sweep waits here. The lock file sits
+    beside the inbox, which holds only what the units sent."""
+    if fcntl is None:
+        yield
         return
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        yield False
-        return
-    except OSError:  # unreadable: let the sweep record why
-        yield True
-        return
-    with handle:
+    with (inbox.parent / f".{inbox.name}.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            still_here = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
-        except FileNotFoundError:
-            still_here = False
-        yield still_here
+        yield
 
 
 def _free_name(folder: Path, name: str, sha: str | None) -> Path:

@@ -163,7 +163,7 @@ def prefect_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def prefect_api(prefect_server) -> str:
     return prefect_server.api
 

@@ -149,9 +149,8 @@ def test_chat_reminders_take_their_token_from_a_prefect_secret_block(flow_env, a
 
 def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, prefect_server, monkeypatch):
     """The server goes away right after the intake step and comes back while the run goes on.
-    Whatever became of that run, the next tick of the same day completes the work (once the
-    crashed run's intake lease has expired, a minute at most), and nothing is taken in or sent
-    twice."""
+    Whatever became of that run, the next tick of the same day completes the work, and
+    nothing is taken in or sent twice."""
     import threading
 
     from dvtracker.prefect_local import is_healthy
