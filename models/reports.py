@@ -86,19 +86,26 @@ def resolve_units(session: Session, roster: Roster, cycle: CycleRow, report: Rep
     report for an old cycle sent by a successor counts for the predecessor in the cycle's
     expected set, and records who sent it.
     """
-    expected = set(session.exec(select(ExpectedUnitRow.unit_id).where(ExpectedUnitRow.cycle_id == cycle.id)).all())
+    def expected(unit_ids: list[str]) -> set[str]:
+        """Which of ``unit_ids`` the cycle expects: a query for the few units at hand, not the
+        whole expected set (a province's cycle expects thousands)."""
+        e = ExpectedUnitRow
+        return set(session.exec(select(e.unit_id).where(e.cycle_id == cycle.id, e.unit_id.in_(unit_ids))).all())
+
     try:
         unit = roster.find(report.unit, cycle.reference_date)
     except UserError:
         unit = None
-    if unit is None or unit.id not in expected:
+    if unit is None or not expected([unit.id]):
         # Perhaps a successor names itself: find it on the day of receipt.
         try:
             sender_guess = roster.find(report.unit, received_on)
         except UserError:
             sender_guess = None
-        if sender_guess is not None and sender_guess.id not in expected:
-            candidates = [p for p in roster.lineage(sender_guess.id) if p in expected]
+        if sender_guess is not None and not expected([sender_guess.id]):
+            lineage = roster.lineage(sender_guess.id)
+            known = expected(lineage)
+            candidates = [p for p in lineage if p in known]
             if len(candidates) == 1:
                 return roster.get(candidates[0]), sender_guess
             if len(candidates) > 1:
