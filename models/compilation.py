@@ -100,7 +100,7 @@ def load_values(session: Session, cycle_ids: list[str], as_of: date,
                   ).select_from(c).join(v, v.submission_id == c.c.id).where(v.status.in_(["reported", "zero"]))
     if indicator_ids is not None:
         stmt = stmt.where(v.indicator_id.in_(indicator_ids))
-    df = read_frame(session, stmt, VALUE_COLUMNS)
+    df = read_frame(session, stmt, VALUE_COLUMNS, plain=True)
     df["value"] = df["value"].astype(float).where(df["status"] == "reported", 0.0)
     df["approximate"] = df["approximate"].astype(bool)
     return df[df["value"].notna()].reset_index(drop=True)

@@ -66,11 +66,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def read_frame(session: Session, stmt: Executable, columns: list[str]) -> pd.DataFrame:
+def read_frame(session: Session, stmt: Executable, columns: list[str], *, plain: bool = False) -> pd.DataFrame:
     """The rows of ``stmt`` as a DataFrame with ``columns``. Built column by column: given the
     row objects, pandas inspects each one, which costs more than the query itself when a
-    compilation reads hundreds of thousands of figures."""
-    rows = session.connection().execute(stmt).all()
+    compilation reads hundreds of thousands of figures.
+
+    ``plain``: take the driver's own tuples, without SQLAlchemy's row objects (a third of the
+    time for 10^5 rows). Only for columns SQLAlchemy would not convert: text and numbers (on
+    SQLite, dates would stay text and booleans integers)."""
+    result = session.connection().execute(stmt)
+    if plain:
+        rows = result.cursor.fetchall()
+        result.close()
+    else:
+        rows = result.all()
     if not rows:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(dict(zip(columns, map(list, zip(*rows)), strict=True)))

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -101,10 +101,14 @@ def _new_paragraph(container) -> Paragraph:
     before the section properties, its last element: python-docx searches the whole body for
     them on every paragraph, which makes a compilation of thousands of units quadratic."""
     body = getattr(getattr(container, "element", None), "body", None)
-    if body is None or len(body) == 0 or body[-1].tag != qn("w:sectPr"):
+    try:
+        last = body[-1]  # direct; len(body) would count the children one by one
+    except (TypeError, IndexError):  # not a document (a table cell), or an empty body
+        return container.add_paragraph()
+    if last.tag != qn("w:sectPr"):
         return container.add_paragraph()
     p = OxmlElement("w:p")
-    body[-1].addprevious(p)
+    last.addprevious(p)
     return Paragraph(p, container._body)
 
 
@@ -131,6 +135,22 @@ def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
     return run
 
 
+def _grid(table: Table) -> list:
+    return [col.w for col in table._tbl.tblGrid.gridCol_lst]
+
+
+def _add_row(table: Table, grid: list) -> tuple[_Cell, ...]:
+    """``table.add_row().cells``, the table's column widths (``grid``) read once: python-docx
+    looks them up again for every row, a search that grows with the table (a ranking of
+    thousands of units)."""
+    tr = table._tbl.add_tr()
+    for width in grid:
+        tc = tr.add_tc()
+        if width is not None:
+            tc.width = width
+    return _Row(tr, table).cells
+
+
 def _no_borders(table: Table) -> None:
     borders = table._tbl.tblPr.first_child_found_in("w:tblBorders")
     if borders is not None:
@@ -142,10 +162,28 @@ def _cell(cell, lines: list[str] | str, *, bold=False, italic=False, size=TABLE_
     cell.paragraphs[0].text = ""
     for n, line in enumerate(lines):
         p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+        _cell_paragraph_format(p, align)
+        _run(p, line, bold=bold, italic=italic, size=size)
+
+
+_CELL_PARAGRAPH_PROPERTIES: dict = {}
+
+
+def _cell_paragraph_format(p: Paragraph, align) -> None:
+    """A table cell's paragraph: aligned, no indent, no space after. As for runs, the properties
+    are made once and copied (a ranking of thousands of units has tens of thousands of cells)."""
+    if align not in _CELL_PARAGRAPH_PROPERTIES:
+        model = Paragraph(OxmlElement("w:p"), None)
+        model.alignment = align
+        model.paragraph_format.first_line_indent = Mm(0)
+        model.paragraph_format.space_after = Pt(0)
+        _CELL_PARAGRAPH_PROPERTIES[align] = model._p.pPr
+    if p._p.pPr is None:
+        p._p.insert(0, deepcopy(_CELL_PARAGRAPH_PROPERTIES[align]))
+    else:
         p.alignment = align
         p.paragraph_format.first_line_indent = Mm(0)
         p.paragraph_format.space_after = Pt(0)
-        _run(p, line, bold=bold, italic=italic, size=size)
 
 
 def _header(doc, comp: Compilation, collector: Collector) -> None:
@@ -255,8 +293,9 @@ def _rankings(doc, comp: Compilation, section_id: str) -> None:
         table.style = doc.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()]):
             _cell(cell, text, bold=True)
+        grid = _grid(table)
         for r in rows.itertuples():
-            cells = table.add_row().cells
+            cells = _add_row(table, grid)
             _cell(cells[0], str(r.rank))
             _cell(cells[1], r.name, align=WD_ALIGN_PARAGRAPH.LEFT)
             _cell(cells[2], r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value))
@@ -312,8 +351,9 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
         table.style = doc.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, ["TT", "Mức độ", "Đơn vị", "Chỉ tiêu", "Bản", "Nội dung"]):
             _cell(cell, text, bold=True)
+        grid = _grid(table)
         for n, f in enumerate(findings, 1):
-            cells = table.add_row().cells
+            cells = _add_row(table, grid)
             label = comp.indicator(f.indicator).label if f.indicator and f.indicator in {
                 i.id for i in comp.indicators} else (f.indicator or (f"Mục {f.section}" if f.section else ""))
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,
