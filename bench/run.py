@@ -131,7 +131,8 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
         if largest["units"] == TARGET_SIZE:
             sec = largest[phase]["seconds"]
             ok = "đạt" if sec <= TARGETS[phase] else "CHƯA ĐẠT"
-            verdict.append(f"{sec:.2f} s cho {TARGET_SIZE:,} đơn vị, mục tiêu ≤ {TARGETS[phase]:.0f} s: {ok}".replace(",", "."))
+            units = f"{TARGET_SIZE:,}".replace(",", ".")
+            verdict.append(f"{sec:.2f} s cho {units} đơn vị, mục tiêu ≤ {TARGETS[phase]:.0f} s: {ok}")
         if verdict:
             console.print(f"{label}: " + "; ".join(verdict) + ".")
     console.print(f"Tải máy (load average 1 phút) lúc bắt đầu/kết thúc: {meta['load_start']:.2f} / {meta['load_end']:.2f}.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -40,6 +40,9 @@ class ValueEntry:
     raw: str | None = None
 
 
+_NOT_HASHED = ("cycle_id", "unit", "sender")
+
+
 @dataclass
 class ReportData:
     """A report as read from any form, before it is matched to the roster."""
@@ -62,10 +65,13 @@ class ReportData:
         return self.draft or not number or number.startswith("/") or self.doc_date is None
 
     def content_hash(self, unit_id: str) -> str:
-        """Identifies the same report received twice, however its unit was written."""
-        payload = asdict(self)
-        for key in ("cycle_id", "unit", "sender"):
-            payload.pop(key)
+        """Identifies the same report received twice, however its unit was written. (The payload
+        is ``asdict(self)`` without cycle, unit and sender, built by hand: asdict copies every
+        entry deeply, which costs more than the hash.)"""
+        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_HASHED}
+        payload["sections"] = {k: {"status": e.status, "text": e.text} for k, e in self.sections.items()}
+        payload["values"] = {k: {"status": e.status, "value": e.value, "approximate": e.approximate, "raw": e.raw}
+                             for k, e in self.values.items()}
         payload["unit_id"] = unit_id
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
