@@ -197,9 +197,11 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
     needed = set(sum_ids) | {p for i in indicators if i.aggregation == "rate" for p in (*i.numerator, i.denominator)}
     values = values[values["indicator"].isin(needed)]
-    both = pd.concat([values, values.assign(group=OVERALL)], ignore_index=True)
+    # The keys as categories: grouping 10^5 strings again and again costs more than the sums.
+    keys = {"indicator": "category", "group": "category", "unit_id": "category"}
+    both = pd.concat([values, values.assign(group=OVERALL)], ignore_index=True).astype(keys)
     rows = both[both["indicator"].isin(sum_ids)].assign(is_zero=lambda d: d["status"] == "zero")
-    sums = rows.groupby(["indicator", "group"]).agg(
+    sums = rows.groupby(["indicator", "group"], observed=True).agg(
         value=("value", "sum"), reported=("unit_id", "nunique"), zero=("is_zero", "sum"),
         approximate=("approximate", "any"))
     parts = [sums.reset_index()]
@@ -208,9 +210,10 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     rate_rows = both[both["indicator"].isin({p for r in rates for p in (*r.numerator, r.denominator)})]
     wide = approx = pd.DataFrame()
     if not rate_rows.empty:
-        wide = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="value", aggfunc="first")
+        wide = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="value", aggfunc="first",
+                                     observed=True)
         approx = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="approximate",
-                                       aggfunc="any")
+                                       aggfunc="any", observed=True)
     for rate in rates:
         parts.append(_rate_totals(wide, approx, rate))
     compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
@@ -238,7 +241,7 @@ def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, rate: Indicator) -> p
     complete = complete.assign(
         numerator=complete[list(rate.numerator)].sum(axis=1), denominator=complete[rate.denominator],
         approximate=approx.loc[complete.index, needed].fillna(False).astype(bool).any(axis=1))
-    out = complete.groupby(level="group").agg(
+    out = complete.groupby(level="group", observed=True).agg(
         numerator=("numerator", "sum"), denominator=("denominator", "sum"), reported=("numerator", "size"),
         approximate=("approximate", "any")).reset_index()
     out["value"] = (100 * out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
