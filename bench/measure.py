@@ -187,6 +187,8 @@ def phase_setup(ws: Workspace) -> dict:
             "SELECT count(*) FROM submission WHERE cycle_id = :c"), {"c": CURRENT.cycle_id}).scalar_one()
     if result["stored"] != result["reports"]:
         raise RuntimeError(f"{result['stored']} reports stored, {result['reports']} planned")
+    with app.engine.begin() as conn:  # table statistics, as autovacuum keeps them on a database in use
+        conn.execute(text("ANALYZE"))
     result["peak_rss_mb"], result["rss_before_mb"] = round(peak_rss_mb()), round(rss_before)
     app.engine.dispose()
     return result
