@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, and_, func, select, type_coerce
 from sqlmodel import Session
 
 from models import vnformat
 from models.catalogue import Indicator
 from models.cycles import cycle_id_for, requests_of
+from models.db import read_frame
 from models.roster import GROUPS, Roster
 from models.status import StatusReport, compute_status
 from models.streams import Stream
@@ -88,12 +89,18 @@ def counted_versions(cycle_ids: list[str], as_of: date):
     )
 
 
-def load_values(session: Session, cycle_ids: list[str], as_of: date) -> pd.DataFrame:
+def load_values(session: Session, cycle_ids: list[str], as_of: date,
+                indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """The counted figures of ``cycle_ids`` that were given (reported or explicitly zero), one
+    row per unit and indicator; only those of ``indicator_ids`` when given."""
     c, v = counted_versions(cycle_ids, as_of), ValueRow
-    stmt = select(c.c.cycle_id, c.c.unit_id, c.c.version, v.indicator_id, v.status, v.value, v.approximate, v.raw
-                  ).select_from(c).join(v, v.submission_id == c.c.id)
-    df = pd.DataFrame(session.connection().execute(stmt).all(), columns=VALUE_COLUMNS)
-    df = df[df["status"].isin(["reported", "zero"])].copy()
+    # The flag as a plain integer: converting 10^5 booleans one by one costs more than the query.
+    approximate = type_coerce(v.approximate, Integer).label("approximate")
+    stmt = select(c.c.cycle_id, c.c.unit_id, c.c.version, v.indicator_id, v.status, v.value, approximate, v.raw
+                  ).select_from(c).join(v, v.submission_id == c.c.id).where(v.status.in_(["reported", "zero"]))
+    if indicator_ids is not None:
+        stmt = stmt.where(v.indicator_id.in_(indicator_ids))
+    df = read_frame(session, stmt, VALUE_COLUMNS, plain=True)
     df["value"] = df["value"].astype(float).where(df["status"] == "reported", 0.0)
     df["approximate"] = df["approximate"].astype(bool)
     return df[df["value"].notna()].reset_index(drop=True)
@@ -103,15 +110,14 @@ def load_sections(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
     c, t = counted_versions([cycle_id], as_of), SectionRow
     stmt = select(c.c.unit_id, c.c.version, t.section_id, t.status, t.text).select_from(c).join(
         t, t.submission_id == c.c.id)
-    return pd.DataFrame(session.connection().execute(stmt).all(),
-                        columns=["unit_id", "version", "section_id", "status", "text"])
+    return read_frame(session, stmt, ["unit_id", "version", "section_id", "status", "text"])
 
 
 def load_submissions(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
     s = SubmissionRow
     stmt = select(s.unit_id, s.version, s.is_draft, s.received_on, s.doc_number, s.doc_date, s.data_until,
                   s.content_hash).where(s.cycle_id == cycle_id, s.received_on <= as_of).order_by(s.unit_id, s.version)
-    return pd.DataFrame(session.connection().execute(stmt).all(), columns=[
+    return read_frame(session, stmt, [
         "unit_id", "version", "is_draft", "received_on", "doc_number", "doc_date", "data_until", "content_hash"])
 
 
@@ -127,14 +133,13 @@ def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calenda
                       stream: Stream, indicators: list[Indicator], as_of: date) -> Compilation:
     status = compute_status(session, cycle, roster, calendar, as_of)
     previous_row = previous_cycle_of(session, cycle)
-    cycle_ids = [cycle.id] + ([previous_row.id] if previous_row else [])
-    all_values = load_values(session, cycle_ids, as_of)
+    all_values = load_values(session, [cycle.id], as_of)
     submissions = load_submissions(session, cycle.id, as_of)
     units = _units(status, roster, cycle.reference_date, submissions)
 
     counted = set(units.loc[units["counted"], "unit_id"])
     groups = dict(zip(units["unit_id"], units["group"]))
-    values = all_values[(all_values["cycle_id"] == cycle.id) & all_values["unit_id"].isin(counted)].copy()
+    values = all_values[all_values["unit_id"].isin(counted)].copy()
     values["group"] = values["unit_id"].map(groups)
     values = values.drop(columns="cycle_id").reset_index(drop=True)
 
@@ -145,11 +150,15 @@ def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calenda
     if previous_row is not None:
         prev_status = compute_status(session, previous_row, roster, calendar, as_of)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
-        prev = all_values[(all_values["cycle_id"] == previous_row.id) & all_values["unit_id"].isin(prev_counted)].copy()
+        # Last year's figures serve only the totals and the comparison: sums and the parts of rates.
+        summed = {i.id for i in indicators if i.aggregation == "sum"}
+        summed |= {part for i in indicators if i.aggregation == "rate" for part in (*i.numerator, i.denominator)}
+        prev = load_values(session, [previous_row.id], as_of, sorted(summed))
+        prev = prev[prev["unit_id"].isin(prev_counted)].copy()
         # Last year's units as they are on this cycle's reference date (2025: merged provinces).
         successor = {u: roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"].unique()}
         prev["successor_id"] = prev["unit_id"].map(successor)
-        prev["group"] = prev["successor_id"].map(lambda s: roster.get(s).group)
+        prev["group"] = prev["successor_id"].map({s: roster.get(s).group for s in set(successor.values())})
         prev_summary = prev_status.groups.set_index("group")
         prev_actual = {k: int(v) for k, v in prev_summary["actual"].items()}
         previous = PreviousCycle(previous_row.id, previous_row.label, prev_actual)
@@ -185,15 +194,28 @@ def _units(status: StatusReport, roster: Roster, reference: date, submissions: p
 def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: dict, expected: dict) -> pd.DataFrame:
     """Totals per group and overall of ``values`` (long: unit_id, group, indicator, status,
     value, approximate). ``actual``/``expected``: units that reported / were expected, per group."""
-    both = pd.concat([values, values.assign(group=OVERALL)], ignore_index=True)
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
+    needed = set(sum_ids) | {p for i in indicators if i.aggregation == "rate" for p in (*i.numerator, i.denominator)}
+    values = values[values["indicator"].isin(needed)]
+    # The keys as categories: grouping 10^5 strings again and again costs more than the sums.
+    keys = {"indicator": "category", "group": "category", "unit_id": "category"}
+    both = pd.concat([values, values.assign(group=OVERALL)], ignore_index=True).astype(keys)
     rows = both[both["indicator"].isin(sum_ids)].assign(is_zero=lambda d: d["status"] == "zero")
-    sums = rows.groupby(["indicator", "group"]).agg(
+    sums = rows.groupby(["indicator", "group"], observed=True).agg(
         value=("value", "sum"), reported=("unit_id", "nunique"), zero=("is_zero", "sum"),
         approximate=("approximate", "any"))
     parts = [sums.reset_index()]
-    for rate in (i for i in indicators if i.aggregation == "rate"):
-        parts.append(_rate_totals(both, rate))
+    rates = [i for i in indicators if i.aggregation == "rate"]
+    # One table of every unit's rate parts (the numerators and denominators), for all rates at once.
+    rate_rows = both[both["indicator"].isin({p for r in rates for p in (*r.numerator, r.denominator)})]
+    wide = approx = pd.DataFrame()
+    if not rate_rows.empty:
+        wide = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="value", aggfunc="first",
+                                     observed=True)
+        approx = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="approximate",
+                                       aggfunc="any", observed=True)
+    for rate in rates:
+        parts.append(_rate_totals(wide, approx, rate))
     compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
     grid = pd.MultiIndex.from_product([compiled, [*GROUPS, OVERALL]], names=["indicator", "group"])
     totals = pd.concat(parts, ignore_index=True).set_index(["indicator", "group"]).reindex(grid).reset_index()
@@ -208,12 +230,10 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     return totals
 
 
-def _rate_totals(both: pd.DataFrame, rate: Indicator) -> pd.DataFrame:
-    """numerator/denominator summed over the units that gave every part; rate in percent."""
+def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, rate: Indicator) -> pd.DataFrame:
+    """numerator/denominator summed over the units that gave every part; rate in percent.
+    ``wide``/``approx``: value and approximate flag of each (group, unit) and rate part."""
     needed = [*rate.numerator, rate.denominator]
-    rows = both[both["indicator"].isin(needed)]
-    wide = rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="value", aggfunc="first")
-    approx = rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="approximate", aggfunc="any")
     columns = ["indicator", "group", "value", "reported", "zero", "approximate", "numerator", "denominator"]
     if any(c not in wide.columns for c in needed):
         return pd.DataFrame(columns=columns)
@@ -221,7 +241,7 @@ def _rate_totals(both: pd.DataFrame, rate: Indicator) -> pd.DataFrame:
     complete = complete.assign(
         numerator=complete[list(rate.numerator)].sum(axis=1), denominator=complete[rate.denominator],
         approximate=approx.loc[complete.index, needed].fillna(False).astype(bool).any(axis=1))
-    out = complete.groupby(level="group").agg(
+    out = complete.groupby(level="group", observed=True).agg(
         numerator=("numerator", "sum"), denominator=("denominator", "sum"), reported=("numerator", "size"),
         approximate=("approximate", "any")).reset_index()
     out["value"] = (100 * out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
@@ -252,10 +272,17 @@ def _comparison(values: pd.DataFrame, prev: pd.DataFrame, indicators: list[Indic
     """Per current unit: this period's figure and its predecessors' figure of the same period last year."""
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
     cur = values[values["indicator"].isin(sum_ids)][["unit_id", "indicator", "value"]]
-    old = prev[prev["indicator"].isin(sum_ids)].groupby(["successor_id", "indicator"]).agg(
-        previous=("value", "sum"),
-        predecessors=("unit_id", lambda s: ", ".join(roster.get(u).name_on(prev_reference) for u in sorted(set(s))))
-    ).reset_index().rename(columns={"successor_id": "unit_id"})
+    last_year = prev[prev["indicator"].isin(sum_ids)]
+    old = last_year.groupby(["successor_id", "indicator"]).agg(
+        previous=("value", "sum"), first=("unit_id", "first"), units=("unit_id", "nunique"))
+    names = {u: roster.get(u).name_on(prev_reference) for u in last_year["unit_id"].unique()}
+    old["predecessors"] = old["first"].map(names)
+    merged = old.index[old["units"] > 1]  # a few successors of merged units: name every predecessor
+    if len(merged):
+        several = last_year.set_index(["successor_id", "indicator"]).loc[merged, "unit_id"]
+        old.loc[merged, "predecessors"] = several.groupby(level=[0, 1]).agg(
+            lambda s: ", ".join(names[u] for u in sorted(set(s))))
+    old = old[["previous", "predecessors"]].reset_index().rename(columns={"successor_id": "unit_id"})
     out = cur.merge(old, on=["unit_id", "indicator"], how="outer")
     out = out[out["unit_id"].isin(set(units["unit_id"]))]
     meta = units.set_index("unit_id")

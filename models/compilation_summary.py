@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from models.checks import Finding
@@ -21,7 +22,18 @@ from models.footnote import Footnote
 def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
     if df.empty:
         return []
-    return [{k: _plain(v) for k, v in r.items()} for r in df[columns].to_dict("records")]
+    plain = [_column(df[c]) for c in columns]  # column by column: a compilation has 10^5 rows
+    return [dict(zip(columns, row)) for row in zip(*plain)]
+
+
+def _column(series: pd.Series) -> list:
+    """``_plain`` of every value, with shortcuts for the common kinds of column."""
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
+        return values  # Python ints and bools, never missing
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return [None if v != v else v for v in values]  # NaN is the only value unequal to itself
+    return [v if type(v) is str else _plain(v) for v in values]
 
 
 def _plain(v: Any) -> Any:

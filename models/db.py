@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
@@ -100,3 +101,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def read_frame(session: Session, stmt: Executable, columns: list[str], *, plain: bool = False) -> pd.DataFrame:
+    """The rows of ``stmt`` as a DataFrame with ``columns``. Built column by column: given the
+    row objects, pandas inspects each one, which costs more than the query itself when a
+    compilation reads hundreds of thousands of figures.
+
+    ``plain``: take the driver's own tuples, without SQLAlchemy's row objects (a third of the
+    time for 10^5 rows). Only for columns SQLAlchemy would not convert: text and numbers (on
+    SQLite, dates would stay text and booleans integers)."""
+    result = session.connection().execute(stmt)
+    if plain:
+        rows = result.cursor.fetchall()
+        result.close()
+    else:
+        rows = result.all()
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows)), strict=True)))

@@ -10,6 +10,7 @@ from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from models.cycles import effective_deadline
+from models.db import read_frame
 from models.roster import Roster, sort_key
 from models.status import _unit_status  # the same rules as compute_status, applied per cycle
 from models.tables import CycleRow, ExpectedUnitRow, RequestRow, SubmissionRow
@@ -35,7 +36,7 @@ def unit_history(session: Session, roster: Roster, calendar: WorkCalendar, unit_
         .outerjoin(s, and_(s.cycle_id == e.cycle_id, s.unit_id == e.unit_id, s.received_on <= as_of))
         .where(e.unit_id.in_(ids))
     )
-    raw = pd.DataFrame(session.connection().execute(stmt).all(), columns=[
+    raw = read_frame(session, stmt, [
         "cycle_id", "unit_id", "exempt", "exempt_reason", "exempted_on", "version", "is_draft", "received_on",
         "doc_number", "sender_id"])
     if raw.empty:

@@ -22,6 +22,8 @@ _QUALIFIER = re.compile(r"(hon|tren|gan|khoang|uoc tinh|uoc|xap xi)(\s+|(?=\d))"
 ZERO_WORDS = {"khong", "khong co", "0"}
 BLANK_WORDS = {"", "null", "~"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# 22.153, 1.234.567,5, 81,32, 03: well-grouped thousands (as babel's strict parsing demands) or none.
+_PLAIN_NUMBER = re.compile(r"(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?")
 _DIGIT_SPACE = re.compile(r"(?<=\d)[\s\u00a0\u202f]+(?=\d{3}\b)")
 MAX_VALUE = 10**15  # beyond any count of a report, and where floats stop being exact
 MAX_LENGTH = 100  # a figure cell holds a number and a qualifier, not a paragraph
@@ -78,6 +80,8 @@ def parse_figure(cell: object, *, allow_ratio: bool = False) -> Figure:
 
 def _decimal(text: str, raw: str) -> float:
     text = _DIGIT_SPACE.sub("", text.strip())
+    if _PLAIN_NUMBER.fullmatch(text):  # the usual forms, read without babel: ten times faster
+        return float(text.replace(".", "").replace(",", "."))
     if not text or not re.fullmatch(r"[\d.,]+", text):
         raise NumberError(f"'{raw}' không phải là số.")
     try:

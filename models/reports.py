@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -40,6 +40,9 @@ class ValueEntry:
     raw: str | None = None
 
 
+_NOT_HASHED = ("cycle_id", "unit", "sender")
+
+
 @dataclass
 class ReportData:
     """A report as read from any form, before it is matched to the roster."""
@@ -62,10 +65,13 @@ class ReportData:
         return self.draft or not number or number.startswith("/") or self.doc_date is None
 
     def content_hash(self, unit_id: str) -> str:
-        """Identifies the same report received twice, however its unit was written."""
-        payload = asdict(self)
-        for key in ("cycle_id", "unit", "sender"):
-            payload.pop(key)
+        """Identifies the same report received twice, however its unit was written. (The payload
+        is ``asdict(self)`` without cycle, unit and sender, built by hand: asdict copies every
+        entry deeply, which costs more than the hash.)"""
+        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_HASHED}
+        payload["sections"] = {k: {"status": e.status, "text": e.text} for k, e in self.sections.items()}
+        payload["values"] = {k: {"status": e.status, "value": e.value, "approximate": e.approximate, "raw": e.raw}
+                             for k, e in self.values.items()}
         payload["unit_id"] = unit_id
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
@@ -86,19 +92,26 @@ def resolve_units(session: Session, roster: Roster, cycle: CycleRow, report: Rep
     report for an old cycle sent by a successor counts for the predecessor in the cycle's
     expected set, and records who sent it.
     """
-    expected = set(session.exec(select(ExpectedUnitRow.unit_id).where(ExpectedUnitRow.cycle_id == cycle.id)).all())
+    def expected(unit_ids: list[str]) -> set[str]:
+        """Which of ``unit_ids`` the cycle expects: a query for the few units at hand, not the
+        whole expected set (a province's cycle expects thousands)."""
+        e = ExpectedUnitRow
+        return set(session.exec(select(e.unit_id).where(e.cycle_id == cycle.id, e.unit_id.in_(unit_ids))).all())
+
     try:
         unit = roster.find(report.unit, cycle.reference_date)
     except UserError:
         unit = None
-    if unit is None or unit.id not in expected:
+    if unit is None or not expected([unit.id]):
         # Perhaps a successor names itself: find it on the day of receipt.
         try:
             sender_guess = roster.find(report.unit, received_on)
         except UserError:
             sender_guess = None
-        if sender_guess is not None and sender_guess.id not in expected:
-            candidates = [p for p in roster.lineage(sender_guess.id) if p in expected]
+        if sender_guess is not None and not expected([sender_guess.id]):
+            lineage = roster.lineage(sender_guess.id)
+            known = expected(lineage)
+            candidates = [p for p in lineage if p in known]
             if len(candidates) == 1:
                 return roster.get(candidates[0]), sender_guess
             if len(candidates) > 1:

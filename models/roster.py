@@ -107,15 +107,23 @@ class Roster:
         for s in successions:
             self._successors[s.predecessor_id].append(s)
             self._predecessors[s.successor_id].append(s)
-        self._by_key: dict[str, set[str]] = defaultdict(set)
-        self._by_code: dict[str, set[str]] = defaultdict(set)
-        for u in units:
-            for n in u.all_names():
-                for k in _keys(n):
-                    self._by_key[k].add(u.id)
-            for c in (u.code, u.slug):
-                if c:
-                    self._by_code[c.casefold()].add(u.id)
+        self._index: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+
+    def _lookup(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """(name key -> ids, code -> ids), built on the first ``find``: normalising every name
+        costs more than a whole status computation, and most callers never look a name up."""
+        if self._index is None:
+            by_key: dict[str, set[str]] = defaultdict(set)
+            by_code: dict[str, set[str]] = defaultdict(set)
+            for u in self.units.values():
+                for n in u.all_names():
+                    for k in _keys(n):
+                        by_key[k].add(u.id)
+                for c in (u.code, u.slug):
+                    if c:
+                        by_code[c.casefold()].add(u.id)
+            self._index = (by_key, by_code)
+        return self._index
 
     # --- queries -----------------------------------------------------------------------
     def on(self, day: date, *, group: str | None = None, official_only: bool = True) -> list[Unit]:
@@ -140,12 +148,13 @@ class Roster:
         query = text.strip()
         if query in self.units:
             return self.units[query]
-        ids = {i for i in self._by_code.get(query.casefold(), set()) if self.units[i].valid_on(on)}
+        by_key, by_code = self._lookup()
+        ids = {i for i in by_code.get(query.casefold(), set()) if self.units[i].valid_on(on)}
         if not ids:
             ids = {
                 i
                 for k in _keys(query)
-                for i in self._by_key.get(k, set())
+                for i in by_key.get(k, set())
                 if self.units[i].valid_on(on)
             }
         if not ids:

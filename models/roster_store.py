@@ -67,19 +67,24 @@ def sync_roster(session: Session, roster: Roster) -> bool:
 
 
 def load_roster_from_db(session: Session) -> Roster:
+    # Plain rows, not ORM objects: a province's roster has thousands of units, read on every run.
+    u = UnitRow
     units = {
         r.id: Unit(
             id=r.id, group=r.unit_group, kind=r.kind, name=r.name, code=r.code, slug=r.slug,
             official=r.official, position=r.position, valid_from=r.valid_from, valid_to=r.valid_to,
         )
-        for r in session.exec(select(UnitRow)).all()
+        for r in session.execute(select(u.id, u.unit_group, u.kind, u.name, u.code, u.slug, u.official, u.position,
+                                        u.valid_from, u.valid_to))
     }
-    for r in session.exec(select(UnitRenameRow)).all():
+    for r in session.execute(select(UnitRenameRow.unit_id, UnitRenameRow.name, UnitRenameRow.kind,
+                                    UnitRenameRow.valid_from).order_by(UnitRenameRow.id)):
         units[r.unit_id].renames.append(Rename(r.name, r.kind, r.valid_from))
-    for r in session.exec(select(UnitAliasRow)).all():
+    for r in session.execute(select(UnitAliasRow.unit_id, UnitAliasRow.alias).order_by(UnitAliasRow.id)):
         units[r.unit_id].aliases.append(r.alias)
     successions = [
         Succession(r.predecessor_id, r.successor_id, r.effective)
-        for r in session.exec(select(SuccessionRow)).all()
+        for r in session.execute(select(SuccessionRow.predecessor_id, SuccessionRow.successor_id,
+                                        SuccessionRow.effective).order_by(SuccessionRow.id))
     ]
     return Roster(list(units.values()), successions)

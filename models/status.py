@@ -16,6 +16,7 @@ from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from models.cycles import effective_deadline, requests_of
+from models.db import read_frame
 from models.roster import GROUPS, Roster, sort_key
 from models.tables import CycleRow, ExpectedUnitRow, SubmissionRow
 from models.workdays import WorkCalendar
@@ -85,8 +86,7 @@ def _fetch(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
         .outerjoin(s, and_(s.cycle_id == e.cycle_id, s.unit_id == e.unit_id, s.received_on <= as_of))
         .where(e.cycle_id == cycle_id)
     )
-    rows = session.connection().execute(stmt).all()
-    return pd.DataFrame(rows, columns=[
+    return read_frame(session, stmt, [
         "unit_id", "exempt", "exempt_reason", "exempted_on", "version", "is_draft", "received_on",
         "doc_number", "sender_id"])
 

@@ -5,16 +5,19 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
@@ -83,17 +86,69 @@ def _times(rfonts) -> None:
 
 
 def _para(container, text: str = "", *, bold=False, italic=False, size=None, align=None, indent=True) -> Paragraph:
-    p = container.add_paragraph()
+    p = _new_paragraph(container)
     if text:
-        run = p.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size:
-            run.font.size = Pt(size)
+        _run(p, text, bold=bold, italic=italic, size=size or None)
     if align is not None:
         p.alignment = align
     if not indent:
         p.paragraph_format.first_line_indent = Mm(0)
     return p
+
+
+def _new_paragraph(container) -> Paragraph:
+    """``container.add_paragraph()``. In the document's body, the new paragraph goes straight
+    before the section properties, its last element: python-docx searches the whole body for
+    them on every paragraph, which makes a compilation of thousands of units quadratic."""
+    body = getattr(getattr(container, "element", None), "body", None)
+    try:
+        last = body[-1]  # direct; len(body) would count the children one by one
+    except (TypeError, IndexError):  # not a document (a table cell), or an empty body
+        return container.add_paragraph()
+    if last.tag != qn("w:sectPr"):
+        return container.add_paragraph()
+    p = OxmlElement("w:p")
+    last.addprevious(p)
+    return Paragraph(p, container._body)
+
+
+_RUN_PROPERTIES: dict[tuple, object] = {}
+
+
+def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
+    """``p.add_run(text)`` with these properties (None: not set). The properties python-docx
+    writes for them are made once and copied into each run: setting them one by one costs a
+    fraction of a millisecond, paid for every line of thousands of units' reports."""
+    key = (bold, italic, size)
+    if key not in _RUN_PROPERTIES:
+        model = Run(OxmlElement("w:r"), None)
+        if bold is not None:
+            model.bold = bold
+        if italic is not None:
+            model.italic = italic
+        if size is not None:
+            model.font.size = Pt(size)
+        _RUN_PROPERTIES[key] = model._r.rPr
+    run = p.add_run(text)
+    if _RUN_PROPERTIES[key] is not None:
+        run._r.insert(0, deepcopy(_RUN_PROPERTIES[key]))
+    return run
+
+
+def _grid(table: Table) -> list:
+    return [col.w for col in table._tbl.tblGrid.gridCol_lst]
+
+
+def _add_row(table: Table, grid: list) -> tuple[_Cell, ...]:
+    """``table.add_row().cells``, the table's column widths (``grid``) read once: python-docx
+    looks them up again for every row, a search that grows with the table (a ranking of
+    thousands of units)."""
+    tr = table._tbl.add_tr()
+    for width in grid:
+        tc = tr.add_tc()
+        if width is not None:
+            tc.width = width
+    return _Row(tr, table).cells
 
 
 def _no_borders(table: Table) -> None:
@@ -107,11 +162,28 @@ def _cell(cell, lines: list[str] | str, *, bold=False, italic=False, size=TABLE_
     cell.paragraphs[0].text = ""
     for n, line in enumerate(lines):
         p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+        _cell_paragraph_format(p, align)
+        _run(p, line, bold=bold, italic=italic, size=size)
+
+
+_CELL_PARAGRAPH_PROPERTIES: dict = {}
+
+
+def _cell_paragraph_format(p: Paragraph, align) -> None:
+    """A table cell's paragraph: aligned, no indent, no space after. As for runs, the properties
+    are made once and copied (a ranking of thousands of units has tens of thousands of cells)."""
+    if align not in _CELL_PARAGRAPH_PROPERTIES:
+        model = Paragraph(OxmlElement("w:p"), None)
+        model.alignment = align
+        model.paragraph_format.first_line_indent = Mm(0)
+        model.paragraph_format.space_after = Pt(0)
+        _CELL_PARAGRAPH_PROPERTIES[align] = model._p.pPr
+    if p._p.pPr is None:
+        p._p.insert(0, deepcopy(_CELL_PARAGRAPH_PROPERTIES[align]))
+    else:
         p.alignment = align
         p.paragraph_format.first_line_indent = Mm(0)
         p.paragraph_format.space_after = Pt(0)
-        run = p.add_run(line)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
 
 
 def _header(doc, comp: Compilation, collector: Collector) -> None:
@@ -221,8 +293,9 @@ def _rankings(doc, comp: Compilation, section_id: str) -> None:
         table.style = doc.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()]):
             _cell(cell, text, bold=True)
+        grid = _grid(table)
         for r in rows.itertuples():
-            cells = table.add_row().cells
+            cells = _add_row(table, grid)
             _cell(cells[0], str(r.rank))
             _cell(cells[1], r.name, align=WD_ALIGN_PARAGRAPH.LEFT)
             _cell(cells[2], r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value))
@@ -242,15 +315,13 @@ def _texts(doc, comp: Compilation, section_id: str) -> None:
         for n, line in enumerate(lines):
             p = _para(doc)
             if n == 0:
-                lead = p.add_run(f"{r.name} (bản {r.version}): ")
-                lead.bold, lead.font.size = True, Pt(BODY_PT - 1)
-            run = p.add_run(line)
-            run.italic, run.font.size = True, Pt(BODY_PT - 1)
+                _run(p, f"{r.name} (bản {r.version}): ", bold=True, size=BODY_PT - 1)
+            _run(p, line, italic=True, size=BODY_PT - 1)
     empty = rows.loc[rows["status"] == "empty", "name"].tolist()
     if empty:
         _para(doc, f"Báo cáo ghi không có nội dung: {', '.join(empty)}.", italic=True, size=BODY_PT - 1)
-    silent = [n for u, n in zip(reporters["unit_id"], reporters["name"])
-              if u not in set(rows.loc[rows["status"].isin(["reported", "empty"]), "unit_id"])]
+    mentioned = set(rows.loc[rows["status"].isin(["reported", "empty"]), "unit_id"])
+    silent = [n for u, n in zip(reporters["unit_id"], reporters["name"]) if u not in mentioned]
     if silent:
         _para(doc, f"Không đề cập ({len(silent)} đơn vị): {', '.join(silent)}.", italic=True, size=BODY_PT - 1)
 
@@ -280,8 +351,9 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
         table.style = doc.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, ["TT", "Mức độ", "Đơn vị", "Chỉ tiêu", "Bản", "Nội dung"]):
             _cell(cell, text, bold=True)
+        grid = _grid(table)
         for n, f in enumerate(findings, 1):
-            cells = table.add_row().cells
+            cells = _add_row(table, grid)
             label = comp.indicator(f.indicator).label if f.indicator and f.indicator in {
                 i.id for i in comp.indicators} else (f.indicator or (f"Mục {f.section}" if f.section else ""))
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,

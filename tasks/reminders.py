@@ -149,8 +149,10 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         cycle = get_cycle(session, cycle_id)
         status = compute_status(session, cycle, app.roster, app.calendar, as_of)
         requests = requests_of(session, cycle_id)
-        log = list(session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle_id)).all())
-        contacts = list(session.exec(select(ContactRow)).all())
+        # Plain rows with the tables' columns, read-only: thousands of units have thousands of contacts
+        # and log rows, and making each an ORM object costs more than the rest of the planning.
+        log = list(session.execute(select(*ReminderRow.__table__.columns).where(ReminderRow.cycle_id == cycle_id)))
+        contacts = list(session.execute(select(*ContactRow.__table__.columns)))
     due = due_stage(cycle, cycle_policy(cycle), status.deadline, app.calendar, as_of, None if dry_run else moment)
     run = _new_run(app, cycle, status, as_of, dry_run, due.stage, due.note)
     names = dict(zip(status.units["unit_id"], status.units["name"], strict=True))
@@ -164,8 +166,8 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
                          effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
     # Every message of the run is rendered before the first is sent: a template error stops here.
-    by_unit = status.units.set_index("unit_id")
-    messages = {p.key: _render(app, renderer, base, cycle, status.deadline, by_unit.loc[p.unit_id], p, as_of)
+    by_unit = {row["unit_id"]: row for row in status.units.to_dict("records")}
+    messages = {p.key: _render(app, renderer, base, cycle, status.deadline, by_unit[p.unit_id], p, as_of)
                 for p in planned if p.channel and (p.log is None or p.log.status in ("pending", "failed"))}
     preview = [_item(run, app, names, p, _planned_outcome(p), messages.get(p.key)) for p in planned]
     renderer.digest(_digest_context(base, run, run.items + preview))
@@ -297,7 +299,7 @@ def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_r
                        status.deadline, overall, outstanding)
 
 
-def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, row: pd.Series,
+def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, row: dict,
             p: PlannedReminder, as_of: date) -> ReminderMessage:
     ctx = reminder_context(
         base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id), reference=cycle.reference_date,

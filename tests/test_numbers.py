@@ -95,3 +95,21 @@ def test_any_text_gives_a_figure_or_a_number_error(text):
     else:
         assert figure.status in ("reported", "zero", "not_reported")
         assert figure.value is None or figure.value >= 0
+
+
+@given(st.one_of(st.text(alphabet="0123456789.,", min_size=1, max_size=12),
+                 st.integers(0, 10**12).map(lambda n: format_decimal(n, locale="vi")),
+                 st.decimals(0, 10**9, places=3).map(lambda d: format_decimal(d, locale="vi"))))
+def test_the_fast_reading_of_plain_numbers_agrees_with_babel(text):
+    """Well-grouped numbers are read without babel; whatever the text, the result is babel's."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        expected = float(parse_decimal(text, locale="vi", strict=True))
+    except NumberFormatError:
+        expected = None
+    try:
+        got = parse_figure(text).value
+    except NumberError:
+        got = None
+    assert got == expected

@@ -89,3 +89,20 @@ def test_a_decimal_in_a_count_is_flagged():
 def test_not_a_mapping():
     result = read(["a", "list"])
     assert result.report is None and "bảng khoá - giá trị" in result.errors[0].message
+
+
+def test_the_content_hash_covers_the_whole_report_but_who_names_it():
+    """Stored hashes must not change: the hash is that of asdict(report) without cycle, unit, sender."""
+    import hashlib
+    import json
+    from dataclasses import asdict, replace
+
+    report = replace(read(AN_GIANG).report, sender="Tỉnh An Giang", data_until=date(2023, 12, 14))
+    payload = asdict(report)
+    for key in ("cycle_id", "unit", "sender"):
+        payload.pop(key)
+    payload["unit_id"] = "p2004-89"
+    expected = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    assert report.content_hash("p2004-89") == expected
+    assert replace(report, unit="89", cycle_id=None, sender=None).content_hash("p2004-89") == expected
+    assert replace(report, signer="Người khác").content_hash("p2004-89") != expected

@@ -1,0 +1,81 @@
+"""The benchmark cannot rot silently: its generator is deterministic and writes data the product
+reads, and one tiny round of every phase runs (no timing is asserted: figures are the benchmark's
+job, not the tests')."""
+
+from __future__ import annotations
+
+import filecmp
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.generate import CATALOGUE, CURRENT, STREAM, generate
+from bench.measure import Workspace, phase_compile, phase_documents, phase_setup, phase_tick
+from models.catalogue import load_catalogue
+from models.report_form import read_form
+from models.roster import load_roster
+from models.streams import load_calendar
+from tests.conftest import PG_URL
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own: the benchmark's collector has its own roster, not the project's."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'bench.db'}"
+        return
+    name = f"dvt_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_generator_is_deterministic_and_writes_what_the_product_reads(tmp_path):
+    a, b = generate(tmp_path / "a", 120), generate(tmp_path / "b", 120)
+    files = [p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()]
+    assert files and all(filecmp.cmp(tmp_path / "a" / f, tmp_path / "b" / f, shallow=False) for f in files)
+    assert [(s.unit_id, s.received_at, s.form) for s in a.current.submissions] == \
+           [(s.unit_id, s.received_at, s.form) for s in b.current.submissions]
+
+    roster = load_roster(tmp_path / "a" / "roster")
+    assert len(roster.on(CURRENT.deadline)) == 120
+    assert len(a.roster.merged) == 2 and all(roster.successor_on(p, CURRENT.deadline) == s
+                                             for p, s in a.roster.merged.items())
+    stream = load_calendar(tmp_path / "a" / "calendar.yaml").stream(STREAM)
+    catalogue = load_catalogue(tmp_path / "a" / stream.indicators)
+    assert len(catalogue) == len(CATALOGUE) == 45
+    assert {i.aggregation for i in catalogue} == {"sum", "rate", "list", "context"}
+    assert any(i.part_of for i in catalogue) and any("sum_of_parts" in i.checks for i in catalogue)
+
+    for plan in (a.previous, a.current):
+        for sub in plan.submissions:
+            result = read_form(sub.form, sections=stream.sections, indicators=catalogue)
+            assert not result.errors, (sub.unit_id, result.errors)
+            assert result.report.is_draft == sub.is_draft
+    statuses = {s.unit_id for s in a.current.submissions}
+    assert 0.85 * 120 < len(statuses) < 120  # most units report, some never do
+    assert any(s.is_draft for s in a.current.submissions)
+
+
+def test_one_tiny_round_of_every_phase(tmp_path, empty_database_url):
+    ws = Workspace(tmp_path / "bench", empty_database_url, 20)
+    setup = phase_setup(ws)
+    assert setup["stored"] == setup["reports"]
+    assert setup["intake_json"]["files"] + setup["intake_workbook"]["files"] + setup["bulk_reports"] == setup["reports"]
+    assert setup["intake_workbook"]["files"] > 0 and "rejected" not in setup["intake_json"]["outcomes"]
+
+    tick = phase_tick(ws, repeat=1)  # raises when the baseline disagrees with the tool
+    assert sum(tick["statuses"].values()) == 20
+    assert tick["reminders_due"] == sum(n for s, n in tick["statuses"].items() if s in ("not_due", "draft_only"))
+
+    compiled = phase_compile(ws, repeat=1)  # idem
+    assert 0 < compiled["reports_compiled"] <= 20 and compiled["figures"] > 0
+
+    documents = phase_documents(ws)
+    assert documents["created"] and set(documents["files"]) == {"docx", "xlsx", "md"}
