@@ -81,7 +81,7 @@ def parse_figure(cell: object, *, allow_ratio: bool = False) -> Figure:
 def _decimal(text: str, raw: str) -> float:
     text = _DIGIT_SPACE.sub("", text.strip())
     if _PLAIN_NUMBER.fullmatch(text):  # the usual forms, read without babel: ten times faster
-        return float(text.replace(".", "").replace(",", "."))
+        return _bounded(float(text.replace(".", "").replace(",", ".")), raw)
     if not text or not re.fullmatch(r"[\d.,]+", text):
         raise NumberError(f"'{raw}' không phải là số.")
     try:
