@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 
 import pandas as pd
-from sqlalchemy import and_, update
+from sqlalchemy import and_, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -36,7 +36,7 @@ from models.reminders import (
     plan_reminders,
 )
 from models.status import StatusReport, compute_status
-from models.tables import AuditRow, ContactRow, CycleRow, ReminderRow
+from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderRow, utcnow
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
 from notifications.messages import cycle_context, reminder_context, vn
 from notifications.outbox import build_eml, digest_path, reminder_path, write_eml
@@ -404,14 +404,17 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
     subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items))
     digest_hash = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()
     result = DigestResult(cycle_id, as_of, "unchanged", subject)
-    if digest_hash in earlier:
-        return result
+    claim = "digest:" + hashlib.sha256(f"{entity_id}|{digest_hash}".encode()).hexdigest()[:48]
+    if digest_hash in earlier or not _claim_digest(app, claim):
+        return result  # sent already, or being sent by a run started at the same moment
     urls = app.settings.coordinator_urls
     if urls:
         result.targets = [display_address(u) for u in urls]
         result.error = notify_urls(urls, subject, body, redact=[app.settings.smtp_password.get_secret_value()],
                                    secrets=secrets)
         if result.error:
+            with app.session() as session:  # not sent: the next run may try again
+                session.exec(delete(MetaRow).where(MetaRow.key == claim))
             result.status = "failed"
             return result
         result.status = "sent"
@@ -425,6 +428,16 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,
               targets=result.targets or [result.path])
     return result
+
+
+def _claim_digest(app: App, key: str) -> bool:
+    """Claim one digest before sending it (a unique key), so that of two runs at once one sends."""
+    try:
+        with app.session() as session:
+            session.add(MetaRow(key=key, value=utcnow().isoformat()))
+        return True
+    except IntegrityError:
+        return False
 
 
 # --- the log ------------------------------------------------------------------------------------

@@ -378,3 +378,25 @@ def test_secrets_can_come_from_elsewhere_than_the_environment(app, chat_receiver
     assert [i.outcome for i in run.due] == ["sent"] and len(chat_receiver.at("/hook/tok-ag")) == 1
     assert send_digest(app, cycle.id, SAU_2, run, secrets=vault).targets == [chat_receiver.url("/dieu-phoi/${COORD}")]
     assert len(chat_receiver.at("/dieu-phoi/tok-coord")) == 1
+
+
+def test_two_runs_at_once_send_one_digest_and_a_failed_one_goes_next_time(app, chat_receiver, monkeypatch):
+    cycle = open_2023_danvan(app)
+    app.settings.coordinator_urls = [chat_receiver.url("/dieu-phoi")]
+    add_contacts(app, ("89", "email", A1))
+    run = send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2))
+    notify, inner = reminder_tasks.notify_urls, []
+
+    def notify_after_another_run(*args, **kwargs):
+        if not inner:  # another run, started at the same moment, reaches the send first
+            inner.append(send_digest(app, cycle.id, SAU_2, run))
+        return notify(*args, **kwargs)
+
+    monkeypatch.setattr(reminder_tasks, "notify_urls", notify_after_another_run)
+    chat_receiver.fail["/dieu-phoi"] = 1  # the first attempt fails
+    first = send_digest(app, cycle.id, SAU_2, run)
+    assert (first.status, inner[0].status) == ("failed", "unchanged")  # the other run did not send it too
+    monkeypatch.setattr(reminder_tasks, "notify_urls", notify)
+    assert send_digest(app, cycle.id, SAU_2, run).status == "sent"  # the failed claim was released
+    assert send_digest(app, cycle.id, SAU_2, run).status == "unchanged"
+    assert len(chat_receiver.at("/dieu-phoi")) == 1
