@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from models.compilation import REPORTED, Compilation
+from models.compilation import REPORTED, Compilation, figure_grid
 from models.errors import UserError
 from models.roster import Roster
 from models.text import name_key
@@ -61,7 +62,8 @@ class _Findings(list):
 
     def __init__(self, comp: Compilation):
         super().__init__()
-        self.names = dict(zip(comp.units["unit_id"], comp.units["name"]))
+        units = comp.units
+        self.names = dict(zip(units["unit_id"].to_numpy(dtype=object), units["name"].to_numpy(dtype=object)))
 
     def add(self, severity: str, kind: str, message: str, unit_id: str | None = None, indicator: str | None = None,
             version=None, section: str | None = None) -> None:
@@ -71,10 +73,12 @@ class _Findings(list):
 
 def _wide(comp: Compilation) -> tuple[pd.DataFrame, dict]:
     """One row per reporting unit, one column per figure it gave; and each unit's counted version."""
-    versions = dict(zip(comp.values["unit_id"], comp.values["version"]))
+    counted = comp.units[comp.units["counted"]]
+    versions = dict(zip(counted["unit_id"], counted["version"]))
     if comp.values.empty:
         return pd.DataFrame(), versions
-    return comp.values.pivot_table(index="unit_id", columns="indicator", values="value", aggfunc="first"), versions
+    given = comp.values.drop_duplicates("unit_id")["unit_id"].astype(str)
+    return figure_grid(comp.values, sorted(given), sorted(comp.values["indicator"].astype(str).unique())), versions
 
 
 def _suspects(wide: pd.DataFrame, mask: pd.Series):
@@ -164,7 +168,12 @@ def check_period(comp: Compilation) -> list[Finding]:
     start, end = comp.cycle.window_start, comp.cycle.window_end
     window = f"thời gian chốt số liệu của kỳ {day(start)} – {day(end)}"
     out = _Findings(comp)
-    for u in comp.units[comp.units["counted"]].itertuples():
+    units = comp.units[comp.units["counted"]]
+    # The few units whose dates need a look: a cut-off other than the period's end, or a document
+    # dated before the period.
+    suspect = [(isinstance(u, date) and u != end) or (isinstance(d, date) and d < start)
+               for u, d in zip(units["data_until"].astype(object), units["doc_date"].astype(object))]
+    for u in units[np.array(suspect, dtype=bool)].itertuples():
         until, dated = u.data_until, u.doc_date
         if isinstance(until, date) and until < start:
             out.add("error", "outside_period", f"Số liệu tính đến {day(until)}, trước {window}.", u.unit_id,

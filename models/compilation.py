@@ -15,17 +15,19 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, and_, func, select, type_coerce
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 from models import vnformat
 from models.catalogue import Indicator
 from models.cycles import cycle_id_for, requests_of
-from models.db import read_frame
+from models.db import gc_paused, read_frame
 from models.roster import GROUPS, Roster
 from models.status import StatusReport, compute_status
 from models.streams import Stream
@@ -36,7 +38,8 @@ OVERALL = "overall"
 GROUP_LABELS = {**GROUPS, OVERALL: "tổng cộng"}
 REPORTED = ("on_time", "late")
 RANK_UNITS = {"hạng"}  # a rank: the lower, the better
-VALUE_COLUMNS = ["cycle_id", "unit_id", "version", "indicator", "status", "value", "approximate", "raw"]
+VALUE_DTYPES = {"unit_id": "category", "version": int, "indicator": "category", "status": "category",
+                "value": float, "approximate": bool, "raw": object}
 
 
 @dataclass
@@ -89,28 +92,72 @@ def counted_versions(cycle_ids: list[str], as_of: date):
     )
 
 
-def load_values(session: Session, cycle_ids: list[str], as_of: date,
-                indicator_ids: list[str] | None = None) -> pd.DataFrame:
-    """The counted figures of ``cycle_ids`` that were given (reported or explicitly zero), one
-    row per unit and indicator; only those of ``indicator_ids`` when given."""
-    c, v = counted_versions(cycle_ids, as_of), ValueRow
-    # The flag as a plain integer: converting 10^5 booleans one by one costs more than the query.
-    approximate = type_coerce(v.approximate, Integer).label("approximate")
-    stmt = select(c.c.cycle_id, c.c.unit_id, c.c.version, v.indicator_id, v.status, v.value, approximate, v.raw
-                  ).select_from(c).join(v, v.submission_id == c.c.id).where(v.status.in_(["reported", "zero"]))
+def load_values(session: Session, cycle_id: str, as_of: date, indicator_ids: list[str] | None = None,
+                raw_for: Collection[str] = ()) -> pd.DataFrame:
+    """The counted figures of ``cycle_id`` that were given (reported or explicitly zero), one row
+    per unit and indicator; only those of ``indicator_ids`` when given. The figure as the unit
+    wrote it (``raw``) is read for ``raw_for`` only: the scores and ranks listed as written.
+
+    Units and indicators come back as categories: a compilation reads 10^5 figures, and grouping
+    or matching that many strings again and again costs more than the query."""
+    c, v = counted_versions([cycle_id], as_of), ValueRow
+    reports = read_frame(session, select(c.c.id, c.c.unit_id, c.c.version), ["id", "unit_id", "version"])
+    zero = v.status == "zero"
+    # The report's id rather than its unit's name, and both flags in one small integer, on every
+    # row: the driver builds an object per value, which costs more than the query itself.
+    flags = case((zero, 2), else_=0) + case((v.approximate, 1), else_=0)
+    stmt = (select(v.submission_id, v.indicator_id, case((zero, 0.0), else_=v.value), flags)
+            .select_from(c).join(v, v.submission_id == c.c.id)
+            .where(or_(zero, and_(v.status == "reported", v.value.is_not(None)))))
     if indicator_ids is not None:
         stmt = stmt.where(v.indicator_id.in_(indicator_ids))
-    df = read_frame(session, stmt, VALUE_COLUMNS, plain=True)
-    df["value"] = df["value"].astype(float).where(df["status"] == "reported", 0.0)
-    df["approximate"] = df["approximate"].astype(bool)
-    return df[df["value"].notna()].reset_index(drop=True)
+    result = session.connection().execute(stmt)
+    with gc_paused():
+        rows = result.cursor.fetchall()
+        result.close()
+        if not rows:
+            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VALUE_DTYPES.items()})
+        table = np.empty((len(rows), 4), dtype=object)
+        table[:] = rows
+        del rows
+    report = pd.Index(reports["id"]).get_indexer(table[:, 0].astype(np.int64))
+    flag = table[:, 3].astype(np.int8)
+    values = pd.DataFrame({
+        **_unit_and_version(reports, report),
+        "indicator": pd.Categorical(table[:, 1]),
+        "status": pd.Categorical.from_codes(flag // 2, categories=["reported", "zero"]),
+        "value": table[:, 2].astype(float),
+        "approximate": (flag % 2).astype(bool),
+        "raw": None,
+    })
+    if raw_for:
+        as_written = read_frame(session, select(v.submission_id, v.indicator_id, v.raw).select_from(c).join(
+            v, v.submission_id == c.c.id).where(v.indicator_id.in_(list(raw_for)), v.raw.is_not(None)),
+            ["submission_id", "indicator", "raw"])
+        written = dict(zip(zip(as_written["submission_id"], as_written["indicator"]), as_written["raw"]))
+        at = np.flatnonzero(values["indicator"].isin(raw_for).to_numpy())
+        ids = reports["id"].to_numpy()[report[at]]
+        values.loc[at, "raw"] = [written.get((int(i), ind)) for i, ind in zip(ids, table[at, 1])]
+    return values
+
+
+def _unit_and_version(reports: pd.DataFrame, at: np.ndarray) -> dict:
+    """The unit (as categories) and version of the counted reports at positions ``at``."""
+    return {"unit_id": pd.Categorical.from_codes(at, categories=pd.Index(reports["unit_id"], dtype=object)),
+            "version": reports["version"].to_numpy(dtype=np.int64)[at]}
 
 
 def load_sections(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
     c, t = counted_versions([cycle_id], as_of), SectionRow
-    stmt = select(c.c.unit_id, c.c.version, t.section_id, t.status, t.text).select_from(c).join(
-        t, t.submission_id == c.c.id)
-    return read_frame(session, stmt, ["unit_id", "version", "section_id", "status", "text"])
+    reports = read_frame(session, select(c.c.id, c.c.unit_id, c.c.version), ["id", "unit_id", "version"])
+    stmt = select(t.submission_id, t.section_id, t.status, t.text).select_from(c).join(t, t.submission_id == c.c.id)
+    rows = read_frame(session, stmt, ["submission_id", "section_id", "status", "text"], plain=True)
+    if rows.empty:
+        return pd.DataFrame(columns=["unit_id", "version", "section_id", "status", "text"])
+    at = pd.Index(reports["id"]).get_indexer(rows["submission_id"])
+    return pd.DataFrame({**_unit_and_version(reports, at), "section_id": rows["section_id"].astype("category"),
+                         "status": rows["status"].astype("category"),
+                         "text": rows["text"].to_numpy(dtype=object)})
 
 
 def load_submissions(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
@@ -131,17 +178,23 @@ def previous_cycle_of(session: Session, cycle: CycleRow) -> CycleRow | None:
 # --- the compilation ---------------------------------------------------------------------------
 def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCalendar,
                       stream: Stream, indicators: list[Indicator], as_of: date) -> Compilation:
+    with gc_paused():
+        return _build(session, cycle, roster, calendar, stream, indicators, as_of)
+
+
+def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCalendar,
+           stream: Stream, indicators: list[Indicator], as_of: date) -> Compilation:
     status = compute_status(session, cycle, roster, calendar, as_of)
     previous_row = previous_cycle_of(session, cycle)
-    all_values = load_values(session, [cycle.id], as_of)
+    all_values = load_values(session, cycle.id, as_of, raw_for=[i.id for i in indicators if i.aggregation == "list"])
     submissions = load_submissions(session, cycle.id, as_of)
     units = _units(status, roster, cycle.reference_date, submissions)
 
     counted = set(units.loc[units["counted"], "unit_id"])
     groups = dict(zip(units["unit_id"], units["group"]))
     values = all_values[all_values["unit_id"].isin(counted)].copy()
-    values["group"] = values["unit_id"].map(groups)
-    values = values.drop(columns="cycle_id").reset_index(drop=True)
+    values["group"] = recode(values["unit_id"], groups)
+    values = values.reset_index(drop=True)
 
     summary = status.groups.set_index("group")
     totals = compute_totals(values, indicators, summary["actual"].to_dict(), summary["expected"].to_dict())
@@ -153,12 +206,12 @@ def build_compilation(session: Session, cycle: CycleRow, roster: Roster, calenda
         # Last year's figures serve only the totals and the comparison: sums and the parts of rates.
         summed = {i.id for i in indicators if i.aggregation == "sum"}
         summed |= {part for i in indicators if i.aggregation == "rate" for part in (*i.numerator, i.denominator)}
-        prev = load_values(session, [previous_row.id], as_of, sorted(summed))
+        prev = load_values(session, previous_row.id, as_of, sorted(summed))
         prev = prev[prev["unit_id"].isin(prev_counted)].copy()
         # Last year's units as they are on this cycle's reference date (2025: merged provinces).
-        successor = {u: roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"].unique()}
-        prev["successor_id"] = prev["unit_id"].map(successor)
-        prev["group"] = prev["successor_id"].map({s: roster.get(s).group for s in set(successor.values())})
+        successor = {u: roster.successor_on(u, cycle.reference_date) for u in prev["unit_id"].cat.categories}
+        prev["successor_id"] = recode(prev["unit_id"], successor)
+        prev["group"] = recode(prev["successor_id"], {s: roster.get(s).group for s in set(successor.values())})
         prev_summary = prev_status.groups.set_index("group")
         prev_actual = {k: int(v) for k, v in prev_summary["actual"].items()}
         previous = PreviousCycle(previous_row.id, previous_row.label, prev_actual)
@@ -193,32 +246,31 @@ def _units(status: StatusReport, roster: Roster, reference: date, submissions: p
 
 def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: dict, expected: dict) -> pd.DataFrame:
     """Totals per group and overall of ``values`` (long: unit_id, group, indicator, status,
-    value, approximate). ``actual``/``expected``: units that reported / were expected, per group."""
+    value, approximate; one row per unit and figure). ``actual``/``expected``: units that
+    reported / were expected, per group."""
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
-    needed = set(sum_ids) | {p for i in indicators if i.aggregation == "rate" for p in (*i.numerator, i.denominator)}
-    values = values[values["indicator"].isin(needed)]
-    # The keys as categories: grouping 10^5 strings again and again costs more than the sums.
-    keys = {"indicator": "category", "group": "category", "unit_id": "category"}
-    both = pd.concat([values, values.assign(group=OVERALL)], ignore_index=True).astype(keys)
-    rows = both[both["indicator"].isin(sum_ids)].assign(is_zero=lambda d: d["status"] == "zero")
-    sums = rows.groupby(["indicator", "group"], observed=True).agg(
-        value=("value", "sum"), reported=("unit_id", "nunique"), zero=("is_zero", "sum"),
-        approximate=("approximate", "any"))
-    parts = [sums.reset_index()]
     rates = [i for i in indicators if i.aggregation == "rate"]
-    # One table of every unit's rate parts (the numerators and denominators), for all rates at once.
-    rate_rows = both[both["indicator"].isin({p for r in rates for p in (*r.numerator, r.denominator)})]
-    wide = approx = pd.DataFrame()
-    if not rate_rows.empty:
-        wide = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="value", aggfunc="first",
-                                     observed=True)
-        approx = rate_rows.pivot_table(index=["group", "unit_id"], columns="indicator", values="approximate",
-                                       aggfunc="any", observed=True)
-    for rate in rates:
-        parts.append(_rate_totals(wide, approx, rate))
+    rows = values[values["indicator"].isin(sum_ids)]
+    rows = pd.DataFrame({"indicator": rows["indicator"], "group": rows["group"], "value": rows["value"],
+                         "zero": rows["status"] == "zero", "approximate": rows["approximate"]})
+    how = dict(value=("value", "sum"), reported=("value", "size"), zero=("zero", "sum"),
+               approximate=("approximate", "any"))
+    parts = [rows.groupby(["indicator", "group"], observed=True).agg(**how).reset_index(),
+             rows.groupby("indicator", observed=True).agg(**how).reset_index().assign(group=OVERALL)]
+    if rates:
+        rate_parts = sorted({p for r in rates for p in (*r.numerator, r.denominator)})
+        given = values[values["indicator"].isin(rate_parts)]
+        unit_ids = pd.unique(given["unit_id"].astype(str))
+        wide = figure_grid(given, unit_ids, rate_parts)
+        approx = figure_grid(given, unit_ids, rate_parts, "approximate")
+        group_of = given.drop_duplicates("unit_id").astype({"unit_id": str}).set_index("unit_id")["group"]
+        unit_group = group_of.reindex(unit_ids).astype(str).to_numpy()
+        parts.extend(_rate_totals(wide, approx, unit_group, rate) for rate in rates)
     compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
     grid = pd.MultiIndex.from_product([compiled, [*GROUPS, OVERALL]], names=["indicator", "group"])
-    totals = pd.concat(parts, ignore_index=True).set_index(["indicator", "group"]).reindex(grid).reset_index()
+    totals = pd.concat([p.astype({"indicator": str, "group": str}) for p in parts if len(p)] or [pd.DataFrame(
+        columns=["indicator", "group", "value", "reported", "zero", "approximate"])], ignore_index=True)
+    totals = totals.set_index(["indicator", "group"]).reindex(grid).reset_index()
     for col in ("reported", "zero"):
         totals[col] = totals[col].fillna(0).astype(int)
     totals["approximate"] = totals["approximate"].fillna(False).astype(bool)
@@ -230,23 +282,26 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     return totals
 
 
-def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, rate: Indicator) -> pd.DataFrame:
+def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, unit_group, rate: Indicator) -> pd.DataFrame:
     """numerator/denominator summed over the units that gave every part; rate in percent.
-    ``wide``/``approx``: value and approximate flag of each (group, unit) and rate part."""
+    ``wide``/``approx``: value and approximate flag of each unit and rate part (NaN: not given);
+    ``unit_group``: each row's group."""
     needed = [*rate.numerator, rate.denominator]
-    columns = ["indicator", "group", "value", "reported", "zero", "approximate", "numerator", "denominator"]
-    if any(c not in wide.columns for c in needed):
-        return pd.DataFrame(columns=columns)
-    complete = wide[needed].dropna()
-    complete = complete.assign(
-        numerator=complete[list(rate.numerator)].sum(axis=1), denominator=complete[rate.denominator],
-        approximate=approx.loc[complete.index, needed].fillna(False).astype(bool).any(axis=1))
-    out = complete.groupby(level="group", observed=True).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", "sum"), reported=("numerator", "size"),
-        approximate=("approximate", "any")).reset_index()
+    complete = wide[needed].notna().all(axis=1).to_numpy()
+    given = pd.DataFrame({
+        "group": unit_group[complete],
+        "numerator": wide[list(rate.numerator)].to_numpy()[complete].sum(axis=1),
+        "denominator": wide[rate.denominator].to_numpy()[complete],
+        "approximate": (approx[needed].to_numpy()[complete] > 0).any(axis=1),
+    })
+    how = dict(numerator=("numerator", "sum"), denominator=("denominator", "sum"), reported=("numerator", "size"),
+               approximate=("approximate", "any"))
+    out = pd.concat([given.groupby("group").agg(**how).reset_index(),
+                     given.groupby(lambda _: OVERALL).agg(**how).rename_axis("group").reset_index()],
+                    ignore_index=True)
     out["value"] = (100 * out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
     out["indicator"], out["zero"] = rate.id, 0
-    return out[columns]
+    return out[["indicator", "group", "value", "reported", "zero", "approximate", "numerator", "denominator"]]
 
 
 def compute_rankings(values: pd.DataFrame, indicators: list[Indicator], units: pd.DataFrame) -> pd.DataFrame:
@@ -267,32 +322,83 @@ def compute_rankings(values: pd.DataFrame, indicators: list[Indicator], units: p
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
+def recode(keys: pd.Series, mapping: dict) -> pd.Categorical:
+    """``keys`` (categories) mapped through ``mapping``, as categories: each category is mapped
+    once, not each of 10^5 rows."""
+    categories = keys.cat.categories
+    mapped = pd.Index([mapping.get(k) for k in categories], dtype=object)
+    labels = pd.Index(pd.unique(mapped.dropna()), dtype=object)
+    codes = np.append(labels.get_indexer(mapped), -1)  # the last: a missing key stays missing
+    return pd.Categorical.from_codes(codes[keys.cat.codes.to_numpy()], categories=labels)
+
+
+def figure_grid(values: pd.DataFrame, index: Sequence[str], columns: Sequence[str], field: str = "value"
+                ) -> pd.DataFrame:
+    """The figures of ``values`` (long: unit_id, indicator, value; one row per pair) as a matrix
+    of ``index`` units by ``columns`` indicators, NaN where not given (``field``: another column
+    than the value, such as the approximate flag). Built by position, which
+    is instant where a pivot of 10^5 rows is not."""
+    rows = pd.Index(index).get_indexer(values["unit_id"])
+    cols = pd.Index(columns).get_indexer(values["indicator"])
+    keep = (rows >= 0) & (cols >= 0)
+    grid = np.full((len(index), len(columns)), np.nan)
+    grid[rows[keep], cols[keep]] = values[field].to_numpy(dtype=float)[keep]
+    return pd.DataFrame(grid, index=pd.Index(index, name="unit_id"), columns=pd.Index(columns, name="indicator"))
+
+
 def _comparison(values: pd.DataFrame, prev: pd.DataFrame, indicators: list[Indicator], units: pd.DataFrame,
                 roster: Roster, prev_reference: date) -> pd.DataFrame:
-    """Per current unit: this period's figure and its predecessors' figure of the same period last year."""
+    """Per current unit: this period's figure and its predecessors' figure of the same period last
+    year, in the official order of units and the catalogue's order of figures."""
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
-    cur = values[values["indicator"].isin(sum_ids)][["unit_id", "indicator", "value"]]
-    last_year = prev[prev["indicator"].isin(sum_ids)]
-    old = last_year.groupby(["successor_id", "indicator"]).agg(
-        previous=("value", "sum"), first=("unit_id", "first"), units=("unit_id", "nunique"))
-    names = {u: roster.get(u).name_on(prev_reference) for u in last_year["unit_id"].unique()}
-    old["predecessors"] = old["first"].map(names)
-    merged = old.index[old["units"] > 1]  # a few successors of merged units: name every predecessor
-    if len(merged):
-        several = last_year.set_index(["successor_id", "indicator"]).loc[merged, "unit_id"]
-        old.loc[merged, "predecessors"] = several.groupby(level=[0, 1]).agg(
+    unit_ids = units["unit_id"].tolist()
+    current = figure_grid(values, unit_ids, sum_ids).to_numpy()
+    last = prev[prev["indicator"].isin(sum_ids) & prev["successor_id"].isin(unit_ids)]
+    # Last year's figure of a successor: the sum over its predecessors that gave it.
+    rows = pd.Index(unit_ids).get_indexer(last["successor_id"])
+    cols = pd.Index(sum_ids).get_indexer(last["indicator"])
+    total, given = np.zeros(current.shape), np.zeros(current.shape, dtype=int)
+    np.add.at(total, (rows, cols), last["value"].to_numpy(dtype=float))
+    np.add.at(given, (rows, cols), 1)
+    previous = np.where(given > 0, total, np.nan)
+
+    n_units, n_ids = current.shape
+    keep = (~np.isnan(current) | (given > 0)).ravel()
+    at_unit = np.repeat(np.arange(n_units), n_ids)[keep]
+    at_indicator = np.tile(np.arange(n_ids), n_units)[keep]
+    # Categories and plain objects: a column of 10^5 strings is checked string by string.
+    out = pd.DataFrame({
+        "unit_id": pd.Categorical.from_codes(at_unit, categories=pd.Index(unit_ids, dtype=object)),
+        "name": pd.Series(units["name"].to_numpy(dtype=object)[at_unit], dtype=object),
+        "group": pd.Categorical.from_codes(at_unit, categories=pd.Index(unit_ids, dtype=object)).map(
+            dict(zip(unit_ids, units["group"]))),
+        "indicator": pd.Categorical.from_codes(at_indicator, categories=pd.Index(sum_ids, dtype=object)),
+        "current": current.ravel()[keep],
+        "previous": previous.ravel()[keep],
+    })
+    names = _predecessor_names(last, roster, prev_reference, out)
+    out["predecessors"] = np.where(out["previous"].notna(), names, None)
+    return out
+
+
+def _predecessor_names(last: pd.DataFrame, roster: Roster, prev_reference: date, out: pd.DataFrame) -> np.ndarray:
+    """Who gave last year's figure of each row of ``out``, named as they were then; the few
+    successors of merged units name every predecessor that gave it."""
+    pairs = last.drop_duplicates("unit_id")[["successor_id", "unit_id"]].astype(str)  # a unit has one successor
+    names = {u: roster.get(u).name_on(prev_reference) for u in pairs["unit_id"].unique()}
+    alone = pairs.drop_duplicates("successor_id", keep=False)
+    result = out["unit_id"].map(dict(zip(alone["successor_id"], alone["unit_id"].map(names))))
+    merged = set(pairs["successor_id"]) - set(alone["successor_id"])
+    if merged:
+        several = last[last["successor_id"].isin(merged)].astype({"successor_id": str, "indicator": str, "unit_id": str})
+        listed = several.groupby(["successor_id", "indicator"])["unit_id"].agg(
             lambda s: ", ".join(names[u] for u in sorted(set(s))))
-    old = old[["previous", "predecessors"]].reset_index().rename(columns={"successor_id": "unit_id"})
-    out = cur.merge(old, on=["unit_id", "indicator"], how="outer")
-    out = out[out["unit_id"].isin(set(units["unit_id"]))]
-    meta = units.set_index("unit_id")
-    out["name"] = out["unit_id"].map(meta["name"])
-    out["group"] = out["unit_id"].map(meta["group"])
-    out["order"] = out["unit_id"].map(meta["order"])
-    position = {i: n for n, i in enumerate(sum_ids)}
-    out["position"] = out["indicator"].map(position)
-    out = out.sort_values(["order", "position"]).rename(columns={"value": "current"})
-    return out[["unit_id", "name", "group", "indicator", "current", "previous", "predecessors"]].reset_index(drop=True)
+        keys = pd.MultiIndex.from_arrays([out["unit_id"].astype(str), out["indicator"].astype(str)])
+        at = out["unit_id"].isin(merged).to_numpy()
+        result = np.array(result, dtype=object)  # a copy: pandas hands out read-only arrays
+        result[at] = listed.reindex(keys[at]).to_numpy()
+        return result
+    return np.array(result, dtype=object)
 
 
 def _order_sections(sections: pd.DataFrame, stream: Stream, units: pd.DataFrame) -> pd.DataFrame:
