@@ -4,14 +4,18 @@ findings. A figure a unit did not report is an empty cell, never a 0."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from models.checks import SEVERITIES, Finding
-from models.compilation import GROUP_LABELS, OVERALL, Compilation, coverage, indicator_title
+from models.compilation import GROUP_LABELS, OVERALL, Compilation, coverage, figure_grid, indicator_title
 from models.roster import GROUPS
 
 TOTAL_ROW, COVERAGE_ROW = "Tổng cộng", "Số đơn vị có số liệu"
@@ -27,17 +31,18 @@ def indicator_column(comp: Compilation, indicator_id: str) -> str:
 
 def write_annex(path: Path, comp: Compilation, findings: list[Finding]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        _reporting(comp).to_excel(writer, sheet_name="Tình hình báo cáo", index=False)
-        _totals(comp).to_excel(writer, sheet_name="Tổng hợp", index=False)
-        for group, sheet in GROUP_SHEETS.items():
-            _group_sheet(comp, group).to_excel(writer, sheet_name=sheet, index=False)
-        _rankings(comp).to_excel(writer, sheet_name="Xếp hạng", index=False)
-        if comp.previous is not None:
-            _comparison(comp).to_excel(writer, sheet_name="Cùng kỳ năm trước", index=False)
-        _findings(comp, findings).to_excel(writer, sheet_name="Cần kiểm tra", index=False)
-        for ws in writer.book.worksheets:
-            _format(ws)
+    # Written row by row (openpyxl's write-only mode): a province's thousands of communes would
+    # otherwise keep every cell of every sheet in memory at once.
+    book = Workbook(write_only=True)
+    _write_sheet(book, "Tình hình báo cáo", _reporting(comp))
+    _write_sheet(book, "Tổng hợp", _totals(comp))
+    for group, sheet in GROUP_SHEETS.items():
+        _write_sheet(book, sheet, _group_sheet(comp, group))
+    _write_sheet(book, "Xếp hạng", _rankings(comp))
+    if comp.previous is not None:
+        _write_sheet(book, "Cùng kỳ năm trước", _comparison(comp))
+    _write_sheet(book, "Cần kiểm tra", _findings(comp, findings))
+    book.save(path)
     return path
 
 
@@ -76,15 +81,12 @@ def _totals(comp: Compilation) -> pd.DataFrame:
 def _group_sheet(comp: Compilation, group: str) -> pd.DataFrame:
     units = comp.units[comp.units["group"] == group]
     ids = [i.id for i in comp.indicators]
-    values = comp.values[comp.values["group"] == group]
-    wide = values.pivot_table(index="unit_id", columns="indicator", values="value", aggfunc="first") if len(values) \
-        else pd.DataFrame()
+    figures = figure_grid(comp.values, units["unit_id"].tolist(), ids)
     sheet = units[list(UNIT_COLUMNS)].rename(columns=UNIT_COLUMNS).reset_index(drop=True)
     sheet["TT"] = range(1, len(sheet) + 1)
     sheet["Bản"] = sheet["Bản"].astype(object).where(units["counted"].to_numpy(), None)
     for iid in ids:
-        column = wide[iid] if iid in wide.columns else pd.Series(dtype=float)
-        sheet[indicator_column(comp, iid)] = units["unit_id"].map(column).to_numpy()
+        sheet[indicator_column(comp, iid)] = figures[iid].to_numpy()
     totals = comp.totals[comp.totals["group"] == group].set_index("indicator")
     total_row = {"Đơn vị": TOTAL_ROW}
     coverage_row = {"Đơn vị": COVERAGE_ROW}
@@ -108,10 +110,22 @@ def _rankings(comp: Compilation) -> pd.DataFrame:
 
 
 def _comparison(comp: Compilation) -> pd.DataFrame:
+    """One row per unit: each summed figure of this period beside the same period last year."""
     c = comp.comparison
-    return pd.DataFrame({
-        "Đơn vị": c["name"], "Chỉ tiêu": [indicator_column(comp, i) for i in c["indicator"]],
-        "Kỳ này": c["current"], f"Cùng kỳ {comp.previous.label}": c["previous"], "Đơn vị năm trước": c["predecessors"]})
+    units = comp.units[comp.units["unit_id"].isin(set(c["unit_id"].astype(str)))]
+    ids = [i for i in dict.fromkeys(c["indicator"].astype(str))]
+    unit_ids = units["unit_id"].tolist()
+    now = figure_grid(c.rename(columns={"current": "value"}), unit_ids, ids)
+    before = figure_grid(c.rename(columns={"previous": "value"}), unit_ids, ids)
+    predecessors = c.dropna(subset=["predecessors"]).groupby("unit_id", observed=True)["predecessors"].agg(
+        lambda names: ", ".join(dict.fromkeys(n for listed in names for n in listed.split(", "))))
+    sheet = pd.DataFrame({"TT": range(1, len(units) + 1), "Đơn vị": units["name"].to_numpy(),
+                          "Đơn vị năm trước": units["unit_id"].map(predecessors).to_numpy()})
+    for iid in ids:
+        title = indicator_column(comp, iid)
+        sheet[f"{title}: kỳ này"] = now[iid].to_numpy()
+        sheet[f"{title}: cùng kỳ {comp.previous.label}"] = before[iid].to_numpy()
+    return sheet
 
 
 def _findings(comp: Compilation, findings: list[Finding]) -> pd.DataFrame:
@@ -128,14 +142,36 @@ def _findings(comp: Compilation, findings: list[Finding]) -> pd.DataFrame:
     })
 
 
-def _format(ws) -> None:
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for n, column in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)), 1):
-        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+def _write_sheet(book: Workbook, title: str, df: pd.DataFrame) -> None:
+    """``df`` as a sheet: a bold header row that stays in view, columns as wide as their first
+    rows, dates as dd/mm/yyyy, and an empty cell (never 0) where a value is missing."""
+    ws = book.create_sheet(title)
+    columns = [_cells(df[c]) for c in df.columns]
+    for n, (name, values) in enumerate(zip(df.columns, columns), 1):
+        width = max((len(str(v)) for v in [name, *values[:199]] if v is not None), default=8)
         ws.column_dimensions[get_column_letter(n)].width = min(max(width + 2, 8), 60)
-        for c in column[1:]:
-            if hasattr(c.value, "year"):
-                c.number_format = "DD/MM/YYYY"
     ws.freeze_panes = "A2"
+    header = []
+    for name in df.columns:
+        cell = WriteOnlyCell(ws, value=str(name))
+        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    ws.append(header)
+    for n, values in enumerate(columns):
+        if any(isinstance(v, date) for v in values):
+            columns[n] = [_date_cell(ws, v) if isinstance(v, date) else v for v in values]
+    for row in zip(*columns):
+        ws.append(row)
+
+
+def _cells(series: pd.Series) -> list:
+    """A column as plain Python values, None where missing."""
+    values = series.to_numpy(dtype=object)
+    return [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else
+            v.item() if isinstance(v, np.generic) else v for v in values]
+
+
+def _date_cell(ws, value: date) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "DD/MM/YYYY"
+    return cell

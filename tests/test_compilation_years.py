@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 from docx import Document
 
 from models.cycles import exempt_unit
@@ -70,6 +71,16 @@ def test_last_year_s_units_are_mapped_to_their_successors(app):
     visits = total(comp, "reception_visits", "provincial")
     assert (visits["value"], visits["expected"], visits["previous_value"], visits["previous_reported"]) == (
         170, 34, 530, 4)
+
+    # The annex puts each unit's figure beside its predecessors' of last year, one row per unit.
+    result = compile_cycle(app, cycle.id, as_of=date(2025, 12, 20))
+    sheet = pd.read_excel(result.files["xlsx"], sheet_name="Cùng kỳ năm trước").set_index("Đơn vị")
+    now, before = "Số lượt tiếp công dân (lượt): kỳ này", "Số lượt tiếp công dân (lượt): cùng kỳ năm 2024"
+    assert sheet.loc["Tỉnh An Giang", [now, before, "Đơn vị năm trước"]].tolist() == [
+        170, 150, "Tỉnh An Giang, Tỉnh Kiên Giang"]
+    assert pd.isna(sheet.loc["Tỉnh Quảng Trị", now]) and sheet.loc["Tỉnh Quảng Trị", before] == 380
+    assert sheet.loc["Tỉnh Quảng Trị", "Đơn vị năm trước"] == "Tỉnh Quảng Bình, Tỉnh Quảng Trị"
+    assert list(sheet.index) == ["Tỉnh Quảng Trị", "Tỉnh An Giang"]  # the official order, as everywhere else
 
 
 def test_parts_rates_and_numerators_are_checked(app):
