@@ -336,8 +336,8 @@ def figure_grid(values: pd.DataFrame, index: Sequence[str], columns: Sequence[st
                 ) -> pd.DataFrame:
     """The figures of ``values`` (long: unit_id, indicator, value; one row per pair) as a matrix
     of ``index`` units by ``columns`` indicators, NaN where not given (``field``: another column
-    than the value, such as the approximate flag). Built by position, which
-    is instant where a pivot of 10^5 rows is not."""
+    than the value, such as the approximate flag). Built by position, which is instant where a
+    pivot of 10^5 rows is not."""
     rows = pd.Index(index).get_indexer(values["unit_id"])
     cols = pd.Index(columns).get_indexer(values["indicator"])
     keep = (rows >= 0) & (cols >= 0)
@@ -370,8 +370,7 @@ def _comparison(values: pd.DataFrame, prev: pd.DataFrame, indicators: list[Indic
     out = pd.DataFrame({
         "unit_id": pd.Categorical.from_codes(at_unit, categories=pd.Index(unit_ids, dtype=object)),
         "name": pd.Series(units["name"].to_numpy(dtype=object)[at_unit], dtype=object),
-        "group": pd.Categorical.from_codes(at_unit, categories=pd.Index(unit_ids, dtype=object)).map(
-            dict(zip(unit_ids, units["group"]))),
+        "group": pd.Series(units["group"].to_numpy(dtype=object)[at_unit], dtype=object),
         "indicator": pd.Categorical.from_codes(at_indicator, categories=pd.Index(sum_ids, dtype=object)),
         "current": current.ravel()[keep],
         "previous": previous.ravel()[keep],

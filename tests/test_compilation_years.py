@@ -145,3 +145,19 @@ def test_two_expected_units_under_one_name_are_a_finding():
     (finding,) = check_duplicate_units(SimpleNamespace(units=units))
     assert finding.kind == "duplicate_unit" and finding.message == (
         "2 đơn vị phải báo cáo trùng tên 'Quảng Trị': Tỉnh Quảng Trị (p2004-45), Quảng Trị (x-qt).")
+
+
+def test_a_corrected_report_of_last_year_makes_a_new_version(app):
+    """Last year's figures are inputs of the comparison: correcting one changes the compilation."""
+    old = open_annual(app, 2022, "6001/BNV-CTTN", date(2022, 11, 15), "chậm nhất ngày 15/12/2022")
+    submit(app, old.id, "Cao Bằng", date(2022, 12, 12), values={"reception_visits": v(200)})
+    cycle = open_2023_danvan(app)
+    submit(app, cycle.id, "Cao Bằng", date(2024, 5, 30), values={"reception_visits": v(250)})
+    first = compile_cycle(app, cycle.id, as_of=date(2024, 6, 10))
+    assert compile_cycle(app, cycle.id, as_of=date(2024, 6, 10)).created is False
+
+    submit(app, old.id, "Cao Bằng", date(2024, 6, 3), number="2/BC", values={"reception_visits": v(210)})
+    second = compile_cycle(app, cycle.id, as_of=date(2024, 6, 10))
+    assert (first.version, second.version, second.created) == (1, 2, True)
+    sheet = pd.read_excel(second.files["xlsx"], sheet_name="Cùng kỳ năm trước").set_index("Đơn vị")
+    assert sheet.loc["Tỉnh Cao Bằng", "Số lượt tiếp công dân (lượt): cùng kỳ năm 2022"] == 210
