@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from models.compilation import REPORTED, Compilation, figure_grid
@@ -168,12 +167,7 @@ def check_period(comp: Compilation) -> list[Finding]:
     start, end = comp.cycle.window_start, comp.cycle.window_end
     window = f"thời gian chốt số liệu của kỳ {day(start)} – {day(end)}"
     out = _Findings(comp)
-    units = comp.units[comp.units["counted"]]
-    # The few units whose dates need a look: a cut-off other than the period's end, or a document
-    # dated before the period.
-    suspect = [(isinstance(u, date) and u != end) or (isinstance(d, date) and d < start)
-               for u, d in zip(units["data_until"].astype(object), units["doc_date"].astype(object))]
-    for u in units[np.array(suspect, dtype=bool)].itertuples():
+    for u in comp.units[comp.units["counted"]].itertuples():
         until, dated = u.data_until, u.doc_date
         if isinstance(until, date) and until < start:
             out.add("error", "outside_period", f"Số liệu tính đến {day(until)}, trước {window}.", u.unit_id,

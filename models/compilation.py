@@ -64,6 +64,7 @@ class Compilation:
     sections: pd.DataFrame  # the units' texts per section id
     previous: PreviousCycle | None
     comparison: pd.DataFrame  # per current unit and sum indicator: this period and the same period last year
+    predecessors: dict[str, str]  # per current unit: last year's units that gave its figures, as named then
     requests: list[RequestRow]  # the cycle's request documents, oldest first
 
     def __post_init__(self) -> None:
@@ -101,63 +102,64 @@ def load_values(session: Session, cycle_id: str, as_of: date, indicator_ids: lis
     Units and indicators come back as categories: a compilation reads 10^5 figures, and grouping
     or matching that many strings again and again costs more than the query."""
     c, v = counted_versions([cycle_id], as_of), ValueRow
-    reports = read_frame(session, select(c.c.id, c.c.unit_id, c.c.version), ["id", "unit_id", "version"])
     zero = v.status == "zero"
-    # The report's id rather than its unit's name, and both flags in one small integer, on every
-    # row: the driver builds an object per value, which costs more than the query itself.
+    # Both flags in one small integer: the driver builds an object per value read.
     flags = case((zero, 2), else_=0) + case((v.approximate, 1), else_=0)
     stmt = (select(v.submission_id, v.indicator_id, case((zero, 0.0), else_=v.value), flags)
             .select_from(c).join(v, v.submission_id == c.c.id)
             .where(or_(zero, and_(v.status == "reported", v.value.is_not(None)))))
     if indicator_ids is not None:
         stmt = stmt.where(v.indicator_id.in_(indicator_ids))
-    result = session.connection().execute(stmt)
-    with gc_paused():
-        rows = result.cursor.fetchall()
-        result.close()
-        if not rows:
-            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VALUE_DTYPES.items()})
-        table = np.empty((len(rows), 4), dtype=object)
-        table[:] = rows
-        del rows
-    report = pd.Index(reports["id"]).get_indexer(table[:, 0].astype(np.int64))
-    flag = table[:, 3].astype(np.int8)
+    rows = read_frame(session, stmt, ["submission_id", "indicator", "value", "flags"], plain=True)
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VALUE_DTYPES.items()})
+    flag = rows["flags"].to_numpy(dtype=np.int8)
     values = pd.DataFrame({
-        **_unit_and_version(reports, report),
-        "indicator": pd.Categorical(table[:, 1]),
+        **_counted_reports(session, c).of(rows["submission_id"]),
+        "indicator": rows["indicator"].astype("category"),
         "status": pd.Categorical.from_codes(flag // 2, categories=["reported", "zero"]),
-        "value": table[:, 2].astype(float),
+        "value": rows["value"].to_numpy(dtype=float),
         "approximate": (flag % 2).astype(bool),
         "raw": None,
     })
     if raw_for:
-        as_written = read_frame(session, select(v.submission_id, v.indicator_id, v.raw).select_from(c).join(
+        written = read_frame(session, select(v.submission_id, v.indicator_id, v.raw).select_from(c).join(
             v, v.submission_id == c.c.id).where(v.indicator_id.in_(list(raw_for)), v.raw.is_not(None)),
-            ["submission_id", "indicator", "raw"])
-        written = dict(zip(zip(as_written["submission_id"], as_written["indicator"]), as_written["raw"]))
-        at = np.flatnonzero(values["indicator"].isin(raw_for).to_numpy())
-        ids = reports["id"].to_numpy()[report[at]]
-        values.loc[at, "raw"] = [written.get((int(i), ind)) for i, ind in zip(ids, table[at, 1])]
+            ["submission_id", "indicator", "raw"]).set_index(["submission_id", "indicator"])["raw"]
+        at = values["indicator"].isin(raw_for).to_numpy()
+        keys = pd.MultiIndex.from_arrays([rows["submission_id"][at], rows["indicator"][at]])
+        values.loc[at, "raw"] = written.reindex(keys).astype(object).where(lambda r: r.notna(), None).to_numpy()
     return values
 
 
-def _unit_and_version(reports: pd.DataFrame, at: np.ndarray) -> dict:
-    """The unit (as categories) and version of the counted reports at positions ``at``."""
-    return {"unit_id": pd.Categorical.from_codes(at, categories=pd.Index(reports["unit_id"], dtype=object)),
-            "version": reports["version"].to_numpy(dtype=np.int64)[at]}
+@dataclass
+class _CountedReports:
+    """The counted version of each unit's report, by submission id: figures and texts are read
+    by id (a number) rather than by the unit's name on each of 10^5 rows."""
+
+    reports: pd.DataFrame  # id, unit_id, version
+
+    def of(self, submission_ids: pd.Series) -> dict:
+        """The unit (as categories) and version of each row's report."""
+        at = pd.Index(self.reports["id"]).get_indexer(submission_ids.to_numpy(dtype=np.int64))
+        return {"unit_id": pd.Categorical.from_codes(at, categories=pd.Index(self.reports["unit_id"], dtype=object)),
+                "version": self.reports["version"].to_numpy(dtype=np.int64)[at]}
+
+
+def _counted_reports(session: Session, counted) -> _CountedReports:
+    return _CountedReports(read_frame(session, select(counted.c.id, counted.c.unit_id, counted.c.version),
+                                      ["id", "unit_id", "version"]))
 
 
 def load_sections(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
     c, t = counted_versions([cycle_id], as_of), SectionRow
-    reports = read_frame(session, select(c.c.id, c.c.unit_id, c.c.version), ["id", "unit_id", "version"])
     stmt = select(t.submission_id, t.section_id, t.status, t.text).select_from(c).join(t, t.submission_id == c.c.id)
     rows = read_frame(session, stmt, ["submission_id", "section_id", "status", "text"], plain=True)
     if rows.empty:
         return pd.DataFrame(columns=["unit_id", "version", "section_id", "status", "text"])
-    at = pd.Index(reports["id"]).get_indexer(rows["submission_id"])
-    return pd.DataFrame({**_unit_and_version(reports, at), "section_id": rows["section_id"].astype("category"),
-                         "status": rows["status"].astype("category"),
-                         "text": rows["text"].to_numpy(dtype=object)})
+    return pd.DataFrame({**_counted_reports(session, c).of(rows["submission_id"]),
+                         "section_id": rows["section_id"].astype("category"),
+                         "status": rows["status"].astype("category"), "text": rows["text"].to_numpy(dtype=object)})
 
 
 def load_submissions(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
@@ -199,7 +201,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
     summary = status.groups.set_index("group")
     totals = compute_totals(values, indicators, summary["actual"].to_dict(), summary["expected"].to_dict())
 
-    previous, comparison = None, pd.DataFrame()
+    previous, comparison, predecessors = None, pd.DataFrame(), {}
     if previous_row is not None:
         prev_status = compute_status(session, previous_row, roster, calendar, as_of)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
@@ -220,7 +222,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
             prev_totals[["indicator", "group", "value", "reported", "actual"]].rename(columns={
                 "value": "previous_value", "reported": "previous_reported", "actual": "previous_actual"}),
             on=["indicator", "group"], how="left")
-        comparison = _comparison(values, prev, indicators, units, roster, previous_row.reference_date)
+        comparison, predecessors = _comparison(values, prev, indicators, units, roster, previous_row.reference_date)
 
     sections = load_sections(session, cycle.id, as_of)
     sections = sections[sections["unit_id"].isin(counted)].copy()
@@ -228,6 +230,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
         cycle=cycle, stream=stream, as_of=as_of, indicators=indicators, status=status, units=units,
         submissions=submissions, values=values, totals=totals, rankings=compute_rankings(values, indicators, units),
         sections=_order_sections(sections, stream, units), previous=previous, comparison=comparison,
+        predecessors=predecessors,
         requests=requests_of(session, cycle.id),
     )
 
@@ -260,11 +263,11 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     if rates:
         rate_parts = sorted({p for r in rates for p in (*r.numerator, r.denominator)})
         given = values[values["indicator"].isin(rate_parts)]
-        unit_ids = pd.unique(given["unit_id"].astype(str))
+        units = given.drop_duplicates("unit_id")
+        unit_ids = units["unit_id"].astype(str).tolist()
         wide = figure_grid(given, unit_ids, rate_parts)
         approx = figure_grid(given, unit_ids, rate_parts, "approximate")
-        group_of = given.drop_duplicates("unit_id").astype({"unit_id": str}).set_index("unit_id")["group"]
-        unit_group = group_of.reindex(unit_ids).astype(str).to_numpy()
+        unit_group = units["group"].astype(str).to_numpy()
         parts.extend(_rate_totals(wide, approx, unit_group, rate) for rate in rates)
     compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
     grid = pd.MultiIndex.from_product([compiled, [*GROUPS, OVERALL]], names=["indicator", "group"])
@@ -347,9 +350,10 @@ def figure_grid(values: pd.DataFrame, index: Sequence[str], columns: Sequence[st
 
 
 def _comparison(values: pd.DataFrame, prev: pd.DataFrame, indicators: list[Indicator], units: pd.DataFrame,
-                roster: Roster, prev_reference: date) -> pd.DataFrame:
+                roster: Roster, prev_reference: date) -> tuple[pd.DataFrame, dict[str, str]]:
     """Per current unit: this period's figure and its predecessors' figure of the same period last
-    year, in the official order of units and the catalogue's order of figures."""
+    year, in the official order of units and the catalogue's order of figures; and per current
+    unit, the predecessors that gave any of them."""
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
     unit_ids = units["unit_id"].tolist()
     current = figure_grid(values, unit_ids, sum_ids).to_numpy()
@@ -375,29 +379,33 @@ def _comparison(values: pd.DataFrame, prev: pd.DataFrame, indicators: list[Indic
         "current": current.ravel()[keep],
         "previous": previous.ravel()[keep],
     })
-    names = _predecessor_names(last, roster, prev_reference, out)
+    names, by_unit = _predecessor_names(last, roster, prev_reference, out)
     out["predecessors"] = np.where(out["previous"].notna(), names, None)
-    return out
+    return out, by_unit
 
 
-def _predecessor_names(last: pd.DataFrame, roster: Roster, prev_reference: date, out: pd.DataFrame) -> np.ndarray:
-    """Who gave last year's figure of each row of ``out``, named as they were then; the few
-    successors of merged units name every predecessor that gave it."""
+def _predecessor_names(last: pd.DataFrame, roster: Roster, prev_reference: date,
+                       out: pd.DataFrame) -> tuple[np.ndarray, dict[str, str]]:
+    """Who gave last year's figure of each row of ``out``, named as they were then; and who gave
+    any of them, per successor. A successor of merged units names every predecessor, in the
+    order of their ids."""
     pairs = last.drop_duplicates("unit_id")[["successor_id", "unit_id"]].astype(str)  # a unit has one successor
-    names = {u: roster.get(u).name_on(prev_reference) for u in pairs["unit_id"].unique()}
-    alone = pairs.drop_duplicates("successor_id", keep=False)
-    result = out["unit_id"].map(dict(zip(alone["successor_id"], alone["unit_id"].map(names))))
-    merged = set(pairs["successor_id"]) - set(alone["successor_id"])
-    if merged:
-        several = last[last["successor_id"].isin(merged)].astype({"successor_id": str, "indicator": str, "unit_id": str})
+    names = {u: roster.get(u).name_on(prev_reference) for u in pairs["unit_id"]}
+    by_unit = dict(zip(pairs["successor_id"], pairs["unit_id"].map(names)))
+    merged = pairs[pairs["successor_id"].duplicated(keep=False)]
+    for successor, ids in merged.groupby("successor_id")["unit_id"]:
+        by_unit[successor] = ", ".join(names[u] for u in sorted(ids))
+    result = np.array(out["unit_id"].map(by_unit), dtype=object)  # a copy: pandas arrays are read-only
+    if len(merged):
+        # Of a merged successor, each figure names only the predecessors that gave it.
+        several = last[last["successor_id"].isin(set(merged["successor_id"]))].astype(
+            {"successor_id": str, "indicator": str, "unit_id": str})
         listed = several.groupby(["successor_id", "indicator"])["unit_id"].agg(
             lambda s: ", ".join(names[u] for u in sorted(set(s))))
-        keys = pd.MultiIndex.from_arrays([out["unit_id"].astype(str), out["indicator"].astype(str)])
-        at = out["unit_id"].isin(merged).to_numpy()
-        result = np.array(result, dtype=object)  # a copy: pandas hands out read-only arrays
-        result[at] = listed.reindex(keys[at]).to_numpy()
-        return result
-    return np.array(result, dtype=object)
+        at = out["unit_id"].isin(set(merged["successor_id"])).to_numpy()
+        keys = pd.MultiIndex.from_arrays([out["unit_id"].astype(str)[at], out["indicator"].astype(str)[at]])
+        result[at] = listed.reindex(keys).to_numpy()
+    return result, by_unit
 
 
 def _order_sections(sections: pd.DataFrame, stream: Stream, units: pd.DataFrame) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def _hash_frame(digest, df: pd.DataFrame, columns: list[str]) -> None:
     numbers as their bytes, anything else as text, a missing value as a mark no text contains."""
     digest.update(f"\x1e{len(df)}".encode())
     for col in columns:
-        series = df[col] if col in df else pd.Series([None] * len(df), dtype=object)
+        series = df[col]
         digest.update(f"\x1d{col}".encode())
         if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iubf":
             numbers = series.to_numpy(dtype=float)

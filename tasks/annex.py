@@ -113,14 +113,12 @@ def _comparison(comp: Compilation) -> pd.DataFrame:
     """One row per unit: each summed figure of this period beside the same period last year."""
     c = comp.comparison
     units = comp.units[comp.units["unit_id"].isin(set(c["unit_id"].astype(str)))]
-    ids = [i for i in dict.fromkeys(c["indicator"].astype(str))]
+    ids = list(dict.fromkeys(c["indicator"].astype(str)))
     unit_ids = units["unit_id"].tolist()
     now = figure_grid(c.rename(columns={"current": "value"}), unit_ids, ids)
     before = figure_grid(c.rename(columns={"previous": "value"}), unit_ids, ids)
-    predecessors = c.dropna(subset=["predecessors"]).groupby("unit_id", observed=True)["predecessors"].agg(
-        lambda names: ", ".join(dict.fromkeys(n for listed in names for n in listed.split(", "))))
     sheet = pd.DataFrame({"TT": range(1, len(units) + 1), "Đơn vị": units["name"].to_numpy(),
-                          "Đơn vị năm trước": units["unit_id"].map(predecessors).to_numpy()})
+                          "Đơn vị năm trước": units["unit_id"].map(comp.predecessors).to_numpy()})
     for iid in ids:
         title = indicator_column(comp, iid)
         sheet[f"{title}: kỳ này"] = now[iid].to_numpy()
