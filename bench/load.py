@@ -19,15 +19,15 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bench.generate import Collector, CycleSpec, Submission
-from dvtracker.app import App, open_app
-from dvtracker.settings import Settings
-from models.clock import vn_date, vn_moment
+from models.clock import utcnow, vn_date, vn_moment
 from models.cycles import RequestInput, close_cycle, exempt_unit, get_cycle, open_cycle
 from models.reminders import ELIGIBLE_STATUSES, cycle_policy, schedule
 from models.report_form import read_form
 from models.status import compute_status
-from models.tables import ReminderRow, SectionRow, SubmissionRow, ValueRow, utcnow
+from models.tables import ReminderRow, SectionRow, SubmissionRow, ValueRow
 from tasks.contacts import import_contacts
+from wiring.app import App, init_database, open_app
+from wiring.settings import Settings
 
 
 def clean_environment() -> None:
@@ -133,4 +133,6 @@ def record_earlier_reminders(app: App, cycle_id: str, day: date) -> int:
 
 
 def open_bench_app(collector: Collector, var_dir: Path, database_url: str) -> App:
-    return open_app(bench_settings(collector.folder, var_dir, database_url))
+    settings = bench_settings(collector.folder, var_dir, database_url)
+    init_database(settings)
+    return open_app(settings)

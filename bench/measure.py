@@ -38,7 +38,6 @@ from bench.load import (
     open_cycles,
     record_earlier_reminders,
 )
-from dvtracker.app import App, open_app
 from models.catalogue import load_catalogue
 from models.checks import run_checks
 from models.compilation import build_compilation
@@ -47,14 +46,14 @@ from models.cycles import get_cycle
 from models.footnote import build_footnote
 from models.report_form import DOC_STATES
 from models.reports import SECTION_STATUSES
-from models.streams import load_calendar
-from models.workdays import WorkCalendar, load_overrides
+from services.cycles import open_cycle_ids
 from tasks.compile import compile_cycle
 from tasks.intake import submit_files
 from tasks.reminders import send_due_reminders
 from tasks.summary import summary_markdown
-from tasks.tracking import check_quorum, cycle_status, open_cycle_ids
+from tasks.tracking import check_quorum, cycle_status
 from tasks.workbook import fill_form
+from wiring.app import App, init_database, open_app
 
 JSON_SAMPLE, WORKBOOK_SAMPLE = 500, 50  # units whose reports go through the real intake path
 
@@ -78,15 +77,17 @@ class Workspace:
         return self.folder / "var"
 
     def open(self) -> App:
-        return open_app(bench_settings(self.data_dir, self.var_dir, self.database_url))
+        settings = bench_settings(self.data_dir, self.var_dir, self.database_url)
+        init_database(settings)
+        return open_app(settings)
 
 
 def fresh(app: App) -> App:
     """The same database, with nothing cached: the roster, the calendar and the catalogue are read
     again, as a new daily run reads them."""
-    s = app.settings
-    return App(settings=s, engine=app.engine, config=load_calendar(s.calendar_file),
-               calendar=WorkCalendar(load_overrides(s.day_overrides_file)))
+    new = open_app(app.settings)
+    new.__dict__["engine"] = app.engine  # the same connection pool: only what a new run reads again is measured
+    return new
 
 
 def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from rich.console import Console
 
-from dvtracker.app import App, open_app
 from dvtracker.prefect_local import apply_prefect_env, ensure_server
-from dvtracker.settings import Settings, get_settings
+from models import vnformat
 from models.errors import UserError
+from wiring.app import App, open_app
+from wiring.settings import Settings, get_settings
 
 CYCLE_ID = "danvan-2023-annual"
 REQUEST, ISSUED, DEADLINE = "2748/BNV-CTTN", date(2024, 5, 17), "chậm nhất ngày 31/5/2024"
@@ -56,7 +56,7 @@ def demo_settings(base: Settings) -> Settings:
 
 # --- sample reports ------------------------------------------------------------------------------
 def _n(value: float) -> str:
-    return format_decimal(value, locale="vi")
+    return vnformat.number(value, 3)
 
 
 def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: random.Random) -> dict:
@@ -113,7 +113,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     def add(day: date, unit_id: str, report: dict, note: str, fmt: str = "json") -> None:
         stem = f"bao-cao-{(app.roster.get(unit_id).code or app.roster.get(unit_id).slug)}-{day:%m%d}"
         if fmt == "xlsx":
-            from tasks.workbook import fill_form
+            from services.intake import fill_form
 
             path = fill_form(app, CYCLE_ID, work_dir / f"{stem}.xlsx", unit=unit_id,
                              meta={k: report[k] for k in ("number", "signer", "answers_request")} |
@@ -216,7 +216,7 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
 
     from flows.daily_tick import daily_tick
     from flows.open_cycle import open_cycle
-    from tasks.contacts import import_contacts
+    from services.reminders import import_contacts
 
     cycle = open_cycle(stream="danvan", kind="annual", year=2023, request_number=REQUEST, issued_on=ISSUED,
                        deadline=DEADLINE)
@@ -264,10 +264,10 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
     from sqlmodel import select
 
     from models.tables import CompilationRow
-    from tasks.publish import artifact_keys
-    from tasks.tracking import cycle_status
+    from models.events import artifact_keys
+    from services.tracking import status
 
-    report = cycle_status(app, CYCLE_ID, LAST_DAY)
+    report = status(app, CYCLE_ID, LAST_DAY)
     with app.session() as session:
         versions = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == CYCLE_ID)
                                 .order_by(CompilationRow.version)).all()

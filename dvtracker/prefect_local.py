@@ -13,8 +13,8 @@ import time
 
 import httpx
 
-from dvtracker.settings import Settings
 from models.errors import UserError
+from wiring.settings import Settings
 
 
 def prefect_env(settings: Settings) -> dict[str, str]:

@@ -1,37 +1,38 @@
-"""What every flow does first: open the application and act as this flow run."""
+"""What every flow does first: open the application (its schema and roster put in place, under
+the init lock: a worker needs no separate `dvtracker init`) and act as this flow run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 from prefect.runtime import flow_run
 
-from dvtracker.app import App, open_app
 from models.audit import acting_as
-from models.clock import today_vn
+from models.clock import SYSTEM
+from wiring.app import App, init_database, open_app
+from wiring.settings import get_settings
 
 
 @contextmanager
-def flow_app():
+def flow_app() -> Iterator[App]:
     """The application, with changes audited as made by this flow run."""
-    app: App = open_app()
-    with acting_as(f"prefect:{flow_run.get_flow_name()}/{flow_run.get_name()}"):
-        yield app
-
-
-def day_or_today(as_of: date | None) -> date:
-    return as_of or today_vn()
+    settings = get_settings()
+    init_database(settings)
+    app = open_app(settings)
+    try:
+        with acting_as(f"prefect:{flow_run.get_flow_name()}/{flow_run.get_name()}"):
+            yield app
+    finally:
+        app.close()
 
 
 def run_name(prefix: str):
     """A flow-run namer: "<prefix> <day>[ <cycle>]", so the UI says which day and cycle."""
 
     def name() -> str:
-        from prefect.runtime import flow_run
-
         params = flow_run.get_parameters()
-        label = f"{prefix} {params.get('as_of') or today_vn()}"
+        label = f"{prefix} {params.get('as_of') or SYSTEM.today()}"
         return label + (f" {params['cycle_id']}" if params.get("cycle_id") else "")
 
     return name

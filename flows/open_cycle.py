@@ -1,4 +1,4 @@
-"""open-cycle: open a reporting cycle from its request document."""
+"""open-cycle: open a reporting cycle from its request document (run by hand from the UI)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
-from flows._common import day_or_today, flow_app
-from models.cycles import RequestInput
-from tasks import events, steps
+from flows._common import flow_app
+from models import events, vnformat
+from models.events import Event
+from services.cycles import OpenCycle
+from services.cycles import open_cycle as open_cycle_service
+from tasks import events as prefect_events
 from tasks.tracking import cycle_ref
 
 
@@ -27,27 +30,28 @@ def open_cycle(
     request_number: str,
     issued_on: date,
     deadline: str | None = None,
+    subject: str = "",
     label: str | None = None,
     name: str | None = None,
     window_start: date | None = None,
     window_end: date | None = None,
-    quorum: dict | None = None,
-    as_of: date | None = None,
+    quorum_shares: dict[str, float] | None = None,
+    quorum_required: list[str] | None = None,
 ) -> dict:
     """Open the cycle of ``stream`` for ``kind``/``year`` from the request document
     ``request_number`` issued on ``issued_on``, with its deadline as the letter words it.
-    An ad hoc cycle needs ``name``, ``label`` and its data window; ``quorum`` overrides the
-    stream's rule ({"shares": {"provincial": 0.8}, "required": [unit ids]})."""
-    day = day_or_today(as_of)
+    An ad hoc cycle needs ``name``, ``label`` and its data window; ``quorum_shares`` (a share
+    from 0 to 1 per group, e.g. {"provincial": 0.8}) and ``quorum_required`` (units that must
+    have reported) override the stream's rule. Checked as `dvtracker cycle open` checks it."""
+    spec = OpenCycle.of(stream=stream, kind=kind, year=year, request=request_number, issued=issued_on,
+                        deadline=deadline, subject=subject, label=label, name=name, window_start=window_start,
+                        window_end=window_end, quorum_shares=quorum_shares, quorum_required=quorum_required)
     with flow_app() as app:
-        cycle = steps.open_cycle(app, stream_id=stream, kind=kind, year=year, label=label, name=name,
-                                 window=(window_start, window_end) if window_start and window_end else None,
-                                 quorum=quorum, request=RequestInput(request_number, issued_on, deadline))
+        cycle = open_cycle_service(app, spec)
         ref = cycle_ref(app, cycle["id"])
-    get_run_logger().info(
-        f"Kỳ {cycle['id']} ({cycle['label']}): {cycle['expected_count']} đơn vị phải báo cáo, "
-        f"hạn nộp {cycle['deadline'] or 'chưa ấn định'} theo công văn {request_number}."
-    )
-    events.emit(events.CYCLE_OPENED, ref, request_number,
-                payload={"deadline": cycle["deadline"], "expected": cycle["expected_count"], "as_of": day.isoformat()})
+    deadline_day = vnformat.day(date.fromisoformat(cycle["deadline"])) if cycle["deadline"] else "chưa ấn định"
+    get_run_logger().info(f"Kỳ {cycle['id']} ({cycle['label']}): {cycle['expected_count']} đơn vị phải báo cáo, "
+                          f"hạn nộp {deadline_day} theo công văn {request_number}.")
+    prefect_events.emit(Event(events.CYCLE_OPENED, ref, request_number,
+                              payload={"deadline": cycle["deadline"], "expected": cycle["expected_count"]}))
     return cycle

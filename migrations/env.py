@@ -27,7 +27,7 @@ if connection is not None:
     _run(connection)
 else:
     if not config.get_main_option("sqlalchemy.url"):
-        from dvtracker.settings import get_settings
+        from wiring.settings import get_settings
 
         config.set_main_option("sqlalchemy.url", get_settings().database_url)
     engine = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool)

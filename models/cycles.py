@@ -10,11 +10,12 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.audit import audit
+from models.clock import utcnow
 from models.deadlines import derive_deadline
 from models.errors import UserError
 from models.roster import Roster, sort_key
 from models.streams import CYCLE_KINDS, CalendarConfig
-from models.tables import CycleRow, ExpectedUnitRow, RequestRow, utcnow
+from models.tables import CycleRow, ExpectedUnitRow, RequestRow
 from models.workdays import WorkCalendar
 
 REQUEST_KINDS = {"request": "Công văn đề nghị báo cáo", "reminder": "Công văn đôn đốc", "addition": "Công văn đề nghị bổ sung"}
@@ -164,14 +165,14 @@ def effective_deadline(requests: list[RequestRow], as_of: date | None = None) ->
 
 
 def exempt_unit(session: Session, cycle: CycleRow, roster: Roster, unit_text: str, reason: str,
-                on: date | None = None) -> ExpectedUnitRow:
+                on: date) -> ExpectedUnitRow:
     unit = roster.find(unit_text, cycle.reference_date)
     row = session.get(ExpectedUnitRow, (cycle.id, unit.id))
     if row is None:
         raise UserError(f"{unit.name_on(cycle.reference_date)} không thuộc danh sách phải báo cáo của kỳ '{cycle.id}'.")
     if not reason.strip():
         raise UserError("Cần ghi lý do miễn báo cáo (--reason).")
-    row.exempt, row.exempt_reason, row.exempted_on = True, reason.strip(), on or date.today()
+    row.exempt, row.exempt_reason, row.exempted_on = True, reason.strip(), on
     audit(session, "exempt", "expected_unit", f"{cycle.id}:{unit.id}", reason=row.exempt_reason,
           exempted_on=row.exempted_on)
     return row

@@ -22,8 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel.numbers import format_decimal
-
+from models import vnformat
 from models.catalogue import Indicator
 from models.deadlines import parse_date
 from models.errors import UserError
@@ -290,4 +289,4 @@ def _check_parts(c: _Collector, values: dict[str, ValueEntry], catalogue: list[I
 
 
 def _fmt(value: float) -> str:
-    return format_decimal(value, locale="vi")
+    return vnformat.number(value, 3)

@@ -7,15 +7,13 @@ timestamps are timezone-aware (stored as UTC).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from models.clock import utcnow
 
 
 # --- roster (synced from data/roster/*.csv) ----------------------------------------------------

@@ -1,27 +1,52 @@
-"""Numbers and dates written the Vietnamese way: ``22.153`` (thousands), ``81,32`` (decimals),
-``09`` (counts in a report's footnote), ``17/5/2024``."""
+"""The one formatter of numbers, percents, dates and times as Vietnamese documents write them:
+``22.153`` (thousands), ``81,32`` (decimals), ``09`` (counts in a report's footnote),
+``66,7%``, ``31/05/2024``, ``08:00 31/05/2024``, "ngày 05 tháng 02 năm 2024".
+
+Numbers go through babel's Vietnamese locale, rounded half up as people round (0,005 → 0,01),
+not half to even."""
 
 from __future__ import annotations
 
+import decimal
 import math
-from datetime import date
+from datetime import date, datetime, timezone
+
+from babel.numbers import format_decimal
+
+from models.clock import VN_TZ
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")  # Monday first
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _format(value: float | int, pattern: str) -> str:
+    exact = decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(repr(float(value)))
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        text = format_decimal(exact, format=pattern, locale="vi")
+    return "0" if text == "-0" else text
 
 
 def number(value: float | int | None, decimals: int = 2) -> str:
     """22153 -> "22.153"; 81.32 -> "81,32"; 71.3066 -> "71,31"; None -> ""."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
-    rounded = round(float(value), decimals)
-    if rounded == int(rounded):
-        return f"{int(rounded):,}".replace(",", ".")
-    whole, _, frac = f"{abs(rounded):,.{decimals}f}".partition(".")
-    frac = frac.rstrip("0")
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}{whole.replace(',', '.')},{frac}"
+    return _format(value, "#,##0" + ("." + "#" * decimals if decimals else ""))
 
 
 def percent(value: float | None, decimals: int = 2) -> str:
-    return f"{number(value, decimals)}%" if value is not None and not math.isnan(value) else ""
+    """A figure that is itself a percentage: 24.5087 -> "24,51%"."""
+    return "" if _missing(value) else f"{number(value, decimals)}%"
+
+
+def rate(share: float | None, decimals: int = 1) -> str:
+    """A share from 0 to 1 as a percent with a fixed number of decimals: 2/3 -> "66,7%"."""
+    if _missing(share):
+        return ""
+    return _format(share * 100, "#,##0" + ("." + "0" * decimals if decimals else "")) + "%"
 
 
 def count(n: int) -> str:
@@ -30,12 +55,34 @@ def count(n: int) -> str:
 
 
 def day(d: date | None) -> str:
+    """31/05/2024; "" for no date."""
     return d.strftime("%d/%m/%Y") if d else ""
 
 
+def weekday_day(d: date) -> str:
+    """Thứ Sáu, 31/05/2024."""
+    return f"{WEEKDAYS[d.weekday()]}, {day(d)}"
+
+
+def long_day(d: date) -> str:
+    """As the date line of a document writes it (Nghị định 30/2020): days under 10 and months
+    under 3 with a leading zero — "ngày 05 tháng 02 năm 2024", "ngày 24 tháng 5 năm 2024"."""
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def moment(at: datetime | None) -> str:
+    """A moment in Vietnam time: "08:00 31/05/2024"; "" for none."""
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
 def change(current: float | None, previous: float | None) -> str:
-    """ "tăng 12,5%" / "giảm 3%" / "bằng" / "" when either side is missing or the base is zero."""
-    if current is None or previous is None or math.isnan(current) or math.isnan(previous) or previous == 0:
+    """ "tăng 12,5%" / "giảm 3%" / "bằng cùng kỳ" / "" when either side is missing or the base is zero."""
+    if _missing(current) or _missing(previous) or previous == 0:
         return ""
     delta = (current - previous) / previous * 100
     if abs(delta) < 0.005:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import holidays
 
-WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+from models.vnformat import WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class WorkCalendar:
         if holiday:
             return holiday
         if day.weekday() >= 5:
-            return WEEKDAY_NAMES[day.weekday()]
+            return WEEKDAYS[day.weekday()]
         return None
 
     def is_working_day(self, day: date) -> bool:
@@ -101,7 +101,7 @@ class WorkCalendar:
         out, day = [], start
         while day <= end:
             reason = self.day_off_reason(day)
-            if reason and reason not in WEEKDAY_NAMES:
+            if reason and reason not in WEEKDAYS:
                 out.append((day, reason))
             day += timedelta(days=1)
         return out

@@ -9,11 +9,9 @@ from models.reminders import ScheduledStage
 from models.roster import Unit
 from models.streams import Collector, Stream
 from models.tables import CycleRow, RequestRow
-from models.workdays import WEEKDAY_NAMES, WorkCalendar
-
-
-def vn(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+from models.vnformat import WEEKDAYS
+from models.vnformat import day as vn
+from models.workdays import WorkCalendar
 
 
 def addressee(unit: Unit, on: date) -> str:
@@ -34,7 +32,7 @@ def cycle_context(cycle: CycleRow, stream: Stream, collector: Collector, first: 
     deadline = None
     if current is not None and current.deadline is not None:
         deadline = dict(
-            date=vn(current.deadline), weekday=_lower_first(WEEKDAY_NAMES[current.deadline.weekday()]),
+            date=vn(current.deadline), weekday=_lower_first(WEEKDAYS[current.deadline.weekday()]),
             text=current.deadline_text or vn(current.deadline), request=current.number,
         )
     return dict(

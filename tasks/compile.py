@@ -19,7 +19,6 @@ import yaml
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from dvtracker.app import App
 from models.audit import audit
 from models.checks import Finding, exemplary_units, run_checks
 from models.compilation import Compilation, build_compilation
@@ -32,6 +31,7 @@ from models.tables import CompilationRow
 from tasks.annex import write_annex
 from tasks.documents import write_report
 from tasks.summary import summary_markdown
+from wiring.app import App
 
 DRAFT_FILE = "draft.yaml"
 

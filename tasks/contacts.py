@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from dvtracker.app import App
 from models.contacts import ContactError, ContactInput, read_contact, upsert_contacts
 from models.errors import UserError
 from notifications.channels import check_chat_url
+from wiring.app import App
 
 
 @dataclass

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dvtracker.app import App
 from models.errors import UserError
 from models.roster import GROUPS
 from models.status import StatusReport
 from tasks.tracking import cycle_status
+from wiring.app import App
 
 UNIT_HEADERS = {
     "code": "Mã", "name": "Đơn vị", "group_label": "Nhóm", "status_label": "Tình trạng", "received_on": "Ngày nhận",

@@ -26,13 +26,13 @@ from urllib.parse import urljoin, urlparse
 import httpx
 from sqlmodel import select
 
-from dvtracker.app import App
-from models.clock import VN_TZ, vn_date
+from models.clock import VN_TZ, utcnow, vn_date
 from models.errors import UserError
 from models.report_form import Problem
-from models.tables import IntakeRow, SourceCursorRow, utcnow
+from models.tables import IntakeRow, SourceCursorRow
 from models.text import printable
-from tasks.intake import IntakeOutcome, ingest, keep_blob, now_utc, record_outcome, too_large
+from tasks.intake import IntakeOutcome, ingest, keep_blob, record_outcome, too_large
+from wiring.app import App
 
 
 class TooLarge(Exception):
@@ -169,7 +169,7 @@ def _receive_page(app: App, fetch: _Fetcher, base: str, items: list, received_at
 
 def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
                   received_at: datetime | None) -> IntakeOutcome:
-    moment = received_at or now_utc()
+    moment = received_at or app.clock.now()
     if not isinstance(item, dict) or not item.get("id") or not (item.get("content_base64") or item.get("url")):
         return _reject(app, ref, moment, "mục không hợp lệ: cần 'id' và 'content_base64' hoặc 'url'.", None)
     filename = printable(str(item.get("filename") or item["id"]))  # a name only: never a path written to

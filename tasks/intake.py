@@ -18,13 +18,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 from sqlalchemy.exc import IntegrityError
 
-from dvtracker.app import App
 from models.clock import VN_TZ, vn_date
 from models.cycles import get_cycle
 from models.errors import UserError
@@ -33,6 +32,7 @@ from models.reports import ReportData, StoreResult, store_submission
 from models.tables import BlobRow, CycleRow, IntakeRow
 from models.text import printable
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
+from wiring.app import App
 
 try:
     import fcntl
@@ -102,15 +102,11 @@ class IntakeOutcome:
         return "\n".join(lines) + "\n"
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 # --- the one path every report takes ------------------------------------------------------------
 def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: str | None = None,
            received_at: datetime | None = None, cycle_id: str | None = None) -> IntakeOutcome:
     """Keep the bytes, read and validate the report, store it; one committed outcome per call."""
-    received_at = received_at or now_utc()
+    received_at = received_at or app.clock.now()
     filename = printable(filename)  # names come from other systems: no NUL, no bytes that are not UTF-8
     source_ref = printable(source_ref) if source_ref else filename
     sha = keep_blob(app, content, filename)
@@ -360,7 +356,7 @@ def submit_files(app: App, paths: Iterable[Path], *, received_at: datetime | Non
 
 def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received_at: datetime | None,
                  cycle_id: str | None) -> IntakeOutcome:
-    received_at = received_at or now_utc()
+    received_at = received_at or app.clock.now()
     limit = app.settings.max_file_bytes
     try:
         if source == "inbox" and path.is_symlink():
@@ -406,7 +402,7 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
     outcomes = []
     with _inbox_lock(inbox):
         for path in inbox_files(app):
-            moment = received_at or now_utc()
+            moment = received_at or app.clock.now()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
                                    cycle_id=cycle_id)
             target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
@@ -460,7 +456,7 @@ def _shortened(text: str, limit: int) -> str:
 def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date | None,
                  received_at: datetime | None = None, *, sender: str | None = None) -> IntakeOutcome:
     """A report that came on paper or as a PDF without figures: its number and date only."""
-    received_at = received_at or now_utc()
+    received_at = received_at or app.clock.now()
     ref = f"{number} ({doc_date:%d/%m/%Y})" if doc_date else number
     outcome = IntakeOutcome("record", ref, "rejected", received_on=vn_date(received_at))
     with app.session() as session:

@@ -8,28 +8,24 @@ from datetime import date
 
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 
+from models import vnformat
+from models.events import artifact_keys
 from models.status import StatusReport
 from tasks.exports import unit_table
-
-
-def artifact_keys(cycle_id: str) -> dict[str, str]:
-    base = cycle_id.lower()
-    return {"status": f"{base}-status", "rate": f"{base}-reporting-rate", "summary": f"{base}-summary",
-            "compilation": f"{base}-compilation"}
 
 
 def status_table(report: StatusReport) -> list[dict]:
     """The status of every unit, with the same Vietnamese columns as the Excel export."""
     table = unit_table(report)
     return table.astype(object).where(table.notna(), "").map(
-        lambda v: v.strftime("%d/%m/%Y") if isinstance(v, date) else v).to_dict("records")
+        lambda v: vnformat.day(v) if isinstance(v, date) else v).to_dict("records")
 
 
 def publish_status(report: StatusReport, summary_markdown: str, label: str) -> dict[str, str]:
     keys = artifact_keys(report.cycle_id)
     overall = report.overall()
     rate = overall["reporting_rate"] or 0.0
-    day = report.as_of.strftime("%d/%m/%Y")
+    day = vnformat.day(report.as_of)
     create_table_artifact(status_table(report), key=keys["status"],
                           description=f"Tình hình báo cáo {label}, ngày {day}")
     create_progress_artifact(round(rate * 100, 1), key=keys["rate"],

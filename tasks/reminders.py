@@ -14,16 +14,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import and_, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dvtracker.app import App
+from models import vnformat
 from models.audit import audit
-from models.clock import VN_TZ, vn_date
+from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
 from models.errors import UserError
 from models.reminders import (
@@ -36,11 +36,12 @@ from models.reminders import (
     plan_reminders,
 )
 from models.status import StatusReport, compute_status
-from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderRow, utcnow
+from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderRow
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
 from notifications.messages import cycle_context, reminder_context, vn
 from notifications.outbox import build_eml, digest_path, reminder_path, write_eml
 from notifications.render import ReminderMessage, Renderer
+from wiring.app import App
 
 OUTCOMES = {
     "would_send": "sẽ gửi (chạy thử)",
@@ -52,10 +53,6 @@ OUTCOMES = {
 }
 CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
 SecretLookup = Callable[[str], str | None]
-
-
-def clock() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -140,7 +137,7 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     A real run must be for today (Vietnam date of ``now``): a report received since ``as_of``
     would otherwise be missed. A dry run writes nothing at all. ``secrets`` fills the
     ``${NAME}`` placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables)."""
-    stamp: Callable[[], datetime] = (lambda: now) if now else clock
+    stamp: Callable[[], datetime] = (lambda: now) if now else app.clock.now
     moment = stamp()
     if not dry_run and vn_date(moment) != as_of:
         raise UserError(f"Chỉ gửi nhắc cho ngày hôm nay ({vn_date(moment):%d/%m/%Y}), không cho ngày "
@@ -336,14 +333,6 @@ def _stale_item(row: ReminderRow, names: dict) -> ReminderItem:
     )
 
 
-def _vn_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
-
-
 def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> dict:
     reached = ("sent", "already_sent", "would_send")
     return dict(
@@ -356,7 +345,7 @@ def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> 
         failed=[dict(unit=i.unit_name, channel=CHANNEL_LABELS[i.channel], error=i.error or "")
                 for i in items if i.outcome == "failed"],
         unconfirmed=[dict(unit=i.unit_name, stage=i.stage, channel=CHANNEL_LABELS[i.channel],
-                          claimed_at=_vn_time(i.claimed_at)) for i in items if i.outcome == "unconfirmed"],
+                          claimed_at=vnformat.moment(i.claimed_at)) for i in items if i.outcome == "unconfirmed"],
         no_contact=[i.unit_name for i in items if i.outcome == "no_contact"],
         outstanding=[dict(name=u["name"], status=u["status_label"], days_late=u["days_late"],
                           working_days_late=u["working_days_late"]) for u in run.outstanding],
@@ -422,7 +411,7 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         path = digest_path(app.settings.outbox_dir, cycle_id, as_of.isoformat(), digest_hash)
         write_eml(path, build_eml(sender=app.settings.smtp_from, sender_name=_sender_name(app),
                                   to=[app.settings.smtp_from], subject=subject, body=body,
-                                  key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or clock()))
+                                  key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or app.clock.now()))
         result.status, result.path = "written", str(path)
     with app.session() as session:
         audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,

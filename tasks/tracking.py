@@ -1,5 +1,5 @@
-"""The tracking steps shared by the CLI and the flows: open a cycle, compute its status,
-check its quorum. Plain functions over an App; the flows wrap them as Prefect tasks."""
+"""The tracking steps of a cycle: its status, its quorum, how it is named, the day's summary.
+Plain functions over an App; the flows wrap them as Prefect tasks."""
 
 from __future__ import annotations
 
@@ -9,26 +9,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from dvtracker.app import App
-from models.cycles import RequestInput, describe_cycle, get_cycle, open_cycle, record_quorum
+from models import vnformat
+from models.cycles import get_cycle, record_quorum
+from models.events import CycleRef
 from models.quorum import evaluate_quorum
 from models.status import StatusReport, compute_status
-from models.tables import CompilationRow, CycleRow
-
-
-def open_cycle_for(app: App, *, stream_id: str, kind: str, year: int, request: RequestInput, **options) -> dict:
-    """Open (or find, when it is the same request) a cycle; returns its description."""
-    with app.session() as session:
-        cycle = open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar,
-                           stream_id=stream_id, kind=kind, year=year, request=request, **options)
-        return describe_cycle(session, cycle, app.roster, app.config)
-
-
-def open_cycle_ids(app: App, only: str | None = None) -> list[str]:
-    with app.session() as session:
-        if only:
-            return [get_cycle(session, only).id]
-        return list(session.exec(select(CycleRow.id).where(CycleRow.status == "open").order_by(CycleRow.id)).all())
+from models.tables import CompilationRow
+from wiring.app import App
 
 
 def cycle_status(app: App, cycle_id: str, as_of: date) -> StatusReport:
@@ -59,14 +46,6 @@ def check_quorum(app: App, cycle_id: str, as_of: date, report: StatusReport | No
     return QuorumCheck(cycle_id, reached, newly, reached_on, compiled, result.reasons)
 
 
-@dataclass(frozen=True)
-class CycleRef:
-    """A cycle as its events name it: the id, and when it was opened (see tasks.events)."""
-
-    id: str
-    opened_at: str
-
-
 def cycle_ref(app: App, cycle_id: str) -> CycleRef:
     with app.session() as session:
         return CycleRef(cycle_id, get_cycle(session, cycle_id).created_at.isoformat())
@@ -77,14 +56,6 @@ def cycle_title(app: App, cycle_id: str) -> str:
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
     return f"{app.config.stream(cycle.stream_id).short_name} {cycle.label}"
-
-
-def _percent(value) -> str:
-    return "" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _vn(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def tick_summary(app: App, report: StatusReport, run, quorum: QuorumCheck, files: dict[str, Path],
@@ -111,15 +82,15 @@ def tick_summary(app: App, report: StatusReport, run, quorum: QuorumCheck, files
         worst = max(late, key=lambda u: u["working_days_late"] or 0)
         steps.append(f"Đôn đốc trực tiếp {len(late)} đơn vị chưa báo cáo quá hạn (chậm nhất: {worst['name']}).")
     elif waiting and report.deadline:
-        steps.append(f"{len(waiting)} đơn vị chưa gửi; hạn nộp {_vn(report.deadline)}.")
+        steps.append(f"{len(waiting)} đơn vị chưa gửi; hạn nộp {vnformat.day(report.deadline)}.")
     if not steps:
         steps.append("Không có việc gì cần làm thêm.")
     context = dict(
-        title=cycle_title(app, report.cycle_id), as_of=_vn(report.as_of), deadline=_vn(report.deadline),
+        title=cycle_title(app, report.cycle_id), as_of=vnformat.day(report.as_of), deadline=vnformat.day(report.deadline),
         deadline_request=report.deadline_request,
-        groups=[dict(g, label=g["group_label"].capitalize(), reporting_rate=_percent(g["reporting_rate"]),
-                     on_time_rate=_percent(g["on_time_rate"])) for g in report.to_dict()["summary"]],
-        quorum=dict(reached=quorum.reached, reached_on=_vn(quorum.reached_on), reasons=quorum.reasons),
+        groups=[dict(g, label=g["group_label"].capitalize(), reporting_rate=vnformat.rate(g["reporting_rate"]),
+                     on_time_rate=vnformat.rate(g["on_time_rate"])) for g in report.to_dict()["summary"]],
+        quorum=dict(reached=quorum.reached, reached_on=vnformat.day(quorum.reached_on), reasons=quorum.reasons),
         missing=[dict(name=u["name"], status=u["status_label"], days_late=u["days_late"],
                       working_days_late=u["working_days_late"]) for u in late],
         stage=run.stage.label if run and run.stage else None,

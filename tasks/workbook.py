@@ -21,13 +21,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dvtracker.app import App
 from models.cycles import get_cycle, requests_of
 from models.errors import UserError
 from models.report_form import DOC_STATES, META_FIELDS, SCHEMA, Problem
 from models.reports import SECTION_STATUSES
 from models.roster import Unit
 from models.tables import ExpectedUnitRow
+from wiring.app import App
 
 SHEET_META, SHEET_SECTIONS, SHEET_VALUES, SHEET_MARKER = "Thông tin", "Nội dung", "Số liệu", "_dvtracker"
 HEADER_ROW = 3

@@ -18,8 +18,8 @@ for _key in [k for k in os.environ if k.startswith("DVTRACKER_") and not k.start
 os.environ["DVTRACKER_CONFIG"] = "/nonexistent/dvtracker.toml"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from dvtracker.app import App, open_app  # noqa: E402
-from dvtracker.settings import Settings, get_settings  # noqa: E402
+from wiring.app import App, init_database, open_app  # noqa: E402
+from wiring.settings import Settings, get_settings  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("DVTRACKER_TEST_PG_URL")
@@ -47,16 +47,14 @@ def _template(tmp_path_factory):
         admin = _admin_engine()
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}"'))
-        app = open_app(Settings(var_dir=base, database_url=_pg_db_url(name), data_dir=PROJECT_DIR / "data"))
-        app.engine.dispose()
+        init_database(Settings(var_dir=base, database_url=_pg_db_url(name), data_dir=PROJECT_DIR / "data"))
         yield name
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     else:
         path = base / "template.db"
-        app = open_app(Settings(var_dir=base, database_url=f"sqlite:///{path}", data_dir=PROJECT_DIR / "data"))
-        app.engine.dispose()
+        init_database(Settings(var_dir=base, database_url=f"sqlite:///{path}", data_dir=PROJECT_DIR / "data"))
         yield path
 
 
@@ -86,7 +84,7 @@ def settings(tmp_path, database_url) -> Settings:
 def app(settings) -> App:
     application = open_app(settings)
     yield application
-    application.engine.dispose()
+    application.close()
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dvtracker.app import App
 from models.clock import vn_moment
 from models.cycles import RequestInput, open_cycle
 from models.reports import ReportData, store_submission
 from models.tables import CycleRow
+from wiring.app import App
 
 
 def vn_noon(day: date) -> datetime:

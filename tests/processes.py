@@ -59,11 +59,11 @@ def _run(target, n: int, barrier, results, args: tuple) -> None:
         results.put((n, False, traceback.format_exc()))
 
 
-def open_worker_app(settings: dict):
-    from dvtracker.app import open_app
-    from dvtracker.settings import Settings
+def open_worker_app(settings: dict, **options):
+    from wiring.app import open_app
+    from wiring.settings import Settings
 
-    return open_app(Settings(**settings))
+    return open_app(Settings(**settings), **options)
 
 
 def die(*_args, **_kwargs):
@@ -101,22 +101,20 @@ def submit_reports(barrier, settings: dict, files: list[tuple[str, bytes]], rece
     return out
 
 
-def tick_steps(barrier, settings: dict, cycle_id: str, day: date, received_at: datetime, now: datetime) -> dict:
-    """What the daily tick does for a day, without Prefect: take in the inbox, send the reminders
-    due, check the quorum."""
-    from tasks.intake import sweep_inbox
-    from tasks.reminders import send_due_reminders
-    from tasks.tracking import check_quorum
+def daily_tick(barrier, settings: dict, cycle_id: str, day: date, now: datetime) -> dict:
+    """The daily tick itself (``services.tick.run_daily_tick``, as the flow runs it, without
+    Prefect) at ``now`` on ``day``."""
+    from models.clock import Clock
+    from services.tick import run_daily_tick
 
-    app = open_worker_app(settings)
+    app = open_worker_app(settings, clock=Clock(at=now))
     barrier.wait(timeout=60)
-    swept = sweep_inbox(app, received_at=received_at)
-    run = send_due_reminders(app, cycle_id, day, now=now)
-    quorum = check_quorum(app, cycle_id, day)
-    app.engine.dispose()
-    return dict(files=[(o.source_ref, o.outcome) for o in swept],
-                reminders=[(i.unit_id, i.channel, i.outcome) for i in run.items if i.channel],
-                quorum_newly_reached=quorum.newly_reached, quorum_reached_on=quorum.reached_on)
+    result = run_daily_tick(app, day, cycle_id=cycle_id)
+    app.close()
+    (cycle,) = result.cycles
+    return dict(files=[(o.source_ref, o.outcome) for o in result.outcomes],
+                reminders=[(i.unit_id, i.channel, i.outcome) for i in cycle.reminders.items if i.channel],
+                quorum_newly_reached=cycle.quorum.newly_reached, quorum_reached_on=cycle.quorum.reached_on)
 
 
 def sweep_and_die(settings: dict, received_at: datetime, where: str) -> None:

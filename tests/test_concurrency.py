@@ -12,7 +12,7 @@ from models.cycles import record_quorum
 from models.status import compute_status
 from models.tables import AuditRow, BlobRow, CycleRow, IntakeRow, ReminderRow, SectionRow, SubmissionRow
 from tests.helpers import add_contacts, open_2023_danvan, vn_at, vn_noon
-from tests.processes import run_together, submit_reports, tick_steps
+from tests.processes import run_together, submit_reports, daily_tick
 
 RECEIVED = vn_noon(date(2024, 5, 24))  # before the deadline of 31/05/2024
 SAU_2 = date(2024, 6, 4)  # the day of the reminder two working days after the deadline
@@ -78,8 +78,7 @@ def test_two_daily_ticks_started_together_do_the_work_once(app, smtp_server):
     for name, content in files.items():
         (inbox / name).write_bytes(content)
 
-    first, second = run_together(tick_steps, [(app.settings.model_dump(), cycle.id, SAU_2, RECEIVED,
-                                               vn_at(SAU_2, 9))] * 2)
+    first, second = run_together(daily_tick, [(app.settings.model_dump(), cycle.id, SAU_2, vn_at(SAU_2, 9))] * 2)
 
     # Every file received by exactly one of the two, and moved once.
     swept = first["files"] + second["files"]

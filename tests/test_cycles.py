@@ -78,7 +78,7 @@ def test_exemption_leaves_the_denominator_and_is_audited(app):
     assert {"open", "add", "exempt"} <= set(actions)
     with pytest.raises(UserError, match="không thuộc danh sách phải báo cáo"):
         with app.session() as session:
-            exempt_unit(session, cycle, app.roster, "x-hvctqg", "không phải báo cáo")
+            exempt_unit(session, cycle, app.roster, "x-hvctqg", "không phải báo cáo", date(2024, 5, 20))
 
 
 def test_stream_config_decides_the_expected_set(app):

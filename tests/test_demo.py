@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 from dvtracker.demo import CYCLE_ID, DEADLINE, FIRST_DAY, ISSUED, LAST_DAY, REQUEST, plan_arrivals
 from models.clock import vn_moment
-from models.cycles import RequestInput
-from tasks.intake import sweep_inbox
-from tasks.tracking import check_quorum, cycle_status, open_cycle_for
+from services.cycles import OpenCycle, open_cycle
+from services.intake import sweep_inbox
+from services.tracking import status
+from tasks.tracking import check_quorum
 
 
 def test_the_demo_cycle_reaches_its_quorum_and_ends_with_9_plus_53_reports(app, tmp_path):
-    open_cycle_for(app, stream_id="danvan", kind="annual", year=2023, request=RequestInput(REQUEST, ISSUED, DEADLINE))
+    open_cycle(app, OpenCycle.of(stream="danvan", kind="annual", year=2023, request=REQUEST, issued=ISSUED,
+                                 deadline=DEADLINE))
     arrivals = plan_arrivals(app, tmp_path)
     again = plan_arrivals(app, tmp_path / "again")
     assert [(a.day, a.name) for a in again] == [(a.day, a.name) for a in arrivals]  # seeded: the same every run
@@ -36,6 +38,6 @@ def test_the_demo_cycle_reaches_its_quorum_and_ends_with_9_plus_53_reports(app, 
     assert sum(o == "duplicate" for o in outcomes.values()) == 1
     final = check_quorum(app, CYCLE_ID, LAST_DAY)
     assert final.reached
-    summary = cycle_status(app, CYCLE_ID, LAST_DAY).groups.set_index("group")
+    summary = status(app, CYCLE_ID, LAST_DAY).groups.set_index("group")
     assert summary.loc["central", ["actual", "missing"]].tolist() == [9, 21]
     assert summary.loc["provincial", ["actual", "missing"]].tolist() == [53, 10]

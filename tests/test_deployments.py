@@ -89,7 +89,7 @@ def test_the_compile_trigger_is_an_automation_on_the_cycle_events(deployed):
 
 
 def test_quorum_reached_by_a_submission_starts_exactly_one_compile_run(deployed, flow_env, app):
-    cycle_id = open_unique_cycle(quorum={"required": ["p2004-89"]})  # An Giang must have reported
+    cycle_id = open_unique_cycle(quorum_required=["p2004-89"])  # An Giang must have reported
     daily_tick(as_of=date(2024, 5, 23), cycle_id=cycle_id)
     assert runs_of("compile-cycle", cycle_id=cycle_id) == []
 

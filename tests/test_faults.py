@@ -103,12 +103,12 @@ def _closed_port():
 
 
 def test_a_database_lost_in_the_middle_of_a_command_is_one_clear_line(app, cli, monkeypatch):
-    import dvtracker.cli.intake as intake_cli
+    import services.intake as intake_service
 
     def lost(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly\ndetails"))
 
-    monkeypatch.setattr(intake_cli, "sweep_inbox", lost)
+    monkeypatch.setattr(intake_service.intake, "sweep_inbox", lost)
     result = cli("inbox")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [

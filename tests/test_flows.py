@@ -10,29 +10,29 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+from sqlmodel import func, select
 
 from flows.compile_cycle import compile_cycle
 from flows.daily_tick import daily_tick
 from flows.digest import digest
 from flows.open_cycle import open_cycle
+from models.tables import ReminderRow, SubmissionRow
 from tasks.publish import artifact_keys
 from tests.conftest import PROJECT_DIR
-from models.tables import ReminderRow, SubmissionRow
 from tests.helpers import add_contacts
 
 pytestmark = pytest.mark.prefect
 AN_GIANG = PROJECT_DIR / "data" / "demo" / "an_giang_529.json"
 
 
-def open_unique_cycle(quorum: dict | None = None) -> str:
+def open_unique_cycle(**quorum) -> str:
     """An ad hoc dân vận cycle with a name of its own: the server is shared by every test."""
     name = f"t{uuid.uuid4().hex[:8]}"
     cycle = open_cycle(stream="danvan", kind="adhoc", year=2023, name=name, label=f"thử nghiệm {name}",
                        window_start=date(2022, 12, 15), window_end=date(2023, 12, 14), request_number="2748/BNV-CTTN",
-                       issued_on=date(2024, 5, 17), deadline="chậm nhất ngày 31/5/2024", quorum=quorum)
+                       issued_on=date(2024, 5, 17), deadline="chậm nhất ngày 31/5/2024", **quorum)
     return cycle["id"]
 
 
@@ -154,12 +154,12 @@ def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, pre
     import threading
 
     from dvtracker.prefect_local import is_healthy
-    from tasks import steps
+    from flows.steps import TICK_STEPS
 
     cycle_id = open_unique_cycle()
     add_contacts(app, ("Bộ Nội vụ", "email", "daumoi.bnv@example.invalid"))
     drop_in_inbox(flow_env, AN_GIANG, cycle_id)
-    sweep = steps.sweep_inbox.fn
+    sweep = TICK_STEPS.sweep_inbox.fn
     restarted = threading.Thread(target=prefect_server.start)
 
     def sweep_then_restart_the_server(*args, **kwargs):
@@ -168,7 +168,7 @@ def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, pre
         restarted.start()
         return taken
 
-    monkeypatch.setattr(steps.sweep_inbox, "fn", sweep_then_restart_the_server)
+    monkeypatch.setattr(TICK_STEPS.sweep_inbox, "fn", sweep_then_restart_the_server)
     try:
         daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)
     except Exception:  # the run may crash while the API is away: the next one completes it
@@ -176,7 +176,7 @@ def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, pre
     if restarted.is_alive() or restarted.ident:
         restarted.join(timeout=180)
     assert is_healthy(prefect_server.api)
-    monkeypatch.setattr(steps.sweep_inbox, "fn", sweep)
+    monkeypatch.setattr(TICK_STEPS.sweep_inbox, "fn", sweep)
 
     day = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]
     assert (day["received"], day["actual"]) == (0, 1)  # An Giang was stored by the first run, once

@@ -6,8 +6,8 @@ import apprise
 import pytest
 from pydantic import SecretStr
 
-from dvtracker.settings import Settings
 from notifications.channels import MissingSecret, check_chat_url, display_address, expand_secrets, smtp_url
+from wiring.settings import Settings
 
 
 def test_smtp_url_carries_credentials_and_mode(tmp_path):

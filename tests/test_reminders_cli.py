@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 import tasks.reminders as reminder_tasks
-from dvtracker.app import open_app
+from models.clock import SYSTEM
 from tests.helpers import add_contacts, open_2023_danvan, vn_at
+from wiring.app import open_app
 
 SAU_2 = date(2024, 6, 4)
 
@@ -23,7 +24,7 @@ def opened(settings):
 
 def test_remind_dry_run_then_for_real_on_the_embedded_defaults(cli, opened, monkeypatch):
     app, cycle = opened
-    monkeypatch.setattr(reminder_tasks, "clock", lambda: vn_at(SAU_2, 9))
+    monkeypatch.setattr(SYSTEM, "at", vn_at(SAU_2, 9))
     dry = json.loads(cli("remind", "--cycle", cycle.id, "--dry-run", "--json").output)
     assert dry["run"]["stage"]["id"] == "sau-2" and dry["digest"] is None
     assert dry["run"]["counts"]["would_send"] == 2 and dry["run"]["counts"]["no_contact"] == 91
@@ -48,7 +49,7 @@ def test_remind_dry_run_then_for_real_on_the_embedded_defaults(cli, opened, monk
 
 def test_remind_refuses_another_day_unless_dry_run(cli, opened, monkeypatch):
     _, cycle = opened
-    monkeypatch.setattr(reminder_tasks, "clock", lambda: vn_at(SAU_2, 9))
+    monkeypatch.setattr(SYSTEM, "at", vn_at(SAU_2, 9))
     out = cli("remind", "--cycle", cycle.id, "--as-of", "2024-06-07")
     assert out.exit_code == 2 and "Lỗi: Chỉ gửi nhắc cho ngày hôm nay (04/06/2024)" in out.output
     preview = json.loads(cli("remind", "--cycle", cycle.id, "--as-of", "07/06/2024", "--dry-run", "--json").output)
@@ -60,7 +61,7 @@ def test_remind_refuses_another_day_unless_dry_run(cli, opened, monkeypatch):
 
 def test_cycle_policy_override(cli, opened, monkeypatch):
     _, cycle = opened
-    monkeypatch.setattr(reminder_tasks, "clock", lambda: vn_at(SAU_2, 9))
+    monkeypatch.setattr(SYSTEM, "at", vn_at(SAU_2, 9))
     shown = json.loads(cli("cycle", "policy", cycle.id, "--json").output)
     assert shown["hour"] == 8 and [s["due_on"] for s in shown["stages"]] == [
         "2024-05-24", "2024-05-29", "2024-05-31", "2024-06-04", "2024-06-07"]
@@ -77,13 +78,13 @@ def test_cycle_policy_override(cli, opened, monkeypatch):
 
 def test_requeue_command(cli, opened, monkeypatch):
     app, cycle = opened
-    monkeypatch.setattr(reminder_tasks, "clock", lambda: vn_at(SAU_2, 9))
+    monkeypatch.setattr(SYSTEM, "at", vn_at(SAU_2, 9))
     assert "Không có thư" in cli("reminders", "requeue", "--cycle", cycle.id).output
     monkeypatch.setattr(reminder_tasks, "_record", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         reminder_tasks.send_due_reminders(app, cycle.id, SAU_2)
     monkeypatch.undo()
-    monkeypatch.setattr(reminder_tasks, "clock", lambda: vn_at(SAU_2, 10))
+    monkeypatch.setattr(SYSTEM, "at", vn_at(SAU_2, 10))
     out = cli("remind", "--cycle", cycle.id)
     assert "chưa xác nhận đã gửi" in out.output
     assert "Đã đưa 1 thư" in cli("reminders", "requeue", "--cycle", cycle.id, "--stage", "sau-2").output

@@ -12,9 +12,9 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from dvtracker.settings import get_settings
 from models.db import DB_ERRORS, unavailable
 from models.errors import UserError
+from wiring.settings import get_settings
 
 
 class _Group(TyperGroup):

@@ -6,7 +6,7 @@ import typer
 
 from dvtracker.cli.common import JSON_OPTION, console, fmt_date, get_app, print_json, to_date
 from models.deadlines import derive_deadline
-from models.workdays import WEEKDAY_NAMES
+from models.vnformat import WEEKDAYS
 
 calendar_app = typer.Typer(help="Ngày làm việc và thời hạn.", no_args_is_help=True)
 
@@ -20,7 +20,7 @@ def day(when: str = typer.Argument(..., help="Ngày cần xem."), as_json: bool 
     if as_json:
         print_json(dict(date=d.isoformat(), working_day=reason is None, day_off_reason=reason, worked_reason=worked))
         return
-    weekday = WEEKDAY_NAMES[d.weekday()]
+    weekday = WEEKDAYS[d.weekday()]
     if reason:
         console.print(f"{weekday} {fmt_date(d)}: ngày nghỉ ({reason}).")
     else:
@@ -38,7 +38,7 @@ def add(start: str = typer.Argument(..., help="Ngày bắt đầu."),
         print_json(dict(start=d.isoformat(), working_days=n, result=result.isoformat()))
         return
     console.print(f"{abs(n)} ngày làm việc {'sau' if n >= 0 else 'trước'} {fmt_date(d)}: "
-                  f"{WEEKDAY_NAMES[result.weekday()]} {fmt_date(result)}")
+                  f"{WEEKDAYS[result.weekday()]} {fmt_date(result)}")
 
 
 @calendar_app.command("deadline")
@@ -52,7 +52,7 @@ def deadline(wording: str = typer.Argument(..., help="Thời hạn như công v�
         print_json(dict(wording=d.wording, last_day=d.last_day.isoformat(), rule=d.rule, rule_code=d.rule_code,
                         rolled_forward=d.rolled_forward))
         return
-    console.print(f"Ngày cuối cùng được nộp: {WEEKDAY_NAMES[d.last_day.weekday()]} {fmt_date(d.last_day)} ({d.rule}).")
+    console.print(f"Ngày cuối cùng được nộp: {WEEKDAYS[d.last_day.weekday()]} {fmt_date(d.last_day)} ({d.rule}).")
 
 
 def register(app: typer.Typer) -> None:

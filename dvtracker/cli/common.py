@@ -6,22 +6,30 @@ import json
 from datetime import date
 from typing import Any
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dvtracker.app import App, open_app
-from dvtracker.settings import get_settings
+from models import vnformat
 from models.audit import acting_as
 from models.deadlines import parse_date
+from wiring.app import App, open_app
+from wiring.settings import get_settings
 
 console = Console()
 JSON_OPTION = typer.Option(False, "--json", help="In kết quả dạng JSON.")
+fmt_date = vnformat.day
 
 
 def get_app() -> App:
+    """The application of this command (its database is reached when first used, and released
+    when the command ends)."""
     app = open_app(get_settings())
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(app.close)
     return app
 
 
@@ -37,10 +45,6 @@ def to_date(text: str | None, field: str, default: date | None = None) -> date |
 
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def fmt_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -10,9 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, to_date
 from models.checks import SEVERITIES
-from models.cycles import get_cycle
-from models.errors import UserError
-from tasks.compile import compile_cycle, draft_file, read_exemplary
+from services import compile as service
+from services.compile import CompileRequest
 
 STEPS = 4  # the on_step calls of compile_cycle
 
@@ -28,15 +26,9 @@ def compile_command(
     """Tổng hợp báo cáo của một kỳ: dự thảo Word, phụ lục Excel và bản tóm tắt.
 
     Mỗi lần dữ liệu thay đổi là một bản mới; dữ liệu không đổi thì không tạo bản mới."""
-    day = to_date(as_of, "--as-of", date.today())
     app = get_app()
-    listed = None
-    if exemplary is not None:
-        with app.session() as session:
-            stream = app.config.stream(get_cycle(session, cycle).stream_id)
-        if not exemplary.exists():
-            raise UserError(f"Không có tệp đơn vị tiêu biểu {exemplary}.")
-        listed = read_exemplary(exemplary, stream)
+    day = to_date(as_of, "--as-of", app.clock.today())
+    request = CompileRequest.of(cycle=cycle, as_of=day, out_dir=out, exemplary_file=exemplary)
     with actor(), Progress(TextColumn("{task.description}"), BarColumn(), console=console,
                            disable=as_json or not console.is_terminal, transient=True) as progress:
         task = progress.add_task("Tổng hợp", total=STEPS)
@@ -44,7 +36,7 @@ def compile_command(
         def on_step(message: str) -> None:
             progress.update(task, description=message, advance=1)
 
-        result = compile_cycle(app, cycle, as_of=day, out_dir=out, trigger="manual", exemplary=listed, on_step=on_step)
+        result = service.compile_cycle(app, request, on_step=on_step)
     if as_json:
         print_json(result.to_dict())
         return
@@ -67,7 +59,7 @@ def compile_command(
                       f"{len(result.changes['units_added'])} đơn vị mới báo cáo, "
                       f"{len(result.changes['overall_changed'])} chỉ tiêu thay đổi.")
     if exemplary is None:
-        console.print(f"Đơn vị tiêu biểu theo mục: sửa tệp {draft_file(app, cycle)} rồi tổng hợp lại.")
+        console.print(f"Đơn vị tiêu biểu theo mục: sửa tệp {service.draft_file(app, cycle)} rồi tổng hợp lại.")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,40 +6,35 @@ from datetime import date
 
 import typer
 from rich.markup import escape
-from sqlmodel import select
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
-from models.cycles import (
-    REQUEST_KINDS,
-    RequestInput,
-    add_request,
-    close_cycle,
-    describe_cycle,
-    exempt_unit,
-    get_cycle,
-)
+from models.cycles import REQUEST_KINDS
 from models.errors import UserError
 from models.roster import GROUPS
 from models.streams import CYCLE_KINDS
-from models.tables import CycleRow
-from tasks.tracking import open_cycle_for
+from services import cycles as service
+from services.cycles import Exemption, NewRequest, OpenCycle
+from wiring.app import init_database
+from wiring.settings import get_settings
 
 cycle_app = typer.Typer(help="Mở, xem và điều chỉnh một kỳ báo cáo.", no_args_is_help=True)
 
 
 def init() -> None:
-    """Tạo/cập nhật cơ sở dữ liệu và nạp danh mục đơn vị từ data/."""
+    """Tạo/cập nhật cơ sở dữ liệu và nạp danh mục đơn vị từ data/ (chạy nhiều lần, nhiều máy cùng lúc đều an toàn)."""
+    settings = get_settings()
+    with actor():
+        result = init_database(settings)
     app = get_app()
-    console.print(f"Cơ sở dữ liệu sẵn sàng: {app.engine.url.render_as_string(hide_password=True)}")
-    console.print(f"Danh mục: {len(app.roster.units)} đơn vị; luồng báo cáo: {', '.join(app.config.streams)}")
+    console.print(f"Cơ sở dữ liệu sẵn sàng: {result.database}"
+                  + (" (đã cập nhật cấu trúc)" if result.migrated else ""))
+    console.print(f"Danh mục: {result.units} đơn vị" + (" (đã cập nhật)" if result.roster_synced else "")
+                  + f"; luồng báo cáo: {', '.join(app.config.streams)}")
 
 
 def cycles(as_json: bool = JSON_OPTION) -> None:
     """Danh sách các kỳ báo cáo."""
-    app = get_app()
-    with app.session() as session:
-        data = [describe_cycle(session, c, app.roster, app.config)
-                for c in session.exec(select(CycleRow).order_by(CycleRow.id)).all()]
+    data = service.list_cycles(get_app())
     if as_json:
         print_json(data)
         return
@@ -50,16 +45,18 @@ def cycles(as_json: bool = JSON_OPTION) -> None:
 
 
 def _parse_shares(items: list[str]) -> dict[str, float]:
+    """``central=0.3`` or ``provincial=80%`` -> {group: share}; the service checks the groups and the range."""
     shares = {}
     for item in items:
-        group, _, value = item.partition("=")
+        group, sep, value = item.partition("=")
+        text = value.strip().replace(",", ".")
         try:
-            share = float(value.replace(",", ".").rstrip("%")) / (100 if value.endswith("%") else 1)
+            share = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
         except ValueError:
-            share = -1
-        if group not in GROUPS or not 0 < share <= 1:
+            raise UserError(f"--quorum-share '{item}' không hợp lệ (cần dạng central=0.3 hoặc provincial=80%).") from None
+        if not sep or not group:
             raise UserError(f"--quorum-share '{item}' không hợp lệ (cần dạng central=0.3 hoặc provincial=80%).")
-        shares[group] = share
+        shares[group.strip()] = share
     return shares
 
 
@@ -84,23 +81,14 @@ def cycle_open(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Mở một kỳ báo cáo từ công văn đề nghị báo cáo."""
-    issued_on = to_date(issued, "--issued")
-    ws, we = to_date(window_start, "--window-start"), to_date(window_end, "--window-end")
-    if (ws is None) != (we is None):
-        raise UserError("Cần ghi cả --window-start và --window-end.")
-    app = get_app()
-    quorum = None
-    if quorum_share or quorum_require:
-        ref = to_date(reference_date, "--reference-date") or (we or app.config.window(
-            app.config.stream(stream), kind, year)[1])
-        quorum = dict(shares=_parse_shares(quorum_share), required=[app.roster.find(t, ref).id for t in quorum_require])
+    spec = OpenCycle.of(
+        stream=stream, kind=kind, year=year, request=request, issued=to_date(issued, "--issued"), deadline=deadline,
+        subject=subject, name=name, label=label, window_start=to_date(window_start, "--window-start"),
+        window_end=to_date(window_end, "--window-end"), reference_date=to_date(reference_date, "--reference-date"),
+        roll_forward=roll_forward, quorum_shares=_parse_shares(quorum_share) if quorum_share else None,
+        quorum_required=quorum_require or None)
     with actor():
-        data = open_cycle_for(
-            app, stream_id=stream, kind=kind, year=year,
-            request=RequestInput(request, issued_on, deadline, "request", subject), name=name, label=label,
-            window=(ws, we) if ws else None, reference_date=to_date(reference_date, "--reference-date"),
-            roll_forward=roll_forward, quorum=quorum,
-        )
+        data = service.open_cycle(get_app(), spec)
     if as_json:
         print_json(data)
         return
@@ -110,9 +98,7 @@ def cycle_open(
 @cycle_app.command("show")
 def cycle_show(cycle_id: str = typer.Argument(..., help="Mã kỳ."), as_json: bool = JSON_OPTION) -> None:
     """Một kỳ: công văn, các mốc thời gian và danh sách đơn vị phải báo cáo."""
-    app = get_app()
-    with app.session() as session:
-        data = describe_cycle(session, get_cycle(session, cycle_id), app.roster, app.config)
+    data = service.show_cycle(get_app(), cycle_id)
     if as_json:
         print_json(data)
         return
@@ -130,11 +116,10 @@ def cycle_request(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Thêm công văn vào kỳ (đôn đốc, đề nghị bổ sung); công văn sau có thể dời hạn."""
-    app = get_app()
-    with actor(), app.session() as session:
-        cycle = get_cycle(session, cycle_id)
-        add_request(session, cycle, app.calendar, RequestInput(number, to_date(issued, "--issued"), deadline, kind, subject))
-        data = describe_cycle(session, cycle, app.roster, app.config)
+    spec = NewRequest.of(number=number, issued=to_date(issued, "--issued"), kind=kind, deadline=deadline,
+                         subject=subject)
+    with actor():
+        data = service.add_request(get_app(), cycle_id, spec)
     if as_json:
         print_json(data)
         return
@@ -149,20 +134,17 @@ def cycle_exempt(
     on: str = typer.Option(None, "--on", help="Ngày quyết định miễn (mặc định: hôm nay)."),
 ) -> None:
     """Miễn báo cáo cho một đơn vị trong một kỳ (đơn vị ra khỏi mẫu số)."""
-    app = get_app()
-    with actor(), app.session() as session:
-        cycle = get_cycle(session, cycle_id)
-        row = exempt_unit(session, cycle, app.roster, unit, reason, to_date(on, "--on"))
-        name = app.roster.get(row.unit_id).name_on(cycle.reference_date)
+    spec = Exemption.of(unit=unit, reason=reason, on=to_date(on, "--on"))
+    with actor():
+        name = service.exempt_unit(get_app(), cycle_id, spec)
     console.print(f"Đã miễn báo cáo cho {name} trong kỳ {cycle_id}: {escape(reason)}")
 
 
 @cycle_app.command("close")
 def cycle_close(cycle_id: str = typer.Argument(..., help="Mã kỳ.")) -> None:
     """Đóng kỳ: không nhận thêm báo cáo, không đôn đốc nữa."""
-    app = get_app()
-    with actor(), app.session() as session:
-        close_cycle(session, get_cycle(session, cycle_id))
+    with actor():
+        service.close_cycle(get_app(), cycle_id)
     console.print(f"Đã đóng kỳ {cycle_id}.")
 
 

@@ -10,29 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 import typer
-from babel.numbers import format_percent
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from dvtracker.cli.roster import unit_app
-from models.clock import VN_TZ, today_vn
-from models.cycles import get_cycle
-from models.errors import UserError
-from models.history import submission_versions, unit_history
+from models import vnformat
+from models.clock import VN_TZ
 from models.status import STATUS_LABELS
-from tasks.exports import write_status
-from tasks.http_source import SourceError, pull_documents
-from tasks.intake import (
-    OUTCOME_LABELS,
-    IntakeOutcome,
-    inbox_files,
-    record_paper,
-    submit_files,
-    sweep_inbox,
-)
-from tasks.tracking import cycle_status
-from tasks.workbook import write_template
+from services import intake as service
+from services import tracking
+from services.intake import PaperReport
+from tasks.http_source import SourceError
+from tasks.intake import OUTCOME_LABELS, IntakeOutcome
 
 RECEIVED_AT_OPTION = typer.Option(None, "--received-at", help="Thời điểm nhận (mặc định: bây giờ), ví dụ 2024-05-24 "
                                   "hoặc 2024-05-24T09:30; không ghi múi giờ thì là giờ Việt Nam.")
@@ -48,10 +38,6 @@ def _moment(text: str | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(VN_TZ)
 
 
-def _pct(value) -> str:
-    return "" if value is None else format_percent(value, "#,##0.0%", locale="vi")
-
-
 # --- receiving -----------------------------------------------------------------------------------
 def template(
     cycle: str = typer.Option(..., "--cycle", help="Mã kỳ báo cáo."),
@@ -59,7 +45,7 @@ def template(
     output: Path = typer.Option(None, "--output", "-o", help="Tệp .xlsx sẽ ghi (mặc định: thư mục exports)."),
 ) -> None:
     """Tạo phụ lục biểu mẫu Excel để đơn vị điền báo cáo."""
-    path = write_template(get_app(), cycle, unit=unit, path=output)
+    path = service.write_template(get_app(), cycle, unit=unit, path=output)
     console.print(f"Đã tạo mẫu báo cáo: {path}")
 
 
@@ -72,7 +58,7 @@ def submit(
     """Tiếp nhận các tệp báo cáo. Mã thoát 1 nếu có tệp bị từ chối."""
     app = get_app()
     with actor(), _progress(len(files), as_json) as tick:
-        outcomes = submit_files(app, files, received_at=_moment(received_at), cycle_id=cycle, progress=tick)
+        outcomes = service.submit(app, files, received_at=_moment(received_at), cycle_id=cycle, progress=tick)
     _print_outcomes(outcomes, "Kết quả tiếp nhận", as_json)
 
 
@@ -86,12 +72,10 @@ def record(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Ghi nhận một báo cáo nhận bằng giấy hoặc PDF (không có số liệu)."""
-    app = get_app()
+    spec = PaperReport.of(cycle=cycle, unit=unit, number=number, doc_date=to_date(doc_date, "--date"), sender=sender,
+                          received_at=_moment(received_at))
     with actor():
-        outcome = record_paper(app, cycle, unit, number, to_date(doc_date, "--date"), _moment(received_at),
-                               sender=sender)
-    if outcome.rejected:
-        raise UserError("; ".join(p.message for p in outcome.errors))
+        outcome = service.record(get_app(), spec)
     _print_outcomes([outcome], "Ghi nhận báo cáo", as_json)
 
 
@@ -103,8 +87,8 @@ def inbox(
     """Tiếp nhận mọi tệp trong thư mục inbox: tệp hợp lệ chuyển vào processed/, tệp lỗi vào rejected/
     kèm tệp lý do."""
     app = get_app()
-    with actor(), _progress(len(inbox_files(app)), as_json) as tick:
-        outcomes = sweep_inbox(app, received_at=_moment(received_at), cycle_id=cycle, progress=tick)
+    with actor(), _progress(service.inbox_count(app), as_json) as tick:
+        outcomes = service.sweep_inbox(app, received_at=_moment(received_at), cycle_id=cycle, progress=tick)
     if not outcomes and not as_json:
         console.print(f"Thư mục {app.settings.inbox_dir} không có tệp mới.")
         return
@@ -116,7 +100,7 @@ def pull(as_json: bool = JSON_OPTION) -> None:
     app = get_app()
     try:
         with actor():
-            outcomes = pull_documents(app)
+            outcomes = service.pull(app)
     except SourceError as exc:
         if exc.outcomes:
             _print_outcomes(exc.outcomes, "Đã nhận trước khi lỗi", as_json, exit_on_reject=False)
@@ -166,19 +150,12 @@ def status(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Đơn vị nào đã báo cáo, đúng hạn hay muộn, đơn vị nào chưa; tỷ lệ theo nhóm và chung."""
-    bad = [s for s in only if s not in STATUS_LABELS]
-    if bad:
-        raise UserError(f"--only '{bad[0]}' không hợp lệ (cần: {', '.join(STATUS_LABELS)}).")
-    day = to_date(as_of, "--as-of", today_vn())
-    report = cycle_status(get_app(), cycle, day)
-    if export:
-        write_status(report, export)
-    units = report.units[report.units["status"].isin(only)] if only else report.units
+    app = get_app()
+    day = to_date(as_of, "--as-of", app.clock.today())
+    report = tracking.status(app, cycle, day, only=only, export=export)
+    units = report.units
     if as_json:
-        data = report.to_dict()
-        if only:
-            data["units"] = [u for u in data["units"] if u["status"] in only]
-        print_json(data)
+        print_json(report.to_dict())
         return
     deadline = f"hạn nộp {fmt_date(report.deadline)} (theo {report.deadline_request})" if report.deadline \
         else "chưa có hạn nộp"
@@ -191,7 +168,7 @@ def status(
     for g in report.groups.to_dict("records"):
         console.print(
             f"[bold]{g['group_label'].capitalize()}[/bold]: phải báo cáo {g['expected']}; đã báo cáo {g['actual']} "
-            f"({_pct(g['reporting_rate'])}); đúng hạn {g['on_time']} ({_pct(g['on_time_rate'])}); muộn {g['late']}; "
+            f"({vnformat.rate(g['reporting_rate'])}); đúng hạn {g['on_time']} ({vnformat.rate(g['on_time_rate'])}); muộn {g['late']}; "
             f"chưa báo cáo {g['missing']}; mới có dự thảo {g['draft_only']}; chưa đến hạn {g['not_due']}; "
             f"miễn {g['exempted']}", highlight=False)
     if export:
@@ -221,11 +198,7 @@ def submissions(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Các lần gửi (phiên bản) báo cáo của một kỳ: phiên bản tính hạn và phiên bản hiện hành."""
-    app = get_app()
-    with app.session() as session:
-        cyc = get_cycle(session, cycle)
-        unit_id = app.roster.find(unit, cyc.reference_date).id if unit else None
-        versions = submission_versions(session, app.roster, cyc, unit_id)
+    versions = tracking.versions(get_app(), cycle, unit)
     if as_json:
         print_json([_plain(r, iso=True) for r in versions.to_dict("records")])
         return
@@ -247,10 +220,9 @@ def unit_history_command(
 ) -> None:
     """Một đơn vị qua các kỳ báo cáo, kể cả các đơn vị tiền thân (sáp nhập)."""
     app = get_app()
-    day = to_date(on, "--on", today_vn())
+    day = to_date(on, "--on", app.clock.today())
     unit = app.roster.find(text, day)
-    with app.session() as session:
-        history = unit_history(session, app.roster, app.calendar, unit.id, to_date(as_of, "--as-of", today_vn()))
+    history = tracking.history(app, unit, to_date(as_of, "--as-of", app.clock.today()))
     if as_json:
         print_json(dict(unit_id=unit.id, name=unit.name_on(day), lineage=app.roster.lineage(unit.id),
                         cycles=[_plain(r, iso=True) for r in history.to_dict("records")]))

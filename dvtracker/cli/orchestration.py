@@ -6,7 +6,8 @@ import typer
 
 from dvtracker.cli.common import console, to_date
 from dvtracker.prefect_local import apply_prefect_env, ensure_server, stop_server
-from dvtracker.settings import get_settings
+from wiring.app import init_database
+from wiring.settings import get_settings
 
 server_app = typer.Typer(help="Máy chủ Prefect cục bộ (giao diện theo dõi).", no_args_is_help=True)
 
@@ -40,6 +41,7 @@ def tick(
 
 def serve(only: list[str] = typer.Option([], "--only", help="Chỉ phục vụ các deployment này (tên trong prefect.yaml).")) -> None:
     """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình) và phục vụ các deployment của prefect.yaml."""
+    init_database(get_settings())
     ui = _prefect_ready()
     console.print(f"Giao diện Prefect: {ui} — lịch chạy: {ui}/deployments. Nhấn Ctrl+C để dừng.")
     from flows.deployments import serve_project

@@ -10,21 +10,15 @@ from rich.markup import escape
 
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from dvtracker.cli.cycles import cycle_app
-from models.contacts import CHANNELS, ROLES, list_contacts
-from models.cycles import effective_deadline, get_cycle, requests_of
-from models.reminders import cycle_policy, parse_stage, schedule, set_policy, stage_label
-from models.reports import vn_date
-from notifications.channels import display_address
-from tasks import reminders as reminder_tasks
-from tasks.contacts import import_contacts
-from tasks.reminders import CHANNEL_LABELS, OUTCOMES, send_digest, send_due_reminders
+from models.contacts import CHANNELS, ROLES
+from models.reminders import stage_label
+from services import cycles as cycle_service
+from services import reminders as service
+from services.cycles import PolicyChange
+from tasks.reminders import CHANNEL_LABELS, OUTCOMES
 
 contacts_app = typer.Typer(help="Đầu mối liên hệ của các đơn vị (nhận thư, tin nhắn đôn đốc).", no_args_is_help=True)
 reminders_app = typer.Typer(help="Nhật ký đôn đốc và xử lý lần gửi bị gián đoạn.", no_args_is_help=True)
-
-
-def _today() -> date:
-    return vn_date(reminder_tasks.clock())
 
 
 @contacts_app.command("import")
@@ -34,9 +28,8 @@ def contacts_import(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Nạp (thêm hoặc cập nhật) đầu mối liên hệ từ tệp; nạp lại cùng tệp không thay đổi gì."""
-    app = get_app()
     with actor():
-        result = import_contacts(app, file, to_date(on, "--on", _today()))
+        result = service.import_contacts(get_app(), file, to_date(on, "--on"))
     if as_json:
         print_json(result.to_dict())
     else:
@@ -55,17 +48,9 @@ def contacts_list(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Danh sách đầu mối liên hệ."""
-    app = get_app()
-    day = to_date(on, "--on")
-    with app.session() as session:
-        unit_ids = [app.roster.find(unit, day or _today()).id] if unit else None
-        rows = list_contacts(session, unit_ids)
-    if day:
-        rows = [c for c in rows if (c.valid_from is None or c.valid_from <= day) and (c.valid_to is None or day <= c.valid_to)]
-    data = [dict(unit_id=c.unit_id, unit_name=app.roster.get(c.unit_id).name_on(c.valid_from or day or _today()),
-                 role=c.role, channel=c.channel, address=display_address(c.address), name=c.name,
-                 valid_from=c.valid_from.isoformat() if c.valid_from else None,
-                 valid_to=c.valid_to.isoformat() if c.valid_to else None) for c in rows]
+    data = [dict(c, valid_from=c["valid_from"].isoformat() if c["valid_from"] else None,
+                 valid_to=c["valid_to"].isoformat() if c["valid_to"] else None)
+            for c in service.contacts_on(get_app(), unit, to_date(on, "--on"))]
     if as_json:
         print_json(data)
         return
@@ -82,11 +67,8 @@ def remind(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Gửi (hoặc xem trước) các thư, tin nhắn đôn đốc đến hạn của một kỳ, rồi gửi bản tổng hợp cho điều phối viên."""
-    app = get_app()
-    day = to_date(as_of, "--as-of", _today())
     with actor():
-        run = send_due_reminders(app, cycle, day, dry_run=dry_run)
-        digest = None if dry_run else send_digest(app, cycle, day, run)
+        run, digest = service.remind(get_app(), cycle, to_date(as_of, "--as-of"), dry_run=dry_run)
     if as_json:
         print_json(dict(run=run.to_dict(), digest=digest.to_dict() if digest else None))
     else:
@@ -131,8 +113,7 @@ def reminders_log(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Nhật ký đôn đốc của một kỳ: đợt nào đã gửi cho ai, lúc nào, lỗi gì."""
-    app = get_app()
-    rows = reminder_tasks.reminder_log(app, cycle, unit)
+    rows = service.log(get_app(), cycle, unit)
     if as_json:
         print_json(rows)
         return
@@ -148,9 +129,8 @@ def reminders_requeue(
     stage: str = typer.Option(None, "--stage", help="Chỉ đợt nhắc này."),
 ) -> None:
     """Cho gửi lại các thư 'chưa xác nhận' (lần gửi bị gián đoạn) sau khi đã kiểm tra là đơn vị chưa nhận."""
-    app = get_app()
     with actor():
-        n = reminder_tasks.requeue_unconfirmed(app, cycle, unit=unit, stage=stage)
+        n = service.requeue(get_app(), cycle, unit=unit, stage=stage)
     console.print(f"Đã đưa {n} thư, tin nhắn chưa xác nhận vào hàng đợi; lần chạy sau sẽ gửi lại." if n
                   else "Không có thư, tin nhắn nào đang ở trạng thái chưa xác nhận.")
 
@@ -164,18 +144,9 @@ def cycle_policy_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Xem hoặc điều chỉnh chính sách đôn đốc của một kỳ (các đợt nhắc, giờ gửi)."""
-    app = get_app()
-    with actor(), app.session() as session:
-        cycle = get_cycle(session, cycle_id)
-        if stage or hour is not None or reset:
-            default = app.config.reminder_policies[app.config.stream(cycle.stream_id).reminders] if reset else None
-            policy = set_policy(session, cycle, stages=[parse_stage(s) for s in stage] or None, hour=hour,
-                                reset_to=default)
-        else:
-            policy = cycle_policy(cycle)
-        current = effective_deadline(requests_of(session, cycle_id), _today())
-        deadline = current.deadline if current else None
-    days = schedule(policy, deadline, app.calendar) if deadline else []
+    with actor():
+        view = cycle_service.reminder_policy(get_app(), cycle_id, PolicyChange.of(stages=stage, hour=hour, reset=reset))
+    policy, deadline, days = view["policy"], view["deadline"], view["days"]
     if as_json:
         print_json(dict(cycle=cycle_id, hour=policy.hour, deadline=deadline.isoformat() if deadline else None,
                         stages=[dict(id=s.id, offset=s.offset, escalate=s.escalate, label=s.label,

@@ -8,6 +8,7 @@ import typer
 
 from dvtracker.cli.common import JSON_OPTION, fmt_date, get_app, print_json, table, to_date
 from models.roster import GROUPS, KINDS, Roster, Unit
+from services import tracking
 
 unit_app = typer.Typer(help="Tra cứu một đơn vị.", no_args_is_help=True)
 
@@ -29,11 +30,10 @@ def units(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Danh sách đơn vị báo cáo còn hiệu lực vào một ngày."""
-    day = to_date(on, "--on", date.today())
-    if group is not None and group not in GROUPS:
-        raise typer.BadParameter(f"nhóm '{group}' không hợp lệ (cần: {', '.join(GROUPS)})", param_hint="--group")
-    roster = get_app().roster
-    found = roster.on(day, group=group, official_only=not all_units)
+    app = get_app()
+    day = to_date(on, "--on", app.clock.today())
+    found = tracking.units_on(app, day, group=group, all_units=all_units)
+    roster = app.roster
     if as_json:
         print_json([unit_json(roster, u, day) for u in found])
         return
@@ -53,8 +53,9 @@ def unit_show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Một đơn vị vào một ngày: mã, tên, hiệu lực, đơn vị tiền thân và kế thừa."""
-    day = to_date(on, "--on", date.today())
-    roster = get_app().roster
+    app = get_app()
+    day = to_date(on, "--on", app.clock.today())
+    roster = app.roster
     u = roster.find(text, day)
     data = unit_json(roster, u, day)
     if as_json:

@@ -1,0 +1,63 @@
+"""The coordinators' actions that take reports in: the form units fill, files given by hand, the
+inbox, the document-exchange service, and a report received on paper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import Field
+
+from models.errors import UserError
+from services.inputs import Input
+from tasks import http_source, intake, workbook
+from tasks.intake import IntakeOutcome, Progress
+from wiring.app import App
+
+
+def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Path | None = None) -> Path:
+    return workbook.write_template(app, cycle_id, unit=unit, path=path)
+
+
+def fill_form(app: App, cycle_id: str, path: Path, **values) -> Path:
+    """The cycle's form filled as a unit fills it in Excel (sample reports of the demo and the tests)."""
+    return workbook.fill_form(app, cycle_id, path, **values)
+
+
+def submit(app: App, paths: Iterable[Path], *, received_at: datetime | None = None, cycle_id: str | None = None,
+           progress: Progress | None = None) -> list[IntakeOutcome]:
+    return intake.submit_files(app, paths, received_at=received_at, cycle_id=cycle_id, progress=progress)
+
+
+def inbox_count(app: App) -> int:
+    return len(intake.inbox_files(app))
+
+
+def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str | None = None,
+                progress: Progress | None = None) -> list[IntakeOutcome]:
+    return intake.sweep_inbox(app, received_at=received_at, cycle_id=cycle_id, progress=progress)
+
+
+def pull(app: App) -> list[IntakeOutcome]:
+    """Raises ``SourceError`` (with the outcomes so far) when the service cannot be read."""
+    return http_source.pull_documents(app)
+
+
+class PaperReport(Input):
+    cycle: str = Field(title="mã kỳ", max_length=80)
+    unit: str = Field(title="đơn vị", max_length=255)
+    number: str = Field(title="số văn bản", min_length=1, max_length=64)
+    doc_date: date = Field(title="ngày văn bản")
+    sender: str | None = Field(None, title="đơn vị gửi thay", max_length=255)
+    received_at: datetime | None = Field(None, title="thời điểm nhận")
+
+
+def record(app: App, spec: PaperReport) -> IntakeOutcome:
+    """A report received on paper (or as a PDF) without figures: its number and date only.
+    A refusal is a UserError (and recorded as a rejected intake)."""
+    outcome = intake.record_paper(app, spec.cycle, spec.unit, spec.number, spec.doc_date, spec.received_at,
+                                  sender=spec.sender)
+    if outcome.rejected:
+        raise UserError("; ".join(p.message for p in outcome.errors))
+    return outcome

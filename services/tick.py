@@ -1,0 +1,184 @@
+"""The daily tick of every open cycle, as a plain function: take in what arrived, then for each
+cycle compute the status of all units, send the reminders that are due and the coordinators'
+digest, check the quorum, export the day's status and write its summary. ``tick_events``
+decides, from what the tick did, which events tell the day's story.
+
+The ``daily-tick`` flow calls ``run_daily_tick`` with the same steps wrapped as Prefect tasks
+(``flows.steps``), then emits the events and publishes the artifacts; the tests and a second
+process call it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from models import events
+from models.cycles import get_cycle
+from models.events import UNKNOWN_CYCLE, CycleRef, Event
+from models.reminders import cycle_policy, sending_time
+from models.status import StatusReport
+from notifications.channels import env_secret
+from services.cycles import open_cycle_ids
+from tasks import exports, http_source, intake, reminders, tracking
+from tasks.intake import IntakeOutcome
+from tasks.reminders import DigestResult, ReminderRun, SecretLookup
+from tasks.tracking import QuorumCheck
+from wiring.app import App
+
+# The hour of the daily-tick schedule (prefect.yaml): a replayed day takes its files in then.
+TICK_HOUR = 8
+
+
+@dataclass(frozen=True)
+class TickSteps:
+    """The steps of a tick. The flow hands in the same functions wrapped as Prefect tasks."""
+
+    sweep_inbox: Callable[..., list[IntakeOutcome]] = intake.sweep_inbox
+    pull_documents: Callable[..., list[IntakeOutcome]] = http_source.pull_documents
+    cycle_status: Callable[..., StatusReport] = tracking.cycle_status
+    send_reminders: Callable[..., ReminderRun] = reminders.send_due_reminders
+    send_digest: Callable[..., DigestResult] = reminders.send_digest
+    check_quorum: Callable[..., QuorumCheck] = tracking.check_quorum
+    export_status: Callable[..., dict[str, Path]] = exports.export_status_files
+
+
+PLAIN_STEPS = TickSteps()
+
+
+@dataclass
+class CycleDay:
+    """What the tick did for one cycle."""
+
+    cycle: CycleRef
+    title: str
+    status: StatusReport
+    reminders: ReminderRun
+    digest: DigestResult
+    quorum: QuorumCheck
+    files: dict[str, Path]
+    received: list[IntakeOutcome]  # this cycle's files taken in today
+    rejected: list[IntakeOutcome]  # every file rejected today (shown in each cycle's summary)
+    summary: str  # the Markdown a coordinator reads
+
+    def counts(self) -> dict[str, Any]:
+        overall = self.status.overall()
+        return {"actual": overall["actual"], "expected": overall["expected"], "missing": overall["missing"],
+                "received": len(self.received), "accepted": sum(o.outcome == "accepted" for o in self.received),
+                "reminders_sent": len(self.reminders.sent), "reminders_failed": len(self.reminders.failed),
+                "quorum_reached": self.quorum.reached, "quorum_newly_reached": self.quorum.newly_reached}
+
+
+@dataclass
+class TickResult:
+    day: date
+    skipped: str | None = None  # why nothing was done: the day is a day off
+    outcomes: list[IntakeOutcome] = field(default_factory=list)
+    source_error: str | None = None  # the document-exchange service could not be read
+    cycles: list[CycleDay] = field(default_factory=list)
+    refs: dict[str, CycleRef] = field(default_factory=dict)  # every cycle a file named
+
+    def to_dict(self) -> dict:
+        if self.skipped:
+            return {"day": self.day.isoformat(), "skipped": self.skipped}
+        return {"day": self.day.isoformat(), "files": len(self.outcomes), "source_error": self.source_error,
+                "cycles": {c.cycle.id: c.counts() for c in self.cycles}}
+
+
+def run_daily_tick(app: App, day: date, *, cycle_id: str | None = None, steps: TickSteps = PLAIN_STEPS,
+                   secrets: SecretLookup = env_secret) -> TickResult:
+    """One working day of every open cycle (or of ``cycle_id``). A day other than today is a
+    replay: its files are taken as received at the tick's hour, its reminders as sent at the
+    policy's hour of that day."""
+    reason = app.calendar.day_off_reason(day)
+    if reason:
+        return TickResult(day, skipped=reason)
+    replay = day != app.clock.today()
+    outcomes, source_error = _take_in(app, steps, sending_time(day, TICK_HOUR) if replay else None)
+    result = TickResult(day, outcomes=outcomes, source_error=source_error)
+    result.refs = {cid: tracking.cycle_ref(app, cid) for cid in {o.cycle_id for o in outcomes if o.cycle_id}}
+    rejected = [o for o in outcomes if o.outcome == "rejected"]
+    for cid in open_cycle_ids(app, cycle_id):
+        received = [o for o in outcomes if o.cycle_id == cid]
+        result.cycles.append(_tick_cycle(app, steps, cid, day, received, rejected,
+                                         _send_moment(app, cid, day) if replay else None, secrets))
+    return result
+
+
+def _take_in(app: App, steps: TickSteps, received_at: datetime | None) -> tuple[list[IntakeOutcome], str | None]:
+    """Sweep the inbox (a second tick waits for the inbox's lock) and pull the document-exchange
+    service (its cursor and the duplicate check make a second pull harmless)."""
+    outcomes = steps.sweep_inbox(app, received_at=received_at)
+    if not app.settings.http_base_url:
+        return outcomes, None
+    try:
+        return outcomes + steps.pull_documents(app, received_at=received_at), None
+    except Exception as exc:  # whatever went wrong, the cycles still get their day; the next pull reads on
+        return outcomes + getattr(exc, "outcomes", []), str(exc) or type(exc).__name__
+
+
+def _send_moment(app: App, cycle_id: str, day: date) -> datetime:
+    with app.session() as session:
+        return sending_time(day, cycle_policy(get_cycle(session, cycle_id)).hour)
+
+
+def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: list[IntakeOutcome],
+                rejected: list[IntakeOutcome], now: datetime | None, secrets: SecretLookup) -> CycleDay:
+    report = steps.cycle_status(app, cycle_id, day)
+    run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets)
+    digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets)
+    quorum = steps.check_quorum(app, cycle_id, day, report)
+    files = steps.export_status(app, report)
+    summary = tracking.tick_summary(app, report, run, quorum, files, rejected)
+    return CycleDay(tracking.cycle_ref(app, cycle_id), tracking.cycle_title(app, cycle_id), report, run, digest,
+                    quorum, files, received, rejected, summary)
+
+
+# --- the day's story --------------------------------------------------------------------------------
+def tick_events(result: TickResult) -> list[Event]:
+    """The events of a tick, in the order they happened: files taken in, then per cycle the units
+    late, the reminders sent or failed, and the quorum (reached, or reports added after it)."""
+    out = []
+    for o in result.outcomes:
+        if o.outcome in ("accepted", "draft"):
+            out.append(Event(events.REPORT_RECEIVED, result.refs[o.cycle_id], f"{o.unit_id}|v{o.version}",
+                             (o.unit_id, o.unit_name),
+                             {"version": o.version, "doc_number": o.doc_number, "draft": o.outcome == "draft",
+                              "received_on": str(o.received_on), "file": o.source_ref, "sender": o.sender_name}))
+        elif o.outcome == "rejected":
+            out.append(Event(events.REPORT_REJECTED, result.refs.get(o.cycle_id, UNKNOWN_CYCLE),
+                             f"{o.source_ref}|{o.blob_sha256}",
+                             payload={"file": o.source_ref, "errors": [str(e) for e in o.errors][:20],
+                                      "day": str(result.day)}))
+    for c in result.cycles:
+        out += cycle_events(c, result.day)
+    return out
+
+
+def cycle_events(c: CycleDay, day: date) -> list[Event]:
+    out = []
+    report, quorum = c.status, c.quorum
+    if report.deadline and day > report.deadline:
+        for u in report.units_with("missing", "draft_only").itertuples():
+            out.append(Event(events.UNIT_LATE, c.cycle, f"{u.unit_id}|{report.deadline}", (u.unit_id, u.name),
+                             {"deadline": report.deadline.isoformat(), "status": u.status}))
+    for item in c.reminders.sent:
+        out.append(Event(events.REMINDER_SENT, c.cycle, f"{item.unit_id}|{item.stage}|{item.channel}",
+                         (item.unit_id, item.unit_name),
+                         {"stage": item.stage, "channel": item.channel, "recipients": item.recipients}))
+    for item in c.reminders.failed:
+        out.append(Event(events.REMINDER_FAILED, c.cycle, f"{item.unit_id}|{item.stage}|{item.channel}|{day}",
+                         (item.unit_id, item.unit_name), {"stage": item.stage, "error": item.error}))
+    if quorum.reached and not quorum.compiled:
+        # Sent again by later ticks until a compilation exists; the same id is stored once.
+        out.append(Event(events.QUORUM_REACHED, c.cycle, str(quorum.reached_on),
+                         payload={"as_of": day.isoformat(), "reached_on": str(quorum.reached_on),
+                                  "reasons": quorum.reasons}))
+    elif quorum.compiled and any(o.outcome == "accepted" for o in c.received):
+        out.append(Event(events.REPORTS_ADDED, c.cycle,
+                         "|".join(sorted(f"{o.unit_id}v{o.version}" for o in c.received)),
+                         payload={"as_of": day.isoformat(), "units": [o.unit_name for o in c.received]}))
+    return out
