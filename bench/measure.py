@@ -14,6 +14,7 @@ starts them), so that the peak memory of a phase is that phase's own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import resource
 import statistics
@@ -251,8 +252,8 @@ def phase_tick(ws: Workspace, repeat: int) -> dict:
     for _ in range(repeat):
         t, (units, counts) = timed(baseline_status, app, CURRENT.cycle_id, CURRENT.tick_day, report.deadline)
         base_times.append(t)
-    tool = dict(zip(report.units["unit_id"], report.units["status"]))
-    if tool != dict(zip(units["unit_id"], units["status"])):
+    tool = dict(zip(report.units["unit_id"], report.units["status"], strict=True))
+    if tool != dict(zip(units["unit_id"], units["status"], strict=True)):
         raise RuntimeError("the baseline's status differs from the tool's")
     tool_counts = report.units.groupby(["group", "status"]).size()
     if tool_counts.to_dict() != counts.stack().loc[lambda c: c > 0].to_dict():
@@ -363,7 +364,7 @@ def phase_documents(ws: Workspace) -> dict:
     marks.append(("end", time.perf_counter()))
     names = {"Đọc dữ liệu các báo cáo": "figures", "Kiểm tra số liệu": "checks",
              "Viết dự thảo báo cáo (Word)": "word", "Viết phụ lục (Excel)": "excel"}
-    for (label, at), (_next, until) in zip(marks[1:], marks[2:]):
+    for (label, at), (_next, until) in itertools.pairwise(marks[1:]):
         steps[names.get(label, label)] = round(until - at, 3)
     out = dict(seconds=round(t, 3), steps=steps, created=result.created,
                files={k: v.stat().st_size for k, v in result.files.items()},

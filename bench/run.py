@@ -59,10 +59,7 @@ def pg_database(admin_url: str, name: str, *, drop_only: bool = False) -> str:
 def run_size(db: str, size: int, root: Path, pg_url: str | None, repeat: int, documents: bool) -> dict:
     folder = root / f"{db}-{size}"
     folder.mkdir(parents=True, exist_ok=True)
-    if db == "sqlite":
-        url = f"sqlite:///{folder / 'var' / 'bench.db'}"
-    else:
-        url = pg_database(pg_url, f"dvtracker_bench_{size}")
+    url = f"sqlite:///{folder / 'var' / 'bench.db'}" if db == "sqlite" else pg_database(pg_url, f"dvtracker_bench_{size}")
     out = {"units": size}
     phases = ["setup", "tick", "compile"] + (["documents"] if documents else [])
     try:

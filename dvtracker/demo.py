@@ -118,7 +118,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
             path = fill_form(app, CYCLE_ID, work_dir / f"{stem}.xlsx", unit=unit_id,
                              meta={k: report[k] for k in ("number", "signer", "answers_request")} |
                              {"date": f"{day:%d/%m/%Y}"},
-                             values={k: v for k, v in report["indicators"].items()})
+                             values=dict(report["indicators"].items()))
             arrivals.append(Arrival(day, path.name, path.read_bytes(), note))
         else:
             arrivals.append(Arrival(day, f"{stem}.json", json.dumps(report, ensure_ascii=False, indent=1).encode(), note))
@@ -263,8 +263,8 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
 def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) -> None:
     from sqlmodel import select
 
-    from models.tables import CompilationRow
     from models.events import artifact_keys
+    from models.tables import CompilationRow
     from services.tracking import status
 
     report = status(app, CYCLE_ID, LAST_DAY)

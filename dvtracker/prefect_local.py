@@ -51,11 +51,12 @@ def ensure_server(settings: Settings, timeout: float = 90) -> str:
     if settings.prefect_api_url:
         raise UserError(f"Không kết nối được máy chủ Prefect tại {api}.")
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
-    log = open(settings.prefect_home / "server.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)],
-        env={**os.environ, **env}, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
+    with (settings.prefect_home / "server.log").open("ab") as log:  # the server keeps its own copy of the handle
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+             str(settings.prefect_port)],
+            env={**os.environ, **env}, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
     (settings.prefect_home / "server.pid").write_text(str(process.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

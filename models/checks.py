@@ -51,7 +51,7 @@ def run_checks(comp: Compilation, roster: Roster,
         *check_exemplary(comp, roster, exemplary or {}),
     ]
     severity = {s: n for n, s in enumerate(SEVERITIES)}
-    unit_order = dict(zip(comp.units["unit_id"], comp.units["order"]))
+    unit_order = dict(zip(comp.units["unit_id"], comp.units["order"], strict=True))
     return sorted(findings, key=lambda f: (severity[f.severity], unit_order.get(f.unit_id, -1), f.kind,
                                            f.section or "", f.indicator or ""))
 
@@ -62,7 +62,7 @@ class _Findings(list):
     def __init__(self, comp: Compilation):
         super().__init__()
         units = comp.units
-        self.names = dict(zip(units["unit_id"].to_numpy(dtype=object), units["name"].to_numpy(dtype=object)))
+        self.names = dict(zip(units["unit_id"].to_numpy(dtype=object), units["name"].to_numpy(dtype=object), strict=True))
 
     def add(self, severity: str, kind: str, message: str, unit_id: str | None = None, indicator: str | None = None,
             version=None, section: str | None = None) -> None:
@@ -73,7 +73,7 @@ class _Findings(list):
 def _wide(comp: Compilation) -> tuple[pd.DataFrame, dict]:
     """One row per reporting unit, one column per figure it gave; and each unit's counted version."""
     counted = comp.units[comp.units["counted"]]
-    versions = dict(zip(counted["unit_id"], counted["version"]))
+    versions = dict(zip(counted["unit_id"], counted["version"], strict=True))
     if comp.values.empty:
         return pd.DataFrame(), versions
     given = comp.values.drop_duplicates("unit_id")["unit_id"].astype(str)
@@ -218,7 +218,7 @@ def check_duplicate_units(comp: Compilation) -> list[Finding]:
     out = _Findings(comp)
     for _key, same in keys.groupby("key", sort=False):
         if len(same) > 1:
-            names = ", ".join(f"{n} ({u})" for n, u in zip(same["name"], same["unit_id"]))
+            names = ", ".join(f"{n} ({u})" for n, u in zip(same["name"], same["unit_id"], strict=True))
             out.add("error", "duplicate_unit", f"{len(same)} đơn vị phải báo cáo trùng tên "
                     f"'{same['footnote_name'].iloc[0]}': {names}.", same["unit_id"].iloc[0])
     return out
@@ -228,8 +228,8 @@ def check_exemplary(comp: Compilation, roster: Roster, exemplary: Mapping[str, S
     """The units the draft praises as exemplary must exist, be expected, have reported, and be
     named once."""
     reference = comp.cycle.reference_date
-    status = dict(zip(comp.units["unit_id"], comp.units["status"]))
-    labels = dict(zip(comp.units["unit_id"], comp.units["status_label"]))
+    status = dict(zip(comp.units["unit_id"], comp.units["status"], strict=True))
+    labels = dict(zip(comp.units["unit_id"], comp.units["status_label"], strict=True))
     out = _Findings(comp)
     for section, names in exemplary.items():
         resolved = []

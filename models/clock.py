@@ -7,7 +7,7 @@ still at a moment (a day replayed by the demo, a test). The application carries 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -21,7 +21,7 @@ class Clock:
 
     def now(self) -> datetime:
         """The moment, aware, in UTC."""
-        return self.at.astimezone(timezone.utc) if self.at else datetime.now(timezone.utc)
+        return self.at.astimezone(UTC) if self.at else datetime.now(UTC)
 
     def today(self) -> date:
         """Today in Vietnam."""
@@ -41,10 +41,10 @@ def utcnow() -> datetime:
 
 def vn_date(moment: datetime) -> date:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VN_TZ).date()
 
 
 def vn_moment(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """``day`` at ``hour``:``minute`` Vietnam time, as an aware UTC datetime."""
-    return datetime.combine(day, time(hour, minute), tzinfo=VN_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=VN_TZ).astimezone(UTC)

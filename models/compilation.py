@@ -4,7 +4,7 @@ previous year mapped to today's units, and every unit's words per section.
 
 Rules:
 - A unit's figures are those of its latest signed (non-draft) version received by ``as_of``
-  (``counted_versions``: the one definition, used for figures and texts alike), and only units
+  (``models.versions``: the one definition, used by status, histories and here), and only units
   that count as having reported (on time or late; not exempted, not draft-only) are compiled.
 - "Not reported" is not zero: a total carries ``reported`` (units that gave the figure, explicit
   zeros included) out of ``actual`` (units that reported at all), and ``expected``.
@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlmodel import Session
 
 from models import vnformat
@@ -32,6 +32,7 @@ from models.roster import GROUPS, Roster
 from models.status import StatusReport, compute_status
 from models.streams import Stream
 from models.tables import CycleRow, RequestRow, SectionRow, SubmissionRow, ValueRow
+from models.versions import current_versions
 from models.workdays import WorkCalendar
 
 OVERALL = "overall"
@@ -75,24 +76,6 @@ class Compilation:
 
 
 # --- loading: one query per kind of data, for all units --------------------------------------
-def counted_versions(cycle_ids: list[str], as_of: date):
-    """The version of each unit's report whose figures count: its latest signed (non-draft)
-    version received by ``as_of``."""
-    s = SubmissionRow
-    latest = (
-        select(s.cycle_id, s.unit_id, func.max(s.version).label("version"))
-        .where(s.cycle_id.in_(cycle_ids), s.is_draft.is_(False), s.received_on <= as_of)
-        .group_by(s.cycle_id, s.unit_id)
-        .subquery("latest")
-    )
-    return (
-        select(s.id, s.cycle_id, s.unit_id, s.version)
-        .join(latest, and_(s.cycle_id == latest.c.cycle_id, s.unit_id == latest.c.unit_id,
-                           s.version == latest.c.version))
-        .subquery("counted")
-    )
-
-
 def load_values(session: Session, cycle_id: str, as_of: date, indicator_ids: list[str] | None = None,
                 raw_for: Collection[str] = ()) -> pd.DataFrame:
     """The counted figures of ``cycle_id`` that were given (reported or explicitly zero), one row
@@ -101,7 +84,7 @@ def load_values(session: Session, cycle_id: str, as_of: date, indicator_ids: lis
 
     Units and indicators come back as categories: a compilation reads 10^5 figures, and grouping
     or matching that many strings again and again costs more than the query."""
-    c, v = counted_versions([cycle_id], as_of), ValueRow
+    c, v = current_versions([cycle_id], as_of), ValueRow
     zero = v.status == "zero"
     # Both flags in one small integer: the driver builds an object per value read.
     flags = case((zero, 2), else_=0) + case((v.approximate, 1), else_=0)
@@ -152,7 +135,7 @@ def _counted_reports(session: Session, counted) -> _CountedReports:
 
 
 def load_sections(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
-    c, t = counted_versions([cycle_id], as_of), SectionRow
+    c, t = current_versions([cycle_id], as_of), SectionRow
     stmt = select(t.submission_id, t.section_id, t.status, t.text).select_from(c).join(t, t.submission_id == c.c.id)
     rows = read_frame(session, stmt, ["submission_id", "section_id", "status", "text"], plain=True)
     if rows.empty:
@@ -193,7 +176,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
     units = _units(status, roster, cycle.reference_date, submissions)
 
     counted = set(units.loc[units["counted"], "unit_id"])
-    groups = dict(zip(units["unit_id"], units["group"]))
+    groups = dict(zip(units["unit_id"], units["group"], strict=True))
     values = all_values[all_values["unit_id"].isin(counted)].copy()
     values["group"] = recode(values["unit_id"], groups)
     values = values.reset_index(drop=True)
@@ -309,8 +292,8 @@ def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, unit_group, rate: Ind
 
 def compute_rankings(values: pd.DataFrame, indicators: list[Indicator], units: pd.DataFrame) -> pd.DataFrame:
     """Scores and ranks per unit, never summed: the best first (the highest score, the lowest rank)."""
-    order = dict(zip(units["unit_id"], units["order"]))
-    names = dict(zip(units["unit_id"], units["name"]))
+    order = dict(zip(units["unit_id"], units["order"], strict=True))
+    names = dict(zip(units["unit_id"], units["name"], strict=True))
     frames = []
     for ind in (i for i in indicators if i.aggregation == "list"):
         part = values[values["indicator"] == ind.id].copy()
@@ -391,7 +374,7 @@ def _predecessor_names(last: pd.DataFrame, roster: Roster, prev_reference: date,
     order of their ids."""
     pairs = last.drop_duplicates("unit_id")[["successor_id", "unit_id"]].astype(str)  # a unit has one successor
     names = {u: roster.get(u).name_on(prev_reference) for u in pairs["unit_id"]}
-    by_unit = dict(zip(pairs["successor_id"], pairs["unit_id"].map(names)))
+    by_unit = dict(zip(pairs["successor_id"], pairs["unit_id"].map(names), strict=True))
     merged = pairs[pairs["successor_id"].duplicated(keep=False)]
     for successor, ids in merged.groupby("successor_id")["unit_id"]:
         by_unit[successor] = ", ".join(names[u] for u in sorted(ids))

@@ -23,7 +23,7 @@ def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
     if df.empty:
         return []
     plain = [_column(df[c]) for c in columns]  # column by column: a compilation has 10^5 rows
-    return [dict(zip(columns, row)) for row in zip(*plain)]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*plain, strict=True)]
 
 
 def _column(series: pd.Series) -> list:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
+from sqlmodel.sql.expression import Select
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.errors import UserError
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
@@ -117,6 +120,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def insert_once(session: Session, row: T, existing: Select | None = None) -> tuple[bool, T | None]:
+    """Insert ``row``, unless a unique key says another run inserted it first: the one way to
+    "insert, and if another run won, take its row". Returns (whether this call inserted it, the
+    row now in the database: ``row``, or the first row of ``existing`` when another run won)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False, session.exec(existing).first() if existing is not None else None
+    return True, row
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Python's cycle collector paused while hundreds of thousands of rows are built: each pass
@@ -153,4 +169,4 @@ def read_frame(session: Session, stmt: Executable, columns: list[str], *, plain:
             table = np.empty((len(rows), len(columns)), dtype=object)
             table[:] = rows
             return pd.DataFrame({c: table[:, n] for n, c in enumerate(columns)}).infer_objects()
-        return pd.DataFrame(dict(zip(columns, map(list, zip(*rows)), strict=True)))
+        return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))

@@ -14,6 +14,7 @@ from models.db import read_frame
 from models.roster import Roster, sort_key
 from models.status import _unit_status  # the same rules as compute_status, applied per cycle
 from models.tables import CycleRow, ExpectedUnitRow, RequestRow, SubmissionRow
+from models.versions import dated_and_current
 from models.workdays import WorkCalendar
 
 HISTORY_COLUMNS = [
@@ -84,13 +85,11 @@ def submission_versions(session: Session, roster: Roster, cycle: CycleRow, unit_
     df["code"] = [units[u].code or units[u].slug for u in df["unit_id"]]
     df["name"] = [units[u].name_on(cycle.reference_date) for u in df["unit_id"]]
     df["sender_name"] = [roster.get(s).name_on(d) if s != u else None
-                         for u, s, d in zip(df["unit_id"], df["sender_id"], df["received_on"])]
+                         for u, s, d in zip(df["unit_id"], df["sender_id"], df["received_on"], strict=True)]
     df["_order"] = [sort_key(units[u]) for u in df["unit_id"]]
     df = df.sort_values(["_order", "version"]).reset_index(drop=True)
-    complete = df[~df["is_draft"]]
-    first = complete.groupby("unit_id")["version"].min()
-    latest = complete.groupby("unit_id")["version"].max()
-    df["counts_for_date"] = [first.get(u) == v for u, v in zip(df["unit_id"], df["version"])]
-    df["current"] = [latest.get(u) == v for u, v in zip(df["unit_id"], df["version"])]
+    first, latest = dated_and_current(df)
+    df["counts_for_date"] = [first.get(u) == v for u, v in zip(df["unit_id"], df["version"], strict=True)]
+    df["current"] = [latest.get(u) == v for u, v in zip(df["unit_id"], df["version"], strict=True)]
     return df[VERSION_COLUMNS]
 

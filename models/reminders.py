@@ -39,6 +39,15 @@ ELIGIBLE_STATUSES = ("not_due", "missing", "draft_only")
 CHANNEL_ORDER = ("email", "chat")
 REMINDER_STATUSES = {"pending": "chờ gửi", "sending": "đang gửi / chưa xác nhận", "sent": "đã gửi",
                      "failed": "lỗi, sẽ gửi lại"}
+OUTCOMES = {
+    "would_send": "sẽ gửi (chạy thử)",
+    "sent": "đã gửi",
+    "already_sent": "đã gửi trước đó",
+    "failed": "lỗi, sẽ gửi lại ở lần chạy sau",
+    "unconfirmed": "chưa xác nhận đã gửi",
+    "no_contact": "không có đầu mối liên hệ",
+}
+CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
 _STAGE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,31}$")
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models.audit import audit
 from models.clock import vn_date
+from models.db import insert_once
 from models.errors import UserError
 from models.roster import Roster, Unit
 from models.tables import CycleRow, ExpectedUnitRow, SectionRow, SubmissionRow, ValueRow
@@ -168,16 +168,12 @@ def store_submission(
             source_ref=source_ref, blob_sha256=blob_sha256, content_hash=digest,
             answers_request=report.answers_request, data_until=report.data_until,
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
+        same = select(SubmissionRow).where(SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
+                                           SubmissionRow.content_hash == digest)
+        inserted, existing = insert_once(session, row, same)
+        if not inserted:
             # Another process stored a version at the same moment: the same report (then it is
             # a duplicate) or another one (then take the next version number).
-            existing = session.exec(select(SubmissionRow).where(
-                SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
-                SubmissionRow.content_hash == digest)).first()
             if existing is not None:
                 return StoreResult("duplicate", existing, unit, sender)
             continue

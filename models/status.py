@@ -19,6 +19,7 @@ from models.cycles import effective_deadline, requests_of
 from models.db import read_frame
 from models.roster import GROUPS, Roster, sort_key
 from models.tables import CycleRow, ExpectedUnitRow, SubmissionRow
+from models.versions import dated_and_current
 from models.workdays import WorkCalendar
 
 STATUS_LABELS = {
@@ -106,11 +107,10 @@ def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, refe
     base = raw.drop_duplicates("unit_id")[["unit_id", "exempt", "exempt_reason", "exempted_on"]].set_index("unit_id")
     subs = raw.dropna(subset=["version"]).copy()
     subs["is_draft"] = subs["is_draft"].astype(bool)
-    subs = subs.sort_values(["unit_id", "version"])
-
-    complete = subs[~subs["is_draft"]]
-    first = complete.groupby("unit_id").first()  # first complete version: its date decides timeliness
-    latest = complete.groupby("unit_id").last()  # latest complete version: its figures count
+    dated, current = dated_and_current(subs)
+    by_version = subs.set_index(["unit_id", "version"])
+    first = by_version.loc[list(zip(dated.index, dated, strict=True))].reset_index("version")
+    latest = by_version.loc[list(zip(current.index, current, strict=True))].reset_index("version")
     versions = subs.groupby("unit_id")["version"].count()
     has_draft = subs[subs["is_draft"]].groupby("unit_id").size()
 
@@ -158,7 +158,7 @@ def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, refe
     df["group"] = [names[u].group for u in df.index]
     df["sender_name"] = [
         roster.get(s).name_on(r) if isinstance(s, str) and s != u else None
-        for u, s, r in zip(df.index, df["sender_id"], df["received_on"])
+        for u, s, r in zip(df.index, df["sender_id"], df["received_on"], strict=True)
     ]
     df["exempt_reason"] = df["exempt_reason"].where(exempt, None)
     df["version"] = df["version"].astype("Int64")

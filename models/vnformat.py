@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import decimal
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from babel.numbers import format_decimal
 
@@ -76,7 +76,7 @@ def moment(at: datetime | None) -> str:
     if at is None:
         return ""
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 

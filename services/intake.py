@@ -10,10 +10,13 @@ from pathlib import Path
 from pydantic import Field
 
 from models.errors import UserError
+from models.intake import IntakeOutcome
 from services.inputs import Input
 from tasks import http_source, intake, workbook
-from tasks.intake import IntakeOutcome, Progress
+from tasks.intake import Progress
 from wiring.app import App
+
+SourceError = http_source.SourceError  # the document service could not be read (with what was stored before)
 
 
 def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Path | None = None) -> Path:

@@ -19,12 +19,12 @@ from typing import Any
 from models import events
 from models.cycles import get_cycle
 from models.events import UNKNOWN_CYCLE, CycleRef, Event
+from models.intake import IntakeOutcome
 from models.reminders import cycle_policy, sending_time
 from models.status import StatusReport
 from notifications.channels import env_secret
 from services.cycles import open_cycle_ids
 from tasks import exports, http_source, intake, reminders, tracking
-from tasks.intake import IntakeOutcome
 from tasks.reminders import DigestResult, ReminderRun, SecretLookup
 from tasks.tracking import QuorumCheck
 from wiring.app import App

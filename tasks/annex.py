@@ -68,13 +68,13 @@ def _totals(comp: Compilation) -> pd.DataFrame:
         label = GROUP_LABELS[group].capitalize()
         rows = by.xs(group, level="group").reindex(out["Mã chỉ tiêu"])
         out[label] = rows["value"].where(rows["reported"] > 0).round(4).to_numpy()
-        out[f"{label}: có số liệu"] = [coverage(r, a) for r, a in zip(rows["reported"], rows["actual"])]
+        out[f"{label}: có số liệu"] = [coverage(r, a) for r, a in zip(rows["reported"], rows["actual"], strict=True)]
     if comp.previous is not None:
         rows = by.xs(OVERALL, level="group").reindex(out["Mã chỉ tiêu"])
         previous = rows["previous_value"].where(rows["previous_reported"] > 0)
         out[f"Cùng kỳ {comp.previous.label}"] = previous.round(4).to_numpy()
         out["Cùng kỳ: có số liệu"] = [coverage(r, a) for r, a in zip(rows["previous_reported"].fillna(0),
-                                                                        rows["previous_actual"].fillna(0))]
+                                                                        rows["previous_actual"].fillna(0), strict=True)]
     return out
 
 
@@ -145,7 +145,7 @@ def _write_sheet(book: Workbook, title: str, df: pd.DataFrame) -> None:
     rows, dates as dd/mm/yyyy, and an empty cell (never 0) where a value is missing."""
     ws = book.create_sheet(title)
     columns = [_cells(df[c]) for c in df.columns]
-    for n, (name, values) in enumerate(zip(df.columns, columns), 1):
+    for n, (name, values) in enumerate(zip(df.columns, columns, strict=True), 1):
         width = max((len(str(v)) for v in [name, *values[:199]] if v is not None), default=8)
         ws.column_dimensions[get_column_letter(n)].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = "A2"
@@ -158,7 +158,7 @@ def _write_sheet(book: Workbook, title: str, df: pd.DataFrame) -> None:
     for n, values in enumerate(columns):
         if any(isinstance(v, date) for v in values):
             columns[n] = [_date_cell(ws, v) if isinstance(v, date) else v for v in values]
-    for row in zip(*columns):
+    for row in zip(*columns, strict=True):
         ws.append(row)
 
 

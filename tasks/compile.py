@@ -10,20 +10,25 @@ The draft's own data (the exemplary units per section) is a file the coordinator
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import yaml
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from models.audit import audit
+from models.blobs import read_blob, store_blob
 from models.checks import Finding, exemplary_units, run_checks
 from models.compilation import Compilation, build_compilation
 from models.compilation_summary import diff_summaries, inputs_hash, summarise
 from models.cycles import get_cycle
+from models.db import insert_once
 from models.errors import UserError
 from models.footnote import build_footnote
 from models.streams import Stream
@@ -103,7 +108,11 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
                   exemplary: Mapping[str, Sequence[str]] | None = None,
                   on_step: Callable[[str], None] | None = None) -> CompilationResult:
     """Compile ``cycle_id`` with the reports received by ``as_of``. ``exemplary`` (section id ->
-    unit names) overrides the cycle's draft.yaml. ``on_step`` is told each step (for a progress bar)."""
+    unit names) overrides the cycle's draft.yaml. ``on_step`` is told each step (for a progress bar).
+
+    The files are written to a folder of their own, kept in the database with the version row
+    (one transaction), and only then moved into place: of two compilations at once, the one
+    that stored the version places its files, the other leaves nothing behind."""
     step = on_step or (lambda _message: None)
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
@@ -111,51 +120,92 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
         if exemplary is None:
             write_draft_template(draft_file(app, cycle_id), stream)
             exemplary = read_exemplary(draft_file(app, cycle_id), stream)
-        exemplary = {str(k): list(v) for k, v in exemplary.items() if v}
+        listed = {str(k): list(v) for k, v in exemplary.items() if v}
 
         step("Đọc dữ liệu các báo cáo")
         comp = build_compilation(session, cycle, app.roster, app.calendar, stream, app.catalogue(stream.id), as_of)
         step("Kiểm tra số liệu")
-        findings = run_checks(comp, app.roster, exemplary)
+        findings = run_checks(comp, app.roster, listed)
         footnote = build_footnote(comp.units)
-        digest = inputs_hash(comp, exemplary)
-        last = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
-                            .order_by(CompilationRow.version.desc())).first()
+        digest = inputs_hash(comp, listed)
+        last = latest_version(session, cycle_id)
         if last is not None and last.inputs_hash == digest:
-            return _unchanged(last)
+            return _unchanged(app, session, last)
 
         version = last.version + 1 if last else 1
         summary = summarise(comp, findings, footnote)
         changes = diff_summaries(last.summary if last else None, summary, last.version if last else None)
         folder = Path(out_dir) if out_dir else app.settings.exports_dir / cycle_id / f"v{version}"
         files = {kind: folder / f"{cycle_id}-v{version}.{kind}" for kind in ("docx", "xlsx", "md")}
-        step("Viết dự thảo báo cáo (Word)")
-        write_report(files["docx"], comp, collector=app.config.collector, footnote=footnote, findings=findings,
-                     exemplary=_exemplary_names(comp, app, exemplary), version=version, changes=changes)
-        step("Viết phụ lục (Excel)")
-        write_annex(files["xlsx"], comp, findings)
-        markdown = summary_markdown(comp, version=version, footnote=footnote, findings=findings, changes=changes,
-                                    files=files)
-        files["md"].write_text(markdown, encoding="utf-8")
-
-        summary.update(changes=changes, markdown=markdown, files={k: str(v) for k, v in files.items()})
-        row = CompilationRow(cycle_id=cycle_id, version=version, as_of=as_of, inputs_hash=digest, trigger=trigger,
-                             summary=summary, out_dir=str(folder))
+        staging = folder.parent / f".{folder.name}-{uuid.uuid4().hex[:8]}.tmp"
+        staged = {kind: staging / path.name for kind, path in files.items()}
         try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            # Another run stored this version meanwhile: the same compilation (a retried run), or not.
-            other = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id,
-                                                              CompilationRow.version == version)).first()
-            if other is not None and other.inputs_hash == digest:
-                return _unchanged(other)
-            raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
-                            "hãy chạy lại.") from None
-        audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,
-              inputs_hash=digest, findings=len(findings), out_dir=str(folder))
+            step("Viết dự thảo báo cáo (Word)")
+            write_report(staged["docx"], comp, collector=app.config.collector, footnote=footnote, findings=findings,
+                         exemplary=_exemplary_names(comp, app, listed), version=version, changes=changes)
+            step("Viết phụ lục (Excel)")
+            write_annex(staged["xlsx"], comp, findings)
+            markdown = summary_markdown(comp, version=version, footnote=footnote, findings=findings, changes=changes,
+                                        files=files)
+            staged["md"].write_text(markdown, encoding="utf-8")
+            hashes = {kind: store_blob(session, path.read_bytes(), files[kind].name) for kind, path in staged.items()}
+            summary.update(changes=changes, markdown=markdown, files={k: str(v) for k, v in files.items()},
+                           file_sha256=hashes)
+            row = CompilationRow(cycle_id=cycle_id, version=version, as_of=as_of, inputs_hash=digest,
+                                 trigger=trigger, summary=summary, out_dir=str(folder))
+            stored, other = insert_once(session, row, select(CompilationRow).where(
+                CompilationRow.cycle_id == cycle_id, CompilationRow.version == version))
+            if not stored:
+                # Another run stored this version meanwhile: the same compilation (a retried run), or not.
+                if other is not None and other.inputs_hash == digest:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    return _unchanged(app, session, other)
+                raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
+                                "hãy chạy lại.")
+            audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,
+                  inputs_hash=digest, findings=len(findings), out_dir=str(folder))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    # Committed: the version is this run's, its files go into place.
+    _place(staging, folder)
     return CompilationResult(cycle_id, version, True, as_of, folder, files, markdown, footnote.text, findings, changes)
+
+
+def latest_version(session: Session, cycle_id: str) -> CompilationRow | None:
+    return session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
+                        .order_by(col(CompilationRow.version).desc())).first()
+
+
+def _place(staging: Path, folder: Path) -> None:
+    """Move the staged files into ``folder`` (renamed whole when it does not exist yet)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.rename(folder)
+        return
+    except OSError:  # the folder exists (an --out folder, or files put back by another run)
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in staging.iterdir():
+        os.replace(path, folder / path.name)
+    staging.rmdir()
+
+
+def _materialise(session: Session, row: CompilationRow) -> None:
+    """Put back, from the database, any file of a recorded version that is missing or differs on
+    this machine's disk (a run that stopped between recording the version and placing its files)."""
+    files, hashes = row.summary.get("files", {}), row.summary.get("file_sha256", {})
+    for kind, name in files.items():
+        path, sha = Path(name), hashes.get(kind)
+        if sha is None or (path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha):
+            continue
+        content = read_blob(session, sha)
+        if content is None:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}.tmp")
+        spare.write_bytes(content)
+        os.replace(spare, path)
 
 
 def _exemplary_names(comp: Compilation, app: App, exemplary: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
@@ -172,7 +222,8 @@ def _exemplary_names(comp: Compilation, app: App, exemplary: dict[str, list[str]
     return out
 
 
-def _unchanged(row: CompilationRow) -> CompilationResult:
+def _unchanged(app: App, session: Session, row: CompilationRow) -> CompilationResult:
+    _materialise(session, row)
     s = row.summary
     return CompilationResult(
         cycle_id=row.cycle_id, version=row.version, created=False, as_of=row.as_of, out_dir=Path(row.out_dir or ""),
@@ -183,5 +234,4 @@ def _unchanged(row: CompilationRow) -> CompilationResult:
 
 def latest_compilation(app: App, cycle_id: str) -> CompilationRow | None:
     with app.session() as session:
-        return session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
-                            .order_by(CompilationRow.version.desc())).first()
+        return latest_version(session, cycle_id)

@@ -262,13 +262,13 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
         header.append(f"Cùng kỳ {comp.previous.label}")
     table = doc.add_table(rows=1, cols=len(header))
     table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, header):
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell(cell, text, bold=True)
     for iid in ids:
         cells = table.add_row().cells
         ind = comp.indicator(iid)
         _cell(cells[0], indicator_title(ind), align=WD_ALIGN_PARAGRAPH.LEFT)
-        for cell, group in zip(cells[1:], [*GROUPS, OVERALL]):
+        for cell, group in zip(cells[1:2 + len(GROUPS)], [*GROUPS, OVERALL], strict=True):
             t = totals.loc[(iid, group)]
             _cell(cell, [format_total(t["value"], t["reported"], t["aggregation"], t["approximate"]),
                          f"({coverage(t['reported'], t['actual'])} đơn vị)"])
@@ -291,7 +291,7 @@ def _rankings(doc, comp: Compilation, section_id: str) -> None:
         _para(doc, f"{ind.label} ({len(rows)} đơn vị có số liệu, không cộng dồn):", italic=True, indent=False)
         table = doc.add_table(rows=1, cols=3)
         table.style = doc.styles["Table Grid"]
-        for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()]):
+        for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()], strict=True):
             _cell(cell, text, bold=True)
         grid = _grid(table)
         for r in rows.itertuples():
@@ -321,7 +321,7 @@ def _texts(doc, comp: Compilation, section_id: str) -> None:
     if empty:
         _para(doc, f"Báo cáo ghi không có nội dung: {', '.join(empty)}.", italic=True, size=BODY_PT - 1)
     mentioned = set(rows.loc[rows["status"].isin(["reported", "empty"]), "unit_id"])
-    silent = [n for u, n in zip(reporters["unit_id"], reporters["name"]) if u not in mentioned]
+    silent = [n for u, n in zip(reporters["unit_id"], reporters["name"], strict=True) if u not in mentioned]
     if silent:
         _para(doc, f"Không đề cập ({len(silent)} đơn vị): {', '.join(silent)}.", italic=True, size=BODY_PT - 1)
 
@@ -349,7 +349,7 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
     else:
         table = doc.add_table(rows=1, cols=6)
         table.style = doc.styles["Table Grid"]
-        for cell, text in zip(table.rows[0].cells, ["TT", "Mức độ", "Đơn vị", "Chỉ tiêu", "Bản", "Nội dung"]):
+        for cell, text in zip(table.rows[0].cells, ["TT", "Mức độ", "Đơn vị", "Chỉ tiêu", "Bản", "Nội dung"], strict=True):
             _cell(cell, text, bold=True)
         grid = _grid(table)
         for n, f in enumerate(findings, 1):
@@ -357,7 +357,7 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             label = comp.indicator(f.indicator).label if f.indicator and f.indicator in {
                 i.id for i in comp.indicators} else (f.indicator or (f"Mục {f.section}" if f.section else ""))
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,
-                                          str(f.version) if f.version else "", f.message]):
+                                          str(f.version) if f.version else "", f.message], strict=True):
                 _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT)
     if changes:
         doc.add_heading(f"Thay đổi so với bản {changes['previous_version']}", level=2)

@@ -10,7 +10,8 @@ The service's API, as this client expects it (docs/intake.md)::
          "next_cursor": "<opaque>", "has_more": true}
 
 Transient failures (timeouts, connection errors, HTTP 5xx and 429) are retried with exponential
-backoff, a bounded number of times. The cursor is saved only after every document of a page is
+backoff, a bounded number of times (tenacity; the one retry policy of the pull: its Prefect task
+does not retry). The cursor is saved only after every document of a page is
 stored, so a crash re-reads at most one page, and documents already read are recognised.
 """
 
@@ -20,24 +21,30 @@ import base64
 import binascii
 import hashlib
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlparse
 
 import httpx
 from sqlmodel import select
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from models.clock import VN_TZ, utcnow, vn_date
 from models.errors import UserError
+from models.intake import IntakeOutcome
 from models.report_form import Problem
 from models.tables import IntakeRow, SourceCursorRow
 from models.text import printable
-from tasks.intake import IntakeOutcome, ingest, keep_blob, record_outcome, too_large
+from tasks.intake import ingest, keep_blob, record_outcome, too_large
 from wiring.app import App
 
 
 class TooLarge(Exception):
     def __init__(self, size: int):
         self.size = size
+
+
+class _Transient(Exception):
+    """A failure that may pass: worth another try."""
 
 
 class SourceError(UserError):
@@ -94,30 +101,35 @@ class _Fetcher:
         self.client, self.timeout, self.headers, self.retries, self.backoff = client, timeout, headers, retries, backoff
 
     def get(self, url: str, *, authorised: bool = True, max_bytes: int | None = None, **kwargs) -> httpx.Response:
-        """GET with retries; with ``max_bytes``, a body larger than that raises TooLarge unread."""
-        headers = self.headers if authorised else {}
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                response = self._get(url, headers, max_bytes, **kwargs)
-            except httpx.TimeoutException:
-                problem = f"quá thời gian chờ {self.timeout:g} giây"
-                continue
-            except httpx.TransportError as exc:
-                problem = f"lỗi kết nối ({type(exc).__name__})"
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                problem = f"HTTP {response.status_code}"
-                continue
-            if response.status_code in (401, 403):
-                raise SourceError(f"Dịch vụ trao đổi văn bản từ chối truy cập (HTTP {response.status_code}): "
-                                  "kiểm tra DVTRACKER_HTTP_TOKEN.")
-            if response.is_error:
-                raise SourceError(f"Dịch vụ trao đổi văn bản trả lỗi HTTP {response.status_code} cho {url}.")
-            return response
-        raise SourceError(f"Không đọc được dịch vụ trao đổi văn bản {url} sau {self.retries + 1} lần thử: {problem}.")
+        """GET, retrying transient failures (timeouts, connection errors, HTTP 5xx and 429) with
+        growing delays; an answer that would be the same next time (401, 404, a bad page) is not
+        retried. With ``max_bytes``, a body larger than that raises TooLarge unread."""
+        retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=wait_exponential(multiplier=self.backoff),
+                            retry=retry_if_exception_type(_Transient), sleep=time.sleep, reraise=True)
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._checked(url, self.headers if authorised else {}, max_bytes, **kwargs)
+        except _Transient as exc:
+            raise SourceError(f"Không đọc được dịch vụ trao đổi văn bản {url} sau {self.retries + 1} lần thử: "
+                              f"{exc}.") from None
+        raise AssertionError("unreachable")  # Retrying either returns or raises
+
+    def _checked(self, url: str, headers: dict, max_bytes: int | None, **kwargs) -> httpx.Response:
+        try:
+            response = self._get(url, headers, max_bytes, **kwargs)
+        except httpx.TimeoutException:
+            raise _Transient(f"quá thời gian chờ {self.timeout:g} giây") from None
+        except httpx.TransportError as exc:
+            raise _Transient(f"lỗi kết nối ({type(exc).__name__})") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _Transient(f"HTTP {response.status_code}")
+        if response.status_code in (401, 403):
+            raise SourceError(f"Dịch vụ trao đổi văn bản từ chối truy cập (HTTP {response.status_code}): "
+                              "kiểm tra DVTRACKER_HTTP_TOKEN.")
+        if response.is_error:
+            raise SourceError(f"Dịch vụ trao đổi văn bản trả lỗi HTTP {response.status_code} cho {url}.")
+        return response
 
     def _get(self, url: str, headers: dict, max_bytes: int | None, **kwargs) -> httpx.Response:
         if max_bytes is None:
@@ -210,7 +222,7 @@ def _received(text: object) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(UTC)
 
 
 def _load_cursor(app: App, key: str) -> str | None:

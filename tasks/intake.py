@@ -11,35 +11,29 @@ if the process dies), and the second one waits for it, then finds the files alre
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy.exc import IntegrityError
+from filelock import FileLock
 
-from models.clock import VN_TZ, vn_date
+from models.blobs import store_blob
+from models.clock import vn_date
 from models.cycles import get_cycle
 from models.errors import UserError
+from models.intake import IntakeOutcome
 from models.report_form import Problem, form_cycle, read_form
 from models.reports import ReportData, StoreResult, store_submission
-from models.tables import BlobRow, CycleRow, IntakeRow
+from models.tables import CycleRow, IntakeRow
 from models.text import printable
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
 from wiring.app import App
 
-try:
-    import fcntl
-except ImportError:  # Windows: no lock; two sweeps at once may then both read a file (a duplicate)
-    fcntl = None
-
-OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of settings.max_file_mb
 MAX_TEXT_NODES = 100_000
 MAX_DEPTH = 20  # a form is three levels deep
@@ -50,56 +44,6 @@ _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
 
 Progress = Callable[["IntakeOutcome"], None]
-
-
-@dataclass
-class IntakeOutcome:
-    source: str  # file | inbox | http | record
-    source_ref: str | None
-    outcome: str  # accepted | draft | duplicate | rejected
-    cycle_id: str | None = None
-    unit_id: str | None = None
-    unit_name: str | None = None
-    sender_name: str | None = None  # set when a successor sent the report for its predecessor
-    version: int | None = None
-    received_on: date | None = None
-    doc_number: str | None = None
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    blob_sha256: str | None = None
-    submission_id: int | None = None
-    intake_id: int | None = None
-    moved_to: str | None = None  # inbox only: where the file went
-
-    @property
-    def rejected(self) -> bool:
-        return self.outcome == "rejected"
-
-    def to_dict(self) -> dict:
-        return dict(
-            source=self.source, source_ref=self.source_ref, outcome=self.outcome,
-            outcome_label=OUTCOME_LABELS[self.outcome], cycle_id=self.cycle_id, unit_id=self.unit_id,
-            unit_name=self.unit_name, sender_name=self.sender_name, version=self.version,
-            received_on=self.received_on.isoformat() if self.received_on else None, doc_number=self.doc_number,
-            errors=[p.to_dict() for p in self.errors], warnings=[p.to_dict() for p in self.warnings],
-            blob_sha256=self.blob_sha256, submission_id=self.submission_id, intake_id=self.intake_id,
-            moved_to=self.moved_to,
-        )
-
-    def reason_text(self, received_at: datetime) -> str:
-        """What a coordinator reads beside a rejected file (Vietnamese)."""
-        lines = [
-            f"Tệp: {self.source_ref}",
-            f"Nhận lúc: {received_at.astimezone(VN_TZ):%d/%m/%Y %H:%M} (giờ Việt Nam)",
-            f"Mã SHA-256 của tệp gốc (đã lưu trong cơ sở dữ liệu): {self.blob_sha256 or 'không có'}",
-            f"Kết quả: {OUTCOME_LABELS[self.outcome].lower()}",
-            "Lý do:",
-            *[f"- {p}" for p in self.errors],
-        ]
-        if self.warnings:
-            lines += ["Cảnh báo:", *[f"- {p}" for p in self.warnings]]
-        lines += ["", "Cách xử lý: sửa tệp theo các lý do trên rồi đặt lại vào thư mục nhận báo cáo (inbox)."]
-        return "\n".join(lines) + "\n"
 
 
 # --- the one path every report takes ------------------------------------------------------------
@@ -129,14 +73,8 @@ def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: 
 
 
 def keep_blob(app: App, content: bytes, filename: str) -> str:
-    sha = hashlib.sha256(content).hexdigest()
-    try:
-        with app.session() as session:
-            if session.get(BlobRow, sha) is None:
-                session.add(BlobRow(sha256=sha, size=len(content), content=content, filename=filename[-500:]))
-    except IntegrityError:  # another process kept the same bytes at the same moment
-        pass
-    return sha
+    with app.session() as session:
+        return store_blob(session, content, filename)
 
 
 def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BYTES
@@ -422,12 +360,9 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
 @contextmanager
 def _inbox_lock(inbox: Path) -> Iterator[None]:
     """Hold the inbox's lock for a whole sweep; a second sweep waits here. The lock file sits
-    beside the inbox, which holds only what the units sent."""
-    if fcntl is None:
-        yield
-        return
-    with (inbox.parent / f".{inbox.name}.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    beside the inbox, which holds only what the units sent; the operating system releases the
+    lock if the process dies."""
+    with FileLock(inbox.parent / f".{inbox.name}.lock"):
         yield
 
 

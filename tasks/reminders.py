@@ -27,7 +27,9 @@ from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
 from models.errors import UserError
 from models.reminders import (
+    CHANNEL_LABELS,
     ELIGIBLE_STATUSES,
+    OUTCOMES,
     REMINDER_STATUSES,
     PlannedReminder,
     ScheduledStage,
@@ -43,15 +45,6 @@ from notifications.outbox import build_eml, digest_path, reminder_path, write_em
 from notifications.render import ReminderMessage, Renderer
 from wiring.app import App
 
-OUTCOMES = {
-    "would_send": "sẽ gửi (chạy thử)",
-    "sent": "đã gửi",
-    "already_sent": "đã gửi trước đó",
-    "failed": "lỗi, sẽ gửi lại ở lần chạy sau",
-    "unconfirmed": "chưa xác nhận đã gửi",
-    "no_contact": "không có đầu mối liên hệ",
-}
-CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
 SecretLookup = Callable[[str], str | None]
 
 
@@ -269,7 +262,7 @@ def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, message: Reminder
     try:
         write_eml(reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), eml)
     except OSError as exc:
-        return Delivery(errors={a: f"không ghi được vào hộp thư đi: {exc}" for a in to})
+        return Delivery(errors=dict.fromkeys(to, f"không ghi được vào hộp thư đi: {exc}"))
     return Delivery(delivered=to)
 
 

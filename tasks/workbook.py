@@ -141,7 +141,7 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
 def _header(ws, title: str, note: str, columns: list[str], widths: list[int]) -> None:
     ws.cell(1, 1, title).font = Font(bold=True, size=13)
     ws.cell(2, 1, note).font = Font(italic=True)
-    for col, (name, width) in enumerate(zip(columns, widths), start=1):
+    for col, (name, width) in enumerate(zip(columns, widths, strict=True), start=1):
         c = ws.cell(HEADER_ROW, col, name)
         c.font, c.fill = _BOLD, _HEAD_FILL
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -113,7 +113,7 @@ class ChatReceiver:
     def at(self, path: str) -> list[Post]:
         return [p for p in self.posts if p.path == path]
 
-    def __enter__(self) -> "ChatReceiver":
+    def __enter__(self) -> ChatReceiver:
         self.thread.start()
         return self
 

@@ -12,7 +12,7 @@ from models.cycles import record_quorum
 from models.status import compute_status
 from models.tables import AuditRow, BlobRow, CycleRow, IntakeRow, ReminderRow, SectionRow, SubmissionRow
 from tests.helpers import add_contacts, open_2023_danvan, vn_at, vn_noon
-from tests.processes import run_together, submit_reports, daily_tick
+from tests.processes import daily_tick, run_together, submit_reports
 
 RECEIVED = vn_noon(date(2024, 5, 24))  # before the deadline of 31/05/2024
 SAU_2 = date(2024, 6, 4)  # the day of the reminder two working days after the deadline

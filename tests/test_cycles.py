@@ -49,10 +49,9 @@ def test_expected_set_is_frozen_at_the_reference_date(app, kind, year, central, 
 def test_reopening_is_harmless_and_a_different_request_is_refused(app):
     first = open_2023_danvan(app)
     assert open_2023_danvan(app).id == first.id
-    with pytest.raises(UserError, match="đã được mở từ công văn 2748/BNV-CTTN"):
-        with app.session() as session:
-            open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id="danvan",
-                       kind="annual", year=2023, request=RequestInput("9999/BNV-CTTN", date(2024, 5, 20)))
+    with pytest.raises(UserError, match="đã được mở từ công văn 2748/BNV-CTTN"), app.session() as session:
+        open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id="danvan",
+                   kind="annual", year=2023, request=RequestInput("9999/BNV-CTTN", date(2024, 5, 20)))
 
 
 def test_a_later_request_moves_the_deadline_from_its_issue_date(app):
@@ -63,9 +62,8 @@ def test_a_later_request_moves_the_deadline_from_its_issue_date(app):
         requests = requests_of(session, cycle.id)
     assert effective_deadline(requests).deadline == date(2024, 6, 14)
     assert effective_deadline(requests, as_of=date(2024, 6, 2)).deadline == date(2024, 5, 31)
-    with pytest.raises(UserError, match="đã có trong kỳ"):
-        with app.session() as session:
-            add_request(session, cycle, app.calendar, RequestInput("3001/BNV-CTTN", date(2024, 6, 3)))
+    with pytest.raises(UserError, match="đã có trong kỳ"), app.session() as session:
+        add_request(session, cycle, app.calendar, RequestInput("3001/BNV-CTTN", date(2024, 6, 3)))
 
 
 def test_exemption_leaves_the_denominator_and_is_audited(app):
@@ -76,9 +74,8 @@ def test_exemption_leaves_the_denominator_and_is_audited(app):
         actions = session.exec(select(AuditRow.action).where(AuditRow.entity_id.like("danvan-2023-annual%"))).all()
     assert data["expected_count"] == 92
     assert {"open", "add", "exempt"} <= set(actions)
-    with pytest.raises(UserError, match="không thuộc danh sách phải báo cáo"):
-        with app.session() as session:
-            exempt_unit(session, cycle, app.roster, "x-hvctqg", "không phải báo cáo", date(2024, 5, 20))
+    with pytest.raises(UserError, match="không thuộc danh sách phải báo cáo"), app.session() as session:
+        exempt_unit(session, cycle, app.roster, "x-hvctqg", "không phải báo cáo", date(2024, 5, 20))
 
 
 def test_stream_config_decides_the_expected_set(app):
@@ -103,9 +100,8 @@ def test_stream_config_decides_the_expected_set(app):
 def test_bad_input_writes_nothing(app, kwargs, message):
     args = dict(stream_id="danvan", kind="annual", year=2023, request=RequestInput("2748/BNV-CTTN", date(2024, 5, 17)))
     args.update(kwargs)
-    with pytest.raises(UserError, match=message):
-        with app.session() as session:
-            open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar, **args)
+    with pytest.raises(UserError, match=message), app.session() as session:
+        open_cycle(session, config=app.config, roster=app.roster, calendar=app.calendar, **args)
     with app.session() as session:
         assert session.exec(select(CycleRow)).all() == []
         assert session.exec(select(ExpectedUnitRow)).all() == []

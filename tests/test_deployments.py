@@ -3,6 +3,7 @@ quorum event that starts exactly one compile-cycle run, and `dvtracker serve`'s 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -32,11 +33,8 @@ QUANG_TRI = PROJECT_DIR / "data" / "demo" / "quang_tri.json"
 @pytest.fixture(scope="module")
 def deployed(prefect_api):
     """`prefect deploy --all` from the project folder, as an administrator would run it."""
-    with get_client(sync_client=True) as client:
-        try:
-            client.create_work_pool(WorkPoolCreate(name="dvtracker", type="process"))
-        except ObjectAlreadyExists:
-            pass
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name="dvtracker", type="process"))
     env = {**os.environ, "DVTRACKER_PROJECT_DIR": str(PROJECT_DIR)}
     result = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all"], cwd=PROJECT_DIR,
                             env=env, capture_output=True, text=True, timeout=300)

@@ -134,8 +134,8 @@ def test_a_workbook_linked_to_another_is_refused_and_the_link_never_followed(app
     target = f"{service.base_url}/files/nguon.xlsx"
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
-         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    ns = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts["xl/externalLinks/externalLink1.xml"] = (
         f'<externalLink {ns}><externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'

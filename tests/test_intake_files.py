@@ -125,7 +125,7 @@ def test_broken_files_are_rejected_with_where_and_why_and_the_batch_carries_on(a
         intakes = session.exec(select(IntakeRow).order_by(IntakeRow.id)).all()
         blobs = {b.sha256: b.content for b in session.exec(select(BlobRow))}
     assert [i.outcome for i in intakes] == [o.outcome for o in outcomes]
-    for path, intake in zip(paths, intakes):
+    for path, intake in zip(paths, intakes, strict=True):
         if path.exists():  # the original bytes are kept, whatever became of the file
             assert blobs[intake.blob_sha256] == path.read_bytes()
     assert intakes[0].errors[0]["message"].startswith("không phải tệp Excel")

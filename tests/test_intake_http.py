@@ -89,8 +89,8 @@ def exchange():
             limit = int(query["limit"])
             items = [{k: v for k, v in d.items() if not k.startswith("_")} for d in state.docs[start:start + limit]]
             end = start + len(items)
-            self.send(200, json.dumps({"items": items, "next_cursor": f"c{end}",
-                                       "has_more": end < len(state.docs)}).encode())
+            return self.send(200, json.dumps({"items": items, "next_cursor": f"c{end}",
+                                              "has_more": end < len(state.docs)}).encode())
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -159,7 +159,7 @@ def test_a_service_that_stays_down_keeps_what_was_stored_and_the_cursor(source, 
     assert [o.unit_id for o in failure.value.outcomes] == ["p2004-01", "p2004-02"]
     assert cursor(source) == "c2"
     exchange.script = ["slow", "slow", "slow"]
-    with pytest.raises(SourceError, match="quá thời gian chờ 0.3 giây"):
+    with pytest.raises(SourceError, match=r"quá thời gian chờ 0\.3 giây"):
         pull_documents(source, **FAST)
     [last] = pull_documents(source, **FAST)
     assert last.unit_id == "p2004-04" and len(intakes(source)) == 3
@@ -208,7 +208,7 @@ def test_the_service_receipt_time_decides_timeliness(source, exchange):
 
 def test_a_wrong_token_or_no_service_is_a_clear_error(source, exchange):
     source.settings.http_token = SecretStr("sai")
-    with pytest.raises(SourceError, match="HTTP 401.*DVTRACKER_HTTP_TOKEN"):
+    with pytest.raises(SourceError, match=r"HTTP 401.*DVTRACKER_HTTP_TOKEN"):
         pull_documents(source, **FAST)
     assert len(exchange.page_requests) == 0
     source.settings.http_base_url = ""

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     prefect_home: Path | None = None
 
     @model_validator(mode="after")
-    def _fill_defaults(self) -> "Settings":
+    def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'dvtracker.db'}"
         self.inbox_dir = self.inbox_dir or self.var_dir / "inbox"

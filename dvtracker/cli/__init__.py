@@ -40,7 +40,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from dvtracker.cli import calendar, compile, cycles, intake, orchestration, reminders, roster  # noqa: E402, A004
+from dvtracker.cli import calendar, compile, cycles, intake, orchestration, reminders, roster  # noqa: E402
 
 for module in (roster, cycles, calendar, intake, reminders, compile, orchestration):
     module.register(app)

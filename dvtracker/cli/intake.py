@@ -3,7 +3,6 @@ receiving reports and knowing every unit's status."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,12 +16,11 @@ from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app,
 from dvtracker.cli.roster import unit_app
 from models import vnformat
 from models.clock import VN_TZ
+from models.intake import OUTCOME_LABELS, IntakeOutcome
 from models.status import STATUS_LABELS
 from services import intake as service
 from services import tracking
 from services.intake import PaperReport
-from tasks.http_source import SourceError
-from tasks.intake import OUTCOME_LABELS, IntakeOutcome
 
 RECEIVED_AT_OPTION = typer.Option(None, "--received-at", help="Thời điểm nhận (mặc định: bây giờ), ví dụ 2024-05-24 "
                                   "hoặc 2024-05-24T09:30; không ghi múi giờ thì là giờ Việt Nam.")
@@ -101,7 +99,7 @@ def pull(as_json: bool = JSON_OPTION) -> None:
     try:
         with actor():
             outcomes = service.pull(app)
-    except SourceError as exc:
+    except service.SourceError as exc:
         if exc.outcomes:
             _print_outcomes(exc.outcomes, "Đã nhận trước khi lỗi", as_json, exit_on_reject=False)
         raise
@@ -119,7 +117,9 @@ def _progress(total: int, quiet: bool):
     with Progress(TextColumn("Đang tiếp nhận"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         task = progress.add_task("", total=total)
-        tick: Callable[[IntakeOutcome], None] = lambda _outcome: progress.advance(task)
+        def tick(_outcome: IntakeOutcome) -> None:
+            progress.advance(task)
+
         yield tick
 
 
@@ -168,7 +168,8 @@ def status(
     for g in report.groups.to_dict("records"):
         console.print(
             f"[bold]{g['group_label'].capitalize()}[/bold]: phải báo cáo {g['expected']}; đã báo cáo {g['actual']} "
-            f"({vnformat.rate(g['reporting_rate'])}); đúng hạn {g['on_time']} ({vnformat.rate(g['on_time_rate'])}); muộn {g['late']}; "
+            f"({vnformat.rate(g['reporting_rate'])}); đúng hạn {g['on_time']} ({vnformat.rate(g['on_time_rate'])}); "
+            f"muộn {g['late']}; "
             f"chưa báo cáo {g['missing']}; mới có dự thảo {g['draft_only']}; chưa đến hạn {g['not_due']}; "
             f"miễn {g['exempted']}", highlight=False)
     if export:

@@ -11,11 +11,10 @@ from rich.markup import escape
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from dvtracker.cli.cycles import cycle_app
 from models.contacts import CHANNELS, ROLES
-from models.reminders import stage_label
+from models.reminders import CHANNEL_LABELS, OUTCOMES, stage_label
 from services import cycles as cycle_service
 from services import reminders as service
 from services.cycles import PolicyChange
-from tasks.reminders import CHANNEL_LABELS, OUTCOMES
 
 contacts_app = typer.Typer(help="Đầu mối liên hệ của các đơn vị (nhận thư, tin nhắn đôn đốc).", no_args_is_help=True)
 reminders_app = typer.Typer(help="Nhật ký đôn đốc và xử lý lần gửi bị gián đoạn.", no_args_is_help=True)
