@@ -25,14 +25,15 @@ from datetime import date, datetime
 
 import pandas as pd
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, select
 
 from models.audit import audit
-from models.clock import vn_moment
+from models.clock import utcnow, vn_moment
 from models.errors import UserError
 from models.roster import Roster
 from models.streams import ReminderPolicy, ReminderStage
-from models.tables import ContactRow, CycleRow, ReminderRow
+from models.tables import ContactRow, CycleRow, ReminderLetterRow, ReminderRow, RequestRow
 from models.workdays import WorkCalendar
 
 ELIGIBLE_STATUSES = ("not_due", "missing", "draft_only")
@@ -46,6 +47,7 @@ OUTCOMES = {
     "failed": "lỗi, sẽ gửi lại ở lần chạy sau",
     "unconfirmed": "chưa xác nhận đã gửi",
     "no_contact": "không có đầu mối liên hệ",
+    "awaiting_letter": "chờ số công văn đôn đốc",
 }
 CHANNEL_LABELS = {"email": "thư điện tử", "chat": "tin nhắn", None: "-"}
 _STAGE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,31}$")
@@ -215,3 +217,24 @@ def set_policy(session: Session, cycle: CycleRow, *, stages: list[ReminderStage]
     if cycle.reminder_policy != before:
         audit(session, "policy", "cycle", cycle.id, before=before, after=cycle.reminder_policy)
     return current
+
+
+# --- the công văn đôn đốc -------------------------------------------------------------------------
+def link_letter(session: Session, cycle_id: str, request: RequestRow) -> ReminderLetterRow | None:
+    """Record ``request`` (a numbered công văn đôn đốc) as the issued form of the cycle's oldest
+    draft letter not yet linked; from then on the letter's messages go. A draft is linked once:
+    of two coordinators entering numbers at once, one links it (the update applies only while it
+    is unlinked) and the other's letter is recorded as a request only."""
+    drafts = session.exec(select(ReminderLetterRow).where(ReminderLetterRow.cycle_id == cycle_id,
+                                                          ReminderLetterRow.request_id.is_(None))
+                          .order_by(ReminderLetterRow.drafted_on, ReminderLetterRow.id)).all()
+    for draft in drafts:
+        linked = session.exec(update(ReminderLetterRow)
+                              .where(ReminderLetterRow.id == draft.id, ReminderLetterRow.request_id.is_(None))
+                              .values(request_id=request.id, linked_at=utcnow())).rowcount == 1
+        if linked:
+            session.refresh(draft)
+            audit(session, "link", "reminder_letter", f"{cycle_id}:{draft.stage}", request=request.number,
+                  issued_on=request.issued_on)
+            return draft
+    return None

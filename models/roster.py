@@ -190,6 +190,16 @@ class Roster:
             current = nxt[0].successor_id
         return current
 
+    def continues(self, predecessor_id: str, successor_id: str) -> bool:
+        """Whether ``successor_id`` is the same body as ``predecessor_id`` under a new id (Hà Nội,
+        Bộ Nội vụ, An Giang after absorbing Kiên Giang): it carries the predecessor's last name.
+        Only where it does not (a merger into another body, a rename with a different body) does
+        a letter for the predecessor speak of succession."""
+        if predecessor_id == successor_id:
+            return True
+        old, new = self.get(predecessor_id), self.get(successor_id)
+        return name_key(old.name_on(old.valid_to)) == name_key(new.name_on(new.valid_from))
+
     def lineage(self, unit_id: str) -> list[str]:
         """The unit and all its predecessors, transitively (for a unit's history)."""
         seen, todo = [], [unit_id]

@@ -13,14 +13,40 @@ from models.errors import UserError
 CYCLE_KINDS = {"half_year": "6 tháng đầu năm", "annual": "năm", "adhoc": "chuyên đề"}
 
 
+class Contact(BaseModel):
+    """Who units call about a reminder: printed in every letter."""
+
+    person: str = ""  # "đồng chí Nguyễn Văn A, chuyên viên Vụ Công tác thanh niên"
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class Signer(BaseModel):
+    """The signature block of the collector's letters (Nghị định 30/2020): the authority and title
+    lines in capitals ("TL. BỘ TRƯỞNG", "VỤ TRƯỞNG VỤ CÔNG TÁC THANH NIÊN") and the signer's name
+    (empty: left for the văn thư)."""
+
+    lines: list[str] = ["TL. BỘ TRƯỞNG"]
+    name: str = ""
+
+
 class Collector(BaseModel):
     name: str
     parent: str = ""
     department: str = ""
+    department_symbol: str = ""  # the department's symbol in "Lưu: VT, CTTN."
     symbol: str
     report_symbol: str
     place: str
     report_to: str = ""
+    # The collector's own body in the roster (stable id or slug): it is never sent a letter by
+    # itself; its reminders go to its contacts as internal notes, addressed to internal_focal.
+    unit: str = ""
+    internal_focal: str = ""
+    contact: Contact = Contact()
+    signer: Signer = Signer()
+    copies: list[str] = []  # "Nơi nhận" of a letter, after the addressees ("Như trên") and before "Lưu"
 
 
 class ExpectedSet(BaseModel):
@@ -46,6 +72,11 @@ class ReminderStage(BaseModel):
 class ReminderPolicy(BaseModel):
     hour: int = 8
     stages: list[ReminderStage]
+    # After the deadline a reminder sets a new date to send by: "trước ngày D", D this many working
+    # days after the day it is sent (the standard 3: the day of the escalation after a +2 reminder).
+    resend_working_days: int = Field(3, ge=1, le=30)
+    # The công văn đôn đốc of an escalation stage: D this many working days after the letter's date.
+    letter_working_days: int = Field(5, ge=1, le=30)
 
 
 class Section(BaseModel):

@@ -222,6 +222,26 @@ class ReminderRow(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class ReminderLetterRow(SQLModel, table=True):
+    """The công văn đôn đốc of an escalation stage: drafted once (the units it names, their status
+    and the new date), then linked to the cycle's request once the coordinator enters its number;
+    only then do its messages go."""
+
+    __tablename__ = "reminder_letter"
+    __table_args__ = (UniqueConstraint("cycle_id", "stage"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: str = Field(foreign_key="cycle.id", max_length=80)
+    stage: str = Field(max_length=32)
+    drafted_on: date
+    resend_by: date  # "trước ngày …" of the letter
+    units: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    draft_sha256: str = Field(foreign_key="blob.sha256", max_length=64)
+    path: str = Field(max_length=1000)  # where the draft was written
+    request_id: int | None = Field(default=None, foreign_key="request_document.id")
+    linked_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # --- compilation -------------------------------------------------------------------------------
 class CompilationRow(SQLModel, table=True):
     __tablename__ = "compilation"

@@ -59,6 +59,15 @@ def day(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
+def text_day(d: date | None) -> str:
+    """A date inside the text of a letter, as Bộ Nội vụ writes it: "17/5/2024", "03/4/2023",
+    "10/01/2024" (days under 10 and months under 3 with a leading zero, as in ``long_day``)."""
+    if d is None:
+        return ""
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{d.day:02d}/{month}/{d.year}"
+
+
 def weekday_day(d: date) -> str:
     """Thứ Sáu, 31/05/2024."""
     return f"{WEEKDAYS[d.weekday()]}, {day(d)}"

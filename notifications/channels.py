@@ -1,10 +1,11 @@
-"""Sending through Apprise: email over the configured SMTP server, chat to the Apprise URL of
-each contact, and the coordinators' own channel.
+"""Sending: email over the configured SMTP server (the message built by ``notifications.outbox``,
+byte for byte), chat through Apprise to each contact's URL, and the coordinators' own channel.
 
-All contacts of a run go into one Apprise object, each tagged with its unit, channel and role,
-so that one tag selects exactly one unit's contacts of one channel. Each selected contact is
-then notified on its own: when one address of a unit fails and another succeeds, the log
-records which one was reached and a retry goes only to the other.
+Each address is sent to on its own (one SMTP envelope per address, one Apprise call per chat
+URL): when one address of a unit fails and another succeeds, the log records which one was
+reached and a retry goes only to the other, with the same message. Chat contacts of a run go
+into one Apprise object, each tagged with its unit, channel and role, so that one tag selects
+exactly one unit's contacts of one channel.
 
 Chat URLs may name secrets as ``${NAME}``: they are read from the environment variable
 ``DVTRACKER_SECRET_NAME`` at send time and never stored (a bot token stays out of the
@@ -17,11 +18,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import smtplib
+import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import lru_cache
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import apprise
 from apprise import NotifyFormat
@@ -86,21 +90,34 @@ def display_address(address: str) -> str:
     return server.url(privacy=True).split("?")[0]
 
 
-def smtp_url(settings, to_address: str, sender_name: str) -> str:
-    """The Apprise ``mailto://`` URL of one recipient over the configured SMTP server."""
-    mode = "ssl" if settings.smtp_port == 465 else ("starttls" if settings.smtp_starttls else "insecure")
-    scheme = "mailto" if mode == "insecure" else "mailtos"
-    auth = ""
-    if settings.smtp_user:
-        auth = quote(settings.smtp_user, safe="")
-        password = settings.smtp_password.get_secret_value()
-        if password:
-            auth += ":" + quote(password, safe="")
-        auth += "@"
-    name, address = parseaddr(settings.smtp_from)
-    params = {"smtp": settings.smtp_host, "from": address, "name": name or sender_name, "to": to_address,
-              "mode": mode, "format": "text", "cto": settings.smtp_timeout}
-    return f"{scheme}://{auth}{settings.smtp_host}:{settings.smtp_port}/?{urlencode(params, quote_via=quote)}"
+def smtp_send(settings, data: bytes, from_addr: str, to_addr: str) -> str | None:
+    """Send one message (its bytes, as built) to one address over the configured SMTP server
+    (port 465: implicit TLS; ``smtp_starttls``: STARTTLS); None on success, else why not."""
+    host, port = settings.smtp_host, settings.smtp_port
+    where = f"máy chủ SMTP {host}:{port}"
+    try:
+        if port == 465:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=settings.smtp_timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=settings.smtp_timeout)
+        with smtp:
+            if settings.smtp_starttls and port != 465:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            smtp.sendmail(from_addr, [to_addr], data)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reply = exc.recipients.get(to_addr, (0, b""))
+        return f"{where} từ chối người nhận: {code} {_text(reply)}"
+    except smtplib.SMTPResponseException as exc:
+        return f"{where} trả lời {exc.smtp_code} {_text(exc.smtp_error)}"
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"không gửi được qua {where}: {exc or type(exc).__name__}"
+    return None
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _tag(kind: str, value: str) -> str:
@@ -132,6 +149,10 @@ def _notify(server, title: str, body: str, redact: Iterable[str]) -> str | None:
     lines = [line.split("|", 1)[1] for line in text.splitlines()
              if line.startswith(("WARNING|", "ERROR|")) or "Exception:" in line]
     error = "; ".join([*lines, *([crash] if crash else [])]) or "Apprise báo gửi không thành công."
+    return _redacted(error, redact)
+
+
+def _redacted(error: str, redact: Iterable[str]) -> str:
     for secret in redact:
         if secret:
             error = error.replace(secret, "***")
@@ -139,15 +160,16 @@ def _notify(server, title: str, body: str, redact: Iterable[str]) -> str | None:
 
 
 class Dispatcher:
-    """Sends one run's messages. Email goes through the SMTP server in ``settings``; chat
-    through each contact's Apprise URL."""
+    """Sends one run's messages. Email goes through the SMTP server in ``settings``, the same
+    bytes to each address; chat through each contact's Apprise URL."""
 
-    def __init__(self, settings, sender_name: str, secrets: Callable[[str], str | None] = env_secret):
+    def __init__(self, settings, secrets: Callable[[str], str | None] = env_secret, sender_address: str = ""):
         self.settings = settings
-        self.sender_name = sender_name
+        self.sender_address = sender_address or parseaddr(settings.smtp_from)[1] or settings.smtp_from
         self.secrets = secrets
         self._apprise = apprise.Apprise()
         self._addresses: dict[int, str] = {}
+        self._email: dict[tuple[str, str], list[str]] = {}  # (unit, role) -> addresses, in order
         self._broken: dict[tuple[str, str, str, str], str] = {}
         self._added: set[tuple[str, str, str, str]] = set()
         self._redact = [settings.smtp_password.get_secret_value()]
@@ -156,9 +178,11 @@ class Dispatcher:
         if (unit_id, channel, role, address) in self._added:
             return
         self._added.add((unit_id, channel, role, address))
+        if channel == "email":
+            self._email.setdefault((unit_id, role), []).append(address)
+            return
         try:
-            url = smtp_url(self.settings, address, self.sender_name) if channel == "email" else expand_secrets(
-                address, self.secrets)
+            url = expand_secrets(address, self.secrets)
         except MissingSecret as exc:
             self._broken[(unit_id, channel, role, address)] = str(exc)
             return
@@ -168,16 +192,27 @@ class Dispatcher:
         if server is None:
             self._broken[(unit_id, channel, role, address)] = f"Apprise không dùng được địa chỉ {display_address(address)}"
             return
-        if channel == "email":
-            server.request_rate_per_sec = 0  # Apprise's courtesy pause between calls is meant for web APIs
         self._apprise.add(server)
         self._addresses[id(server)] = address
 
     def send(self, unit_id: str, channel: str, roles: Iterable[str], title: str, body: str,
-             skip: set[str] = frozenset()) -> Delivery:
-        """Notify one unit's contacts of one channel (those of ``roles``), except ``skip``."""
+             skip: set[str] = frozenset(), message: EmailMessage | None = None) -> Delivery:
+        """Notify one unit's contacts of one channel (those of ``roles``), except ``skip``. For
+        email, ``message`` is what goes, as built (``title`` and ``body`` are its subject and text)."""
         result = Delivery()
         roles = set(roles)
+        if channel == "email":
+            data = message.as_bytes(policy=message.policy)
+            for (u, role), addresses in self._email.items():
+                for address in addresses:
+                    if u != unit_id or role not in roles or address in skip or address in result.delivered:
+                        continue
+                    error = smtp_send(self.settings, data, self.sender_address, address)
+                    if error is None:
+                        result.delivered.append(address)
+                    else:
+                        result.errors[address] = _redacted(error, self._redact)
+            return result
         for (u, ch, role, address), problem in self._broken.items():
             if u == unit_id and ch == channel and role in roles and address not in skip:
                 result.errors[address] = problem

@@ -19,6 +19,8 @@ from models.errors import UserError
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
 REMINDER_TEMPLATES = ("reminder_subject.txt.j2", "reminder_email.txt.j2", "reminder_chat.txt.j2")
+LETTER_TEMPLATES = ("letter_subject.txt.j2", "letter_email.txt.j2", "letter_chat.txt.j2")
+LETTER_DOCUMENT = ("letter_summary.txt.j2", "letter_body.txt.j2")
 DIGEST_TEMPLATES = ("digest_subject.txt.j2", "digest.txt.j2")
 
 
@@ -62,6 +64,16 @@ class Renderer:
     def reminder(self, context: dict) -> ReminderMessage:
         subject, email, chat = (self.render(n, context) for n in REMINDER_TEMPLATES)
         return ReminderMessage(one_line(subject), email + "\n", one_line(chat))
+
+    def letter(self, context: dict) -> ReminderMessage:
+        """The messages that carry a numbered công văn đôn đốc to one unit."""
+        subject, email, chat = (self.render(n, context) for n in LETTER_TEMPLATES)
+        return ReminderMessage(one_line(subject), email + "\n", one_line(chat))
+
+    def letter_document(self, context: dict) -> tuple[str, list[str]]:
+        """The trích yếu ("V/v đôn đốc gửi báo cáo …") and the body paragraphs of the letter."""
+        summary, body = (self.render(n, context) for n in LETTER_DOCUMENT)
+        return one_line(summary), [one_line(p) for p in body.split("\n\n") if p.strip()]
 
     def digest(self, context: dict) -> tuple[str, str]:
         subject, body = (self.render(n, context) for n in DIGEST_TEMPLATES)

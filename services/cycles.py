@@ -12,7 +12,7 @@ from sqlmodel import select
 from models import cycles
 from models.cycles import RequestInput
 from models.errors import UserError
-from models.reminders import ReminderPolicy, cycle_policy, parse_stage, schedule, set_policy
+from models.reminders import ReminderPolicy, cycle_policy, link_letter, parse_stage, schedule, set_policy
 from models.tables import CycleRow
 from services.inputs import Input
 from wiring.app import App
@@ -84,11 +84,18 @@ class NewRequest(Input):
 
 
 def add_request(app: App, cycle_id: str, spec: NewRequest) -> dict:
+    """Add a later letter to the cycle. A công văn đôn đốc (``kind`` reminder) is the number of the
+    cycle's draft letter waiting for one, if any (``letter`` in the answer): its messages then go
+    with the next reminder run."""
     with app.session() as session:
         cycle = cycles.get_cycle(session, cycle_id)
-        cycles.add_request(session, cycle, app.calendar,
-                           RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject))
-        return cycles.describe_cycle(session, cycle, app.roster, app.config)
+        row = cycles.add_request(session, cycle, app.calendar,
+                                 RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject))
+        letter = link_letter(session, cycle.id, row) if row.kind == "reminder" else None
+        data = cycles.describe_cycle(session, cycle, app.roster, app.config)
+        data["letter"] = (dict(stage=letter.stage, drafted_on=letter.drafted_on.isoformat(), units=len(letter.units),
+                               path=letter.path, number=row.number) if letter else None)
+        return data
 
 
 class Exemption(Input):

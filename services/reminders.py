@@ -33,10 +33,11 @@ def contacts_on(app: App, unit: str | None = None, on: date | None = None) -> li
 
 
 def remind(app: App, cycle_id: str, as_of: date | None = None, *, dry_run: bool = False,
-           secrets: SecretLookup = env_secret) -> tuple[ReminderRun, DigestResult | None]:
-    """Send (or preview) the reminders due for the cycle, then the coordinators' digest."""
+           secrets: SecretLookup = env_secret, eml_dir: Path | None = None) -> tuple[ReminderRun, DigestResult | None]:
+    """Send (or preview) the reminders due for the cycle, then the coordinators' digest. A preview
+    with ``eml_dir`` writes there the e-mails it would send, byte for byte."""
     day = as_of or app.clock.today()
-    run = reminders.send_due_reminders(app, cycle_id, day, dry_run=dry_run, secrets=secrets)
+    run = reminders.send_due_reminders(app, cycle_id, day, dry_run=dry_run, secrets=secrets, eml_dir=eml_dir)
     digest = None if dry_run else reminders.send_digest(app, cycle_id, day, run, secrets=secrets)
     return run, digest
 

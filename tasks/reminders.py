@@ -12,9 +12,13 @@ digest until a coordinator requeues it (``requeue_unconfirmed``).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import and_, delete, update
@@ -23,8 +27,10 @@ from sqlmodel import Session, select
 
 from models import vnformat
 from models.audit import audit
+from models.blobs import read_blob, store_blob
 from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
+from models.db import insert_once
 from models.errors import UserError
 from models.reminders import (
     CHANNEL_LABELS,
@@ -36,13 +42,16 @@ from models.reminders import (
     cycle_policy,
     due_stage,
     plan_reminders,
+    sending_time,
 )
 from models.status import StatusReport, compute_status
-from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderRow
+from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderLetterRow, ReminderRow, RequestRow
+from models.vnformat import text_day
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
-from notifications.messages import cycle_context, reminder_context, vn
-from notifications.outbox import build_eml, digest_path, reminder_path, write_eml
+from notifications.messages import addressee, cycle_context, day_words, is_own, reminder_context, succession, vn
+from notifications.outbox import build_message, digest_path, reminder_path, sender, write_eml
 from notifications.render import ReminderMessage, Renderer
+from tasks.letters import LetterDocument, letter_bytes
 from wiring.app import App
 
 SecretLookup = Callable[[str], str | None]
@@ -66,6 +75,12 @@ class ReminderItem:
     attempts: int = 0
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
+    # The message as it goes (a preview, or what a run sent): From, To, Cc, Date and text.
+    sender: str | None = None
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    date: str | None = None
+    body: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -87,6 +102,7 @@ class ReminderRun:
     summary: dict  # the cycle's counts (expected, actual, on_time, late, ...)
     outstanding: list[dict]  # units not yet reported, with status and days late
     items: list[ReminderItem] = field(default_factory=list)
+    letter: dict | None = None  # at an escalation stage: the công văn đôn đốc (state, path, number)
 
     def with_outcome(self, *outcomes: str) -> list[ReminderItem]:
         return [i for i in self.items if i.outcome in outcomes]
@@ -119,31 +135,41 @@ class ReminderRun:
                         escalate=self.stage.escalate, due_on=self.stage.due_on.isoformat()) if self.stage else None),
             note=self.note, deadline=self.deadline.isoformat() if self.deadline else None,
             counts={k: len(self.with_outcome(k)) for k in OUTCOMES}, summary=self.summary,
-            outstanding=self.outstanding, items=[i.to_dict() for i in self.items],
+            outstanding=self.outstanding, items=[i.to_dict() for i in self.items], letter=self.letter,
         )
 
 
 # --- the run ------------------------------------------------------------------------------------
 def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = False,
-                       now: datetime | None = None, secrets: SecretLookup = env_secret) -> ReminderRun:
+                       now: datetime | None = None, secrets: SecretLookup = env_secret,
+                       eml_dir: Path | None = None) -> ReminderRun:
     """Send (or, with ``dry_run``, only show) the reminders due for ``cycle_id`` on ``as_of``.
     A real run must be for today (Vietnam date of ``now``): a report received since ``as_of``
-    would otherwise be missed. A dry run writes nothing at all. ``secrets`` fills the
-    ``${NAME}`` placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables)."""
+    would otherwise be missed. A dry run writes nothing, except, with ``eml_dir``, the e-mails it
+    would send as ``.eml`` files there, byte for byte. ``secrets`` fills the ``${NAME}``
+    placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables).
+
+    At an escalation stage the units are chased by a công văn đôn đốc: the run drafts it once
+    (Word), and its messages wait until the coordinator records its number (``link_letter``)."""
     stamp: Callable[[], datetime] = (lambda: now) if now else app.clock.now
     moment = stamp()
     if not dry_run and vn_date(moment) != as_of:
         raise UserError(f"Chỉ gửi nhắc cho ngày hôm nay ({vn_date(moment):%d/%m/%Y}), không cho ngày "
                         f"{as_of:%d/%m/%Y}; để xem trước một ngày khác hãy dùng --dry-run.")
+    if eml_dir is not None and not dry_run:
+        raise UserError("--eml chỉ dùng cùng --dry-run: thư thật được ghi vào hộp thư đi hoặc gửi qua SMTP.")
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         status = compute_status(session, cycle, app.roster, app.calendar, as_of)
         requests = requests_of(session, cycle_id)
+        letters = {r.stage: r for r in session.exec(select(ReminderLetterRow)
+                                                    .where(ReminderLetterRow.cycle_id == cycle_id)).all()}
         # Plain rows with the tables' columns, read-only: thousands of units have thousands of contacts
         # and log rows, and making each an ORM object costs more than the rest of the planning.
         log = list(session.execute(select(*ReminderRow.__table__.columns).where(ReminderRow.cycle_id == cycle_id)))
         contacts = list(session.execute(select(*ContactRow.__table__.columns)))
-    due = due_stage(cycle, cycle_policy(cycle), status.deadline, app.calendar, as_of, None if dry_run else moment)
+    policy = cycle_policy(cycle)
+    due = due_stage(cycle, policy, status.deadline, app.calendar, as_of, None if dry_run else moment)
     run = _new_run(app, cycle, status, as_of, dry_run, due.stage, due.note)
     names = dict(zip(status.units["unit_id"], status.units["name"], strict=True))
     current = due.stage.id if due.stage else None
@@ -154,18 +180,37 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     planned = plan_reminders(status.units, due.stage, contacts, log, app.roster, as_of)
     renderer = Renderer(app.settings.templates_dir)
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
-                         effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
-    # Every message of the run is rendered before the first is sent: a template error stops here.
+                         effective_deadline(requests, as_of), as_of, _reply_to(app))
     by_unit = {row["unit_id"]: row for row in status.units.to_dict("records")}
-    messages = {p.key: _render(app, renderer, base, cycle, status.deadline, by_unit[p.unit_id], p, as_of)
-                for p in planned if p.channel and (p.log is None or p.log.status in ("pending", "failed"))}
-    preview = [_item(run, app, names, p, _planned_outcome(p), messages.get(p.key)) for p in planned]
+    letter = letters.get(due.stage.id)
+    if due.stage.escalate:
+        chased = [r for r in by_unit.values() if r["status"] in ELIGIBLE_STATUSES and not _own(app, r["unit_id"], as_of)]
+        if letter is None and chased and not dry_run:
+            letter = _draft_letter(app, renderer, base, cycle, status.deadline, due.stage, as_of, policy, chased)
+        run.letter = _letter_state(app, letter, requests, len(chased))
+    issued = next((r for r in requests if letter is not None and r.id == letter.request_id), None)
+    # Every message of the run is rendered before the first is sent: a template error stops here.
+    ctx = _Ctx(app, renderer, base, cycle, status.deadline, as_of, policy, letter, issued)
+    messages = {p.key: ctx.message(by_unit[p.unit_id], p) for p in planned
+                if p.channel and (p.log is None or p.log.status in ("pending", "failed"))
+                and not _awaiting(app, p, letter, issued, as_of)}
+    preview = [_item(run, app, names, p, _planned_outcome(app, p, letter, issued, as_of), messages.get(p.key))
+               for p in planned]
     renderer.digest(_digest_context(base, run, run.items + preview))
     if dry_run:
+        at = moment if vn_date(moment) == as_of else sending_time(as_of, policy.hour)
+        for p, item in zip(planned, preview, strict=True):
+            if item.outcome == "would_send":
+                _describe_message(item, p, messages[p.key], _email(app, cycle_id, p, messages[p.key], at))
+        if eml_dir is not None:
+            for p, item in zip(planned, preview, strict=True):
+                if item.outcome == "would_send" and p.channel == "email":
+                    write_eml(eml_dir / f"{p.stage.id}--{p.unit_id}.eml",
+                              _email(app, cycle_id, p, messages[p.key], at))
         run.items += preview
         return run
 
-    dispatcher = Dispatcher(app.settings, _sender_name(app), secrets)
+    dispatcher = Dispatcher(app.settings, secrets, _from(app, "")[1])
     for p, item in zip(planned, preview, strict=True):
         if item.outcome == "would_send" and (p.channel == "chat" or app.settings.smtp_host):
             for r in p.recipients:
@@ -174,18 +219,43 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         if item.outcome == "would_send":
             item.outcome, item.error, item.attempts, item.sent_at = _send_one(app, dispatcher, cycle_id, p,
                                                                                messages[p.key], stamp)
+            _describe_message(item, p, messages[p.key], None)
         run.items.append(item)
     return run
 
 
-def _planned_outcome(p: PlannedReminder) -> str:
+def _own(app: App, unit_id: str, on: date) -> bool:
+    """Whether the unit is reached through the collector's own body (itself, or its successor)."""
+    return is_own(app.config.collector, app.roster.get(app.roster.successor_on(unit_id, on)))
+
+
+def _awaiting(app: App, p: PlannedReminder, letter: ReminderLetterRow | None, issued: RequestRow | None,
+              as_of: date) -> bool:
+    """An escalation to a unit outside the collector waits for the numbered công văn naming it."""
+    if not p.stage.escalate or _own(app, p.unit_id, as_of):
+        return False
+    return letter is None or issued is None or p.unit_id not in {u["unit_id"] for u in letter.units}
+
+
+def _planned_outcome(app: App, p: PlannedReminder, letter, issued, as_of: date) -> str:
     if p.channel is None:
         return "no_contact"
     if p.log is not None and p.log.status == "sent":
         return "already_sent"
     if p.log is not None and p.log.status == "sending":
         return "unconfirmed"
+    if _awaiting(app, p, letter, issued, as_of):
+        return "awaiting_letter"
     return "would_send"
+
+
+def _reply_to(app: App) -> str:
+    return app.config.collector.contact.email or _from(app, "")[1]
+
+
+def _from(app: App, name: str) -> tuple[str, str]:
+    """The sender: ``smtp_from``, else ``name`` at the collector's contact e-mail."""
+    return sender(app.settings.smtp_from, name, app.config.collector.contact.email or "dvtracker@localhost")
 
 
 def _send_one(app: App, dispatcher: Dispatcher, cycle_id: str, p: PlannedReminder,
@@ -197,13 +267,16 @@ def _send_one(app: App, dispatcher: Dispatcher, cycle_id: str, p: PlannedReminde
         return "unconfirmed", "một lần chạy khác đang gửi", row.attempts, None
     already = set(row.recipients.split("\n")) if row.recipients else set()
     subject = message.subject if p.channel == "email" else message.chat
-    if p.channel == "email" and not app.settings.smtp_host:
-        delivery = _write_outbox(app, cycle_id, p, message, already, stamp())
+    if p.channel == "email":
+        email = _email(app, cycle_id, p, message, stamp())
+        if app.settings.smtp_host:
+            delivery = dispatcher.send(p.via_unit_id, "email", {r.role for r in p.recipients}, message.subject,
+                                       message.email, skip=already, message=email)
+        else:
+            delivery = _write_outbox(app, cycle_id, p, email, already)
     else:
-        roles = {r.role for r in p.recipients}
-        body = message.email if p.channel == "email" else message.chat
-        delivery = dispatcher.send(p.via_unit_id, p.channel, roles, message.subject if p.channel == "email" else "",
-                                   body, skip=already)
+        delivery = dispatcher.send(p.via_unit_id, p.channel, {r.role for r in p.recipients}, "", message.chat,
+                                   skip=already)
     sent_at = stamp()
     _record(app, cycle_id, p, delivery, already, subject, sent_at)
     if delivery.ok:
@@ -253,17 +326,144 @@ def _record(app: App, cycle_id: str, p: PlannedReminder, delivery: Delivery, alr
         s.commit()
 
 
-def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, message: ReminderMessage, already: set[str],
-                  at: datetime) -> Delivery:
+def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, email: EmailMessage, already: set[str]) -> Delivery:
     to = [r.address for r in p.recipients if r.address not in already]
-    key = f"{cycle_id}/{p.unit_id}/{p.stage.id}/email"
-    eml = build_eml(sender=app.settings.smtp_from, sender_name=_sender_name(app), to=to, subject=message.subject,
-                    body=message.email, key=key, at=at)
     try:
-        write_eml(reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), eml)
+        write_eml(reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), email)
     except OSError as exc:
         return Delivery(errors=dict.fromkeys(to, f"không ghi được vào hộp thư đi: {exc}"))
     return Delivery(delivered=to)
+
+
+# --- the messages -------------------------------------------------------------------------------
+def _addressed(p: PlannedReminder) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str]]]:
+    """(To, Cc) of an e-mail: the focal points; at an escalation, the leadership with the focal
+    points in Cc."""
+    focal = [(r.name, r.address) for r in p.recipients if r.role == "focal"]
+    leaders = [(r.name, r.address) for r in p.recipients if r.role == "leadership"]
+    if p.stage.escalate and leaders:
+        return leaders, focal
+    return focal + leaders, []
+
+
+def _email(app: App, cycle_id: str, p: PlannedReminder, message: ReminderMessage, at: datetime) -> EmailMessage:
+    """The e-mail of a reminder, the same for the outbox, a preview and SMTP."""
+    to, cc = _addressed(p)
+    c = app.config.collector
+    name = c.name if p.stage.escalate and not _own(app, p.unit_id, vn_date(at)) else _sender_name(app)
+    return build_message(sender=_from(app, name), to=to, cc=cc, subject=message.subject,
+                         body=message.email, key=f"{cycle_id}/{p.unit_id}/{p.stage.id}/email", at=at)
+
+
+def _describe_message(item: ReminderItem, p: PlannedReminder, message: ReminderMessage,
+                      email: EmailMessage | None) -> None:
+    """What the message says, for a preview and the run's JSON."""
+    if p.channel == "email":
+        to, cc = _addressed(p)
+        item.to = [formataddr((n or "", a)) if n else a for n, a in to]
+        item.cc = [formataddr((n or "", a)) if n else a for n, a in cc]
+        item.body = message.email
+        if email is not None:
+            item.sender, item.date = str(email["From"]), str(email["Date"])
+    else:
+        item.to, item.body = list(item.recipients), message.chat
+
+
+class _Ctx:
+    """Renders one run's messages: a reminder, or the messages carrying the công văn đôn đốc."""
+
+    def __init__(self, app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, as_of: date,
+                 policy, letter: ReminderLetterRow | None, issued: RequestRow | None):
+        self.app, self.renderer, self.base, self.cycle = app, renderer, base, cycle
+        self.deadline, self.as_of, self.policy, self.letter, self.issued = deadline, as_of, policy, letter, issued
+
+    def message(self, row: dict, p: PlannedReminder) -> ReminderMessage:
+        app = self.app
+        own = _own(app, p.unit_id, self.as_of)
+        letter = None
+        if p.stage.escalate and not own and self.letter is not None and self.issued is not None:
+            letter = letter_context(app, self.letter, self.issued, self.deadline)
+        ctx = reminder_context(
+            self.base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id),
+            reference=self.cycle.reference_date, as_of=self.as_of, deadline=self.deadline, stage=p.stage,
+            status=row["status"], calendar=app.calendar, recipient_names=[r.name for r in p.recipients if r.name],
+            days_late=_int_or_none(row["days_late"]), working_days_late=_int_or_none(row["working_days_late"]),
+            roster=app.roster, own=own, letter=letter, leadership=any(r.role == "leadership" for r in p.recipients),
+            resend_by=app.calendar.add_working_days(self.as_of, self.policy.resend_working_days),
+        )
+        return self.renderer.letter(ctx) if letter else self.renderer.reminder(ctx)
+
+
+# --- the công văn đôn đốc -------------------------------------------------------------------------
+DRAFT_STATUS = {"missing": "Chưa gửi báo cáo", "not_due": "Chưa gửi báo cáo",
+                "draft_only": "Mới gửi dự thảo (chưa có số, ngày ban hành)"}
+
+
+def letter_context(app: App, letter: ReminderLetterRow, issued: RequestRow | None, deadline: date) -> dict:
+    """The letter as the templates see it; ``issued`` None: the draft, its number left blank."""
+    dated = issued.issued_on if issued is not None else letter.drafted_on
+    return dict(
+        number=issued.number if issued is not None else "",
+        day=text_day(dated), dated=vn(dated), as_of=text_day(letter.drafted_on),
+        working_days_late=vnformat.count(app.calendar.working_days_between(deadline, letter.drafted_on)),
+        count=vnformat.count(len(letter.units)),
+        resend_by=day_words(letter.resend_by),
+        units=letter.units, draft=letter.path,
+    )
+
+
+def _draft_letter(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, stage: ScheduledStage,
+                  as_of: date, policy, chased: list[dict]) -> ReminderLetterRow:
+    """Draft the công văn đôn đốc of ``stage`` once: the Word file, kept in the database and
+    written to the exports; a second run (or one at the same moment) takes the first draft."""
+    roster, ref = app.roster, cycle.reference_date
+    units = []
+    for r in chased:
+        unit, via = roster.get(r["unit_id"]), roster.get(roster.successor_on(r["unit_id"], as_of))
+        now = succession(roster, unit, via, as_of)
+        units.append(dict(unit_id=unit.id, addressee=addressee(unit, ref) + (f" (nay: {addressee(via, as_of)})" if now else ""),
+                          to=addressee(via, as_of), status=DRAFT_STATUS[r["status"]]))
+    row = ReminderLetterRow(cycle_id=cycle.id, stage=stage.id, drafted_on=as_of, units=units,
+                            resend_by=app.calendar.add_working_days(as_of, policy.letter_working_days),
+                            draft_sha256="", path="")
+    ctx = dict(base, letter=letter_context(app, row, None, deadline), stage=dict(id=stage.id, label=stage.label))
+    summary, paragraphs = renderer.letter_document(ctx)
+    addressees = list(dict.fromkeys(u["to"] for u in units))
+    content = letter_bytes(LetterDocument(app.config.collector, None, as_of, summary, addressees, base["groups"],
+                                          paragraphs, units))
+    path = app.settings.exports_dir / cycle.id / "cong-van-don-doc" / f"{stage.id}-du-thao.docx"
+    with app.session() as session:
+        row.draft_sha256, row.path = store_blob(session, content, path.name), str(path)
+        inserted, row = insert_once(session, row, select(ReminderLetterRow).where(
+            ReminderLetterRow.cycle_id == cycle.id, ReminderLetterRow.stage == stage.id))
+        if inserted:
+            audit(session, "draft", "reminder_letter", f"{cycle.id}:{stage.id}", units=len(units), path=str(path))
+        else:
+            content = read_blob(session, row.draft_sha256)
+    if not Path(row.path).exists():
+        _write_file(Path(row.path), content)
+    return row
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
+
+
+def _letter_state(app: App, letter: ReminderLetterRow | None, requests: list[RequestRow], chased: int) -> dict:
+    if letter is None:
+        return dict(state="would_draft" if chased else "none", units=chased, path=None, number=None, issued_on=None)
+    issued = next((r for r in requests if r.id == letter.request_id), None)
+    if issued is not None:
+        return dict(state="linked", units=len(letter.units), path=letter.path, number=issued.number,
+                    issued_on=issued.issued_on.isoformat(), drafted_on=letter.drafted_on.isoformat())
+    if not Path(letter.path).exists():  # the exports were cleared: the draft is kept in the database
+        with app.session() as session:
+            _write_file(Path(letter.path), read_blob(session, letter.draft_sha256))
+    return dict(state="draft", units=len(letter.units), path=letter.path, number=None, issued_on=None,
+                drafted_on=letter.drafted_on.isoformat())
 
 
 # --- building blocks ----------------------------------------------------------------------------
@@ -287,17 +487,6 @@ def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_r
     ]
     return ReminderRun(cycle.id, as_of, dry_run, "smtp" if app.settings.smtp_host else "outbox", stage, note,
                        status.deadline, overall, outstanding)
-
-
-def _render(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, row: dict,
-            p: PlannedReminder, as_of: date) -> ReminderMessage:
-    ctx = reminder_context(
-        base, unit=app.roster.get(p.unit_id), via=app.roster.get(p.via_unit_id), reference=cycle.reference_date,
-        as_of=as_of, deadline=deadline, stage=p.stage, status=row["status"], calendar=app.calendar,
-        recipient_names=[r.name for r in p.recipients if r.name], days_late=_int_or_none(row["days_late"]),
-        working_days_late=_int_or_none(row["working_days_late"]),
-    )
-    return renderer.reminder(ctx)
 
 
 def _item(run: ReminderRun, app: App, names: dict, p: PlannedReminder, outcome: str,
@@ -342,6 +531,9 @@ def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> 
         no_contact=[i.unit_name for i in items if i.outcome == "no_contact"],
         outstanding=[dict(name=u["name"], status=u["status_label"], days_late=u["days_late"],
                           working_days_late=u["working_days_late"]) for u in run.outstanding],
+        # The công văn đôn đốc waiting for its number (issue 15); the digest's other content is apart.
+        letter_waiting=(dict(path=run.letter["path"], units=run.letter["units"], stage=run.stage.id)
+                        if run.letter and run.letter["state"] == "draft" else None),
     )
 
 
@@ -382,7 +574,7 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         earlier = {a.details.get("hash") for a in session.exec(
             select(AuditRow).where(AuditRow.entity == "digest", AuditRow.entity_id == entity_id)).all()}
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
-                         effective_deadline(requests, as_of), as_of, app.settings.smtp_from)
+                         effective_deadline(requests, as_of), as_of, _reply_to(app))
     subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items))
     digest_hash = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()
     result = DigestResult(cycle_id, as_of, "unchanged", subject)
@@ -402,9 +594,9 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         result.status = "sent"
     else:
         path = digest_path(app.settings.outbox_dir, cycle_id, as_of.isoformat(), digest_hash)
-        write_eml(path, build_eml(sender=app.settings.smtp_from, sender_name=_sender_name(app),
-                                  to=[app.settings.smtp_from], subject=subject, body=body,
-                                  key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or app.clock.now()))
+        write_eml(path, build_message(sender=_from(app, _sender_name(app)), to=[(None, _from(app, "")[1])],
+                                      subject=subject, body=body,
+                                      key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or app.clock.now()))
         result.status, result.path = "written", str(path)
     with app.session() as session:
         audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,

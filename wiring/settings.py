@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = False
-    smtp_from: str = "dvtracker@localhost"
+    smtp_from: str = ""  # "Name <address>"; empty: the collector's department at its contact e-mail (calendar.yaml)
     smtp_timeout: float = 20.0
     coordinator_urls: list[str] = []  # Apprise URLs of the coordinators' own channel
 

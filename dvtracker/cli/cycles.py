@@ -124,6 +124,11 @@ def cycle_request(
         print_json(data)
         return
     _print_cycle(data, f"Đã thêm công văn {number} vào kỳ {cycle_id}")
+    if data.get("letter"):
+        letter = data["letter"]
+        console.print(f"Công văn {number} là bản ban hành của dự thảo đôn đốc ngày "
+                      f"{fmt_date(date.fromisoformat(letter['drafted_on']))} ({letter['units']} đơn vị): lần chạy nhắc "
+                      "tiếp theo sẽ gửi công văn cho lãnh đạo các đơn vị chưa báo cáo.")
 
 
 @cycle_app.command("exempt")

@@ -63,11 +63,13 @@ def remind(
     cycle: str = typer.Option(..., "--cycle", help="Mã kỳ báo cáo."),
     as_of: str = typer.Option(None, "--as-of", help="Ngày xét (mặc định: hôm nay; gửi thật chỉ cho hôm nay)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ xem những gì sẽ gửi: không gửi, không ghi gì."),
+    eml: Path = typer.Option(None, "--eml", help="Cùng --dry-run: ghi các thư sẽ gửi vào thư mục này (tệp .eml, "
+                             "đúng từng byte như sẽ gửi) để mở bằng chương trình thư trước khi gửi."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Gửi (hoặc xem trước) các thư, tin nhắn đôn đốc đến hạn của một kỳ, rồi gửi bản tổng hợp cho điều phối viên."""
     with actor():
-        run, digest = service.remind(get_app(), cycle, to_date(as_of, "--as-of"), dry_run=dry_run)
+        run, digest = service.remind(get_app(), cycle, to_date(as_of, "--as-of"), dry_run=dry_run, eml_dir=eml)
     if as_json:
         print_json(dict(run=run.to_dict(), digest=digest.to_dict() if digest else None))
     else:
@@ -86,6 +88,7 @@ def _print_run(run, digest) -> None:
                       f"thư điện tử: {'qua máy chủ SMTP' if run.delivery == 'smtp' else 'ghi vào hộp thư đi (.eml)'}")
     else:
         console.print(run.note)
+    _print_letter(run.letter)
     shown = [i for i in run.items if i.outcome != "no_contact"]
     if shown:
         table("Thư, tin nhắn đôn đốc", ["Đơn vị", "Đợt", "Kênh", "Người nhận", "Kết quả", "Ghi chú"],
@@ -103,6 +106,19 @@ def _print_run(run, digest) -> None:
                   "failed": f"gửi lỗi ({escape(digest.error or '')}), sẽ gửi lại ở lần chạy sau",
                   "skipped": "không gửi (hôm nay không có đợt nhắc)"}
         console.print(f"Bản tổng hợp cho điều phối viên: {labels[digest.status]}.")
+
+
+def _print_letter(letter: dict | None) -> None:
+    if not letter or letter["state"] == "none":
+        return
+    if letter["state"] == "would_draft":
+        console.print(f"Công văn đôn đốc: sẽ soạn dự thảo cho {letter['units']} đơn vị chưa báo cáo.")
+    elif letter["state"] == "draft":
+        console.print(f"Công văn đôn đốc: dự thảo ({letter['units']} đơn vị) chờ số tại {escape(letter['path'])}; "
+                      "sau khi có số, ghi bằng 'dvtracker cycle request ID --kind reminder --number … --issued …'.")
+    else:
+        console.print(f"Công văn đôn đốc số {letter['number']} ngày "
+                      f"{fmt_date(date.fromisoformat(letter['issued_on']))} ({letter['units']} đơn vị).")
 
 
 @reminders_app.command("log")
