@@ -4,6 +4,7 @@ Apprise's json:// webhooks, both on 127.0.0.1, started by the test that needs th
 from __future__ import annotations
 
 import email
+import email.parser
 import json
 import socket
 import threading
@@ -22,11 +23,13 @@ def free_port() -> int:
 
 @dataclass
 class Mail:
-    to: list[str]
+    to: list[str]  # the envelope's recipients
     sender: str
     subject: str
     body: str
     tag: object  # what the test was simulating when the message arrived (e.g. the day)
+    raw: bytes = b""  # the message as received
+    message: object = None  # parsed as a mail program parses it (policy.default)
 
 
 class SmtpRecorder:
@@ -45,9 +48,10 @@ class SmtpRecorder:
             self.refuse -= 1
             self.refused += 1
             return self.refusal
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        raw = envelope.original_content or envelope.content
+        msg = email.parser.BytesParser(policy=policy.default).parsebytes(raw)
         body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
-        self.mails.append(Mail(list(envelope.rcpt_tos), str(msg["From"]), str(msg["Subject"]), body, self.tag))
+        self.mails.append(Mail(list(envelope.rcpt_tos), str(msg["From"]), str(msg["Subject"]), body, self.tag, raw, msg))
         return "250 OK"
 
     def to(self, address: str) -> list[Mail]:

@@ -1,31 +1,49 @@
 """Building Apprise URLs from settings, secrets in chat URLs, printable addresses."""
 
-from email.header import decode_header, make_header
+from datetime import date
 
-import apprise
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from pydantic import SecretStr
 
-from notifications.channels import MissingSecret, check_chat_url, display_address, expand_secrets, smtp_url
+from models.clock import vn_moment
+from notifications.channels import MissingSecret, check_chat_url, display_address, expand_secrets, smtp_send
+from notifications.outbox import build_message, message_bytes
+from tests.reminder_servers import free_port
 from wiring.settings import Settings
 
 
-def test_smtp_url_carries_credentials_and_mode(tmp_path):
-    settings = Settings(var_dir=tmp_path, smtp_host="smtp.example.invalid", smtp_port=587, smtp_user="cttn@bnv.example.invalid",
-                        smtp_password=SecretStr("p@ss/w:rd?&"), smtp_starttls=True,
-                        smtp_from="Vụ Công tác thanh niên <cttn@bnv.example.invalid>", smtp_timeout=7)
-    server = apprise.Apprise.instantiate(smtp_url(settings, "snv@angiang.example.invalid", "Bộ Nội vụ"))
-    assert (server.user, server.password, server.smtp_host, server.port) == (
-        "cttn@bnv.example.invalid", "p@ss/w:rd?&", "smtp.example.invalid", 587)
-    assert (server.secure_mode, server.socket_connect_timeout) == ("starttls", 7.0)
-    assert server.targets == [(False, "snv@angiang.example.invalid")]
-    assert server.from_addr[1] == "cttn@bnv.example.invalid"
-    assert str(make_header(decode_header(server.from_addr[0]))) == "Vụ Công tác thanh niên"
-    settings.smtp_port, settings.smtp_starttls = 465, False
-    assert apprise.Apprise.instantiate(smtp_url(settings, "a@b.example.invalid", "x")).secure_mode == "ssl"
-    settings.smtp_port, settings.smtp_user = 25, ""
-    plain = apprise.Apprise.instantiate(smtp_url(settings, "a@b.example.invalid", "x"))
-    assert (plain.secure_mode, plain.user, plain.password) == ("insecure", None, None)
+def test_smtp_sends_the_bytes_as_built_with_the_credentials(tmp_path):
+    """E-mail leaves as ``notifications.outbox`` built it, byte for byte, after logging in with
+    the configured user and password (from the environment, never a file)."""
+    logins, received = [], []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+            return "250 OK"
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"p@ss/w:rd?&")
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        settings = Settings(var_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_user="cttn@bnv.example.invalid",
+                            smtp_password=SecretStr("p@ss/w:rd?&"), smtp_timeout=5)
+        message = build_message(sender=("Vụ Công tác thanh niên", "cttn@bnv.example.invalid"),
+                                to=[("Sở Nội vụ tỉnh An Giang", "snv@angiang.example.invalid")], subject="Nhắc hạn",
+                                body="Kính gửi: Ủy ban nhân dân tỉnh An Giang\n", key="k", at=vn_moment(date(2024, 6, 4), 8))
+        data = message_bytes(message)
+        assert smtp_send(settings, data, "cttn@bnv.example.invalid", "snv@angiang.example.invalid") is None
+        assert logins == [(b"cttn@bnv.example.invalid", b"p@ss/w:rd?&")]
+        assert received == [("cttn@bnv.example.invalid", ["snv@angiang.example.invalid"], data)]
+    finally:
+        controller.stop()
 
 
 def test_secrets_are_read_only_from_the_dvtracker_secret_prefix(monkeypatch):

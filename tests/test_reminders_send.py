@@ -35,6 +35,18 @@ def read_eml(path) -> email.message.EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
+def text_of(message: email.message.EmailMessage) -> str:
+    """The text as a mail program shows it (the file has the CRLF line ends of SMTP)."""
+    return message.get_content().replace("\r\n", "\n")
+
+
+def issue_letter(app, cycle_id: str, number: str, issued: date) -> dict:
+    """The coordinator records the number of the công văn đôn đốc drafted by the tool."""
+    from services.cycles import NewRequest, add_request
+
+    return add_request(app, cycle_id, NewRequest.of(number=number, issued=issued, kind="reminder"))
+
+
 # --- exactly once -------------------------------------------------------------------------------
 @pytest.mark.parametrize("refusal", ["451 4.3.0 Temporary failure, try later", "550 5.7.1 Rejected for now"])
 def test_smtp_refuses_then_recovers_nothing_lost_nothing_twice(smtp_app, smtp_server, refusal):
@@ -95,7 +107,11 @@ def test_a_crash_between_send_and_record_never_sends_twice(smtp_app, smtp_server
     assert "Chưa xác nhận đã gửi" in text and "- Thành phố Hà Nội - đợt sau-2 - thư điện tử, bắt đầu gửi lúc 08:05 04/06/2024" in text
 
     # A later stage goes as usual; the interrupted one stays reported until a coordinator acts.
-    later = send_due_reminders(smtp_app, cycle.id, date(2024, 6, 7), now=vn_at(date(2024, 6, 7)))
+    # (The later stage is the escalation: its công văn goes once the coordinator has its number.)
+    drafted = send_due_reminders(smtp_app, cycle.id, date(2024, 6, 7), now=vn_at(date(2024, 6, 7)))
+    assert drafted.letter["state"] == "draft" and drafted.sent == []
+    assert issue_letter(smtp_app, cycle.id, "3102/BNV-CTTN", date(2024, 6, 7))["letter"]["stage"] == "sau-5"
+    later = send_due_reminders(smtp_app, cycle.id, date(2024, 6, 7), now=vn_at(date(2024, 6, 7), 10))
     assert ("p2004-01", "sau-2", "email", "unconfirmed") in outcomes(later)
     assert [i.unit_id for i in later.sent] == ["p2004-01", "p2004-89"]
     assert requeue_unconfirmed(smtp_app, cycle.id, unit="01") == 1
@@ -148,7 +164,10 @@ def test_only_the_latest_missed_stage_goes_after_a_gap(app):
     assert send_due_reminders(app, cycle.id, date(2024, 6, 6), now=vn_at(date(2024, 6, 6))).sent == []
     other = open_2023_danvan(app, deadline="chậm nhất ngày 31/5/2024")  # same cycle: a rerun of open is harmless
     assert other.id == cycle.id
-    late = send_due_reminders(app, cycle.id, date(2024, 6, 20), now=vn_at(date(2024, 6, 20)))
+    waiting = send_due_reminders(app, cycle.id, date(2024, 6, 20), now=vn_at(date(2024, 6, 20)))
+    assert [(i.stage, i.outcome) for i in waiting.items if i.channel] == [("sau-5", "awaiting_letter")]
+    issue_letter(app, cycle.id, "3102/BNV-CTTN", date(2024, 6, 20))
+    late = send_due_reminders(app, cycle.id, date(2024, 6, 20), now=vn_at(date(2024, 6, 20), 10))
     assert [i.stage for i in late.sent] == ["sau-5"]
     assert sorted(k[1] for k in rows(app)) == ["sau-2", "sau-5"]  # truoc-5, truoc-2, dung-han never went
 
@@ -189,70 +208,84 @@ def test_an_old_cycle_reaches_the_successor_and_escalates_to_leadership(smtp_app
     day = date(2026, 1, 5)
     # The new An Giang already sent the old An Giang's report; the old Kiên Giang's is still missing.
     submit(smtp_app, cycle.id, "An Giang", date(2025, 12, 30), number="5/BC-UBND", sender="Tỉnh An Giang")
-    run = send_due_reminders(smtp_app, cycle.id, day, now=vn_at(day))
-    assert run.stage.id == "sau-5" and run.stage.escalate
+    drafted = send_due_reminders(smtp_app, cycle.id, day, now=vn_at(day))
+    assert drafted.stage.id == "sau-5" and drafted.stage.escalate and smtp_server.mails == []
+    assert [(i.unit_id, i.outcome) for i in drafted.items if i.channel] == [("p2004-91", "awaiting_letter")]
+    issue_letter(smtp_app, cycle.id, "3300/BNV-CTTN", day)
+    run = send_due_reminders(smtp_app, cycle.id, day, now=vn_at(day, 10))
     assert [(i.unit_id, i.via_unit_id, i.via_unit_name) for i in run.sent] == [("p2004-91", "p2025-91", "Tỉnh An Giang")]
     assert sorted(a for m in smtp_server.mails for a in m.to) == sorted([new_ag, lead])
     mail = smtp_server.mails[0]
-    assert mail.body.startswith("Kính gửi: Ủy ban nhân dân tỉnh An Giang\n\n(Quý cơ quan nhận thông báo này với tư cách "
-                                "đơn vị kế thừa Tỉnh Kiên Giang, đơn vị phải báo cáo trong kỳ.)\n\nThực hiện Công văn số "
-                                "2748/BNV-CTTN ngày 17/05/2024")
-    assert mail.subject == ("[Đôn đốc] Báo cáo dân vận CQHCNN & CQCC năm 2023 - Tỉnh Kiên Giang - "
-                            "đã quá hạn 402 ngày làm việc")
-    assert "với tư cách đơn vị kế thừa Tỉnh Kiên Giang" in mail.body
-    assert "đồng gửi lãnh đạo Tỉnh Kiên Giang" in mail.body
-    assert "Tỉnh Kiên Giang - đã quá hạn" in mail.subject
+    assert mail.raw == smtp_server.mails[1].raw  # one message, one envelope per address
+    assert (mail.message["To"], mail.message["Cc"]) == (lead, f"Sở Nội vụ <{new_ag}>")  # the leadership, focal in Cc
+    assert mail.body.startswith("Kính gửi: Ủy ban nhân dân tỉnh An Giang\n\nBộ Nội vụ gửi quý cơ quan Công văn số "
+                                "3300/BNV-CTTN ngày 05/01/2026 về việc đôn đốc gửi báo cáo kết quả thực hiện công tác "
+                                "dân vận")
+    assert mail.subject == ("[Đôn đốc] Công văn số 3300/BNV-CTTN ngày 05/01/2026 của Bộ Nội vụ V/v đôn đốc gửi báo cáo "
+                            "dân vận CQHCNN & CQCC năm 2023")
+    assert ". Ủy ban nhân dân tỉnh Kiên Giang (nay: Ủy ban nhân dân tỉnh An Giang): Chưa gửi báo cáo" in mail.body
+    assert "Ủy ban nhân dân tỉnh An Giang: Chưa" not in mail.body  # the old An Giang reported: not listed
     assert mail.sender == "Vụ Công tác thanh niên <cttn@bnv.example.invalid>"
     assert set(rows(smtp_app)) == {("p2004-91", "sau-5", "email")}
 
 
 # --- what the messages say ----------------------------------------------------------------------
 def test_the_rendered_vietnamese_text(app, chat_receiver):
+    """The register of Bộ Nội vụ reminding about its own letter: the request recalled by its date
+    and number, the deadline said once (its last day, with the weekday), "quý cơ quan", a new
+    date to send by after the deadline, the contact of the department from calendar.yaml."""
     cycle = open_2023_danvan(app)
     add_contacts(app, ("89", "email", A1), ("89", "email", A2), ("89", "chat", chat_receiver.url("/an-giang")))
     send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2))
     eml = read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "sau-2--p2004-89.eml")
-    assert eml["Subject"] == ("[Đôn đốc] Báo cáo dân vận CQHCNN & CQCC năm 2023 - Tỉnh An Giang - "
-                              "đã quá hạn 2 ngày làm việc")
+    assert eml["Subject"] == ("[Đôn đốc] Báo cáo dân vận CQHCNN & CQCC năm 2023 của Ủy ban nhân dân tỉnh An Giang - "
+                              "quá hạn 2 ngày làm việc")
     assert eml["To"] == f"{A1}, {A2}"
-    assert eml["From"] == "Vụ Công tác thanh niên - Bộ Nội vụ <dvtracker@localhost>"
-    assert eml.get_content() == """Kính gửi: Ủy ban nhân dân tỉnh An Giang
+    assert eml["From"] == "Vụ Công tác thanh niên - Bộ Nội vụ <cttn@bnv.example.invalid>"
+    assert eml["Date"] == "Tue, 04 Jun 2024 09:00:00 +0700"
+    assert text_of(eml) == """Kính gửi: Ủy ban nhân dân tỉnh An Giang
 
-Thực hiện Công văn số 2748/BNV-CTTN ngày 17/05/2024 của Bộ Nội vụ về việc báo cáo kết quả thực hiện công tác dân vận \
-của cơ quan hành chính nhà nước và chính quyền các cấp năm 2023, thời hạn gửi báo cáo là: "chậm nhất ngày 31/5/2024", \
-tức là ngày cuối cùng được gửi là thứ Sáu, ngày 31/05/2024.
+Ngày 17/5/2024, Bộ Nội vụ có Công văn số 2748/BNV-CTTN đề nghị các bộ, ngành và địa phương báo cáo kết quả thực hiện \
+công tác dân vận của cơ quan hành chính nhà nước và chính quyền các cấp năm 2023, gửi về Bộ Nội vụ chậm nhất thứ Sáu, \
+ngày 31/5/2024.
 
-Đến ngày 04/06/2024, Bộ Nội vụ chưa nhận được báo cáo của Tỉnh An Giang: báo cáo đã chậm 4 ngày (2 ngày làm việc) \
-so với thời hạn.
+Đến nay, đã quá thời hạn 02 ngày làm việc, Bộ Nội vụ chưa nhận được báo cáo của quý cơ quan.
 
-Đề nghị quý cơ quan gửi báo cáo (văn bản có số, ngày ban hành và chữ ký) về Bộ Nội vụ (Vụ Công tác thanh niên) qua \
-hệ thống quản lý văn bản và điều hành hoặc thư điện tử dvtracker@localhost, ghi rõ báo cáo trả lời Công văn số \
-2748/BNV-CTTN. Nếu quý cơ quan đã gửi báo cáo, xin thông báo lại để Bộ Nội vụ kiểm tra.
+Đề nghị quý cơ quan khẩn trương gửi báo cáo trước ngày 07/6/2024 (thứ Sáu) để Bộ Nội vụ kịp tổng hợp, báo cáo Thủ tướng \
+Chính phủ.
 
-Trân trọng.
+Báo cáo (văn bản có số, ngày ban hành và chữ ký) gửi về Bộ Nội vụ (Vụ Công tác thanh niên) qua Hệ thống quản lý văn bản \
+và điều hành, đồng thời gửi bản điện tử về địa chỉ thư điện tử cttn@bnv.example.invalid, ghi rõ báo cáo trả lời Công văn \
+số 2748/BNV-CTTN. Trường hợp quý cơ quan đã gửi báo cáo, đề nghị thông báo lại để Bộ Nội vụ kiểm tra.
+
+Thông tin chi tiết, đề nghị liên hệ đồng chí Trần Văn Mẫu, chuyên viên Vụ Công tác thanh niên; điện thoại: 024.3000.0000; \
+thư điện tử: cttn@bnv.example.invalid; địa chỉ: Số 8 Tôn Thất Thuyết, Hà Nội.
+
+Trân trọng cảm ơn.
 Vụ Công tác thanh niên - Bộ Nội vụ
 
 --
 Thư gửi tự động từ dvtracker; đợt nhắc: quá hạn 2 ngày làm việc (mã sau-2).
 """
     assert [p.message for p in chat_receiver.at("/an-giang")] == [
-        "[Bộ Nội vụ] Tỉnh An Giang: đã quá hạn 4 ngày (2 ngày làm việc) mà chưa gửi báo cáo dân vận CQHCNN & CQCC "
-        "năm 2023 theo Công văn số 2748/BNV-CTTN ngày 17/05/2024 (\"chậm nhất ngày 31/5/2024\", hạn 31/05/2024). "
-        "Đề nghị gửi về dvtracker@localhost."]
+        "[Bộ Nội vụ] Đề nghị gửi báo cáo dân vận CQHCNN & CQCC năm 2023 của Ủy ban nhân dân tỉnh An Giang theo Công văn "
+        "số 2748/BNV-CTTN ngày 17/5/2024: đã quá hạn 02 ngày làm việc, đề nghị gửi trước ngày 07/6/2024 (thứ Sáu). "
+        "Liên hệ: cttn@bnv.example.invalid, 024.3000.0000."]
 
 
 @pytest.mark.parametrize("day, expected", [
-    (date(2024, 5, 24), "Thời hạn còn 5 ngày làm việc."),
-    (date(2024, 5, 29), "Thời hạn còn 2 ngày làm việc."),
-    (date(2024, 5, 31), "Hôm nay, ngày 31/05/2024, là ngày làm việc cuối cùng trong thời hạn"),
+    (date(2024, 5, 24), "Thời hạn còn 05 ngày làm việc."),
+    (date(2024, 5, 29), "Thời hạn còn 02 ngày làm việc."),
+    (date(2024, 5, 31), "Hôm nay là ngày cuối cùng của thời hạn; đến nay Bộ Nội vụ chưa nhận được báo cáo của quý cơ quan."),
 ])
 def test_before_and_on_the_deadline(app, day, expected):
     cycle = open_2023_danvan(app)
     add_contacts(app, ("45", "email", "snv@quangtri.example.invalid"))
     submit(app, cycle.id, "45", date(2024, 5, 20), number=None)  # a draft does not count
     run = send_due_reminders(app, cycle.id, day, now=vn_at(day))
-    body = read_eml(app.settings.outbox_dir / "reminders" / cycle.id / f"{run.stage.id}--p2004-45.eml").get_content()
+    body = text_of(read_eml(app.settings.outbox_dir / "reminders" / cycle.id / f"{run.stage.id}--p2004-45.eml"))
     assert expected in body
+    assert body.count("31/5/2024") == 1  # the deadline, said once
     assert "Văn bản đã nhận mới là dự thảo" in body
     assert "[Nhắc hạn]" in run.sent[0].subject
 
@@ -267,9 +300,9 @@ def test_a_later_letter_that_moves_the_deadline_is_named(app):
                     RequestInput("3001/BNV-CTTN", date(2024, 6, 3), "chậm nhất ngày 7/6/2024", "reminder"))
     run = send_due_reminders(app, cycle.id, date(2024, 6, 5), now=vn_at(date(2024, 6, 5)))
     assert run.stage.id == "truoc-2" and run.deadline == date(2024, 6, 7)
-    body = read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "truoc-2--p2004-89.eml").get_content()
-    assert "và Công văn số 3001/BNV-CTTN ngày 03/06/2024 (điều chỉnh thời hạn)" in body
-    assert "\"chậm nhất ngày 7/6/2024\", tức là ngày cuối cùng được gửi là thứ Sáu, ngày 07/06/2024" in body
+    body = text_of(read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "truoc-2--p2004-89.eml"))
+    assert ("năm 2023 (thời hạn điều chỉnh tại Công văn số 3001/BNV-CTTN ngày 03/6/2024), gửi về Bộ Nội vụ chậm nhất "
+            "thứ Sáu, ngày 07/6/2024.") in body
 
 
 @pytest.mark.parametrize("name, source, error", [
@@ -295,7 +328,7 @@ def test_override_templates_get_data_never_template_source(app, tmp_path):
     (tmp_path / "reminder_email.txt.j2").write_text("Gửi {{ recipients|join(', ') }} - {{ unit.name }}", encoding="utf-8")
     app.settings.templates_dir = tmp_path
     send_due_reminders(app, cycle.id, SAU_2, now=vn_at(SAU_2))
-    body = read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "sau-2--p2004-89.eml").get_content()
+    body = text_of(read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "sau-2--p2004-89.eml"))
     assert body == "Gửi {{ 7*7 }} {% raw %} - Tỉnh An Giang\n"
     subject = read_eml(app.settings.outbox_dir / "reminders" / cycle.id / "sau-2--p2004-89.eml")["Subject"]
     assert subject.startswith("[Đôn đốc]")  # the other templates still come from the package
