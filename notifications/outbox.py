@@ -33,7 +33,8 @@ from pathlib import Path
 
 from models.clock import VN_TZ
 
-WIRE = policy.SMTP  # CRLF line ends, lines of at most 78 characters: what goes over SMTP
+# CRLF line ends: what goes over SMTP. The headers set here are folded here: never refolded.
+WIRE = policy.SMTP.clone(refold_source="none")
 _LINE = 78
 _ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$")
 # RFC 2047 keeps an encoded word to 75 characters (45 bytes of text); a longer run of words that

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
 
 import pandas as pd
@@ -360,8 +359,8 @@ def _describe_message(item: ReminderItem, p: PlannedReminder, message: ReminderM
     """What the message says, for a preview and the run's JSON."""
     if p.channel == "email":
         to, cc = _addressed(p)
-        item.to = [formataddr((n or "", a)) if n else a for n, a in to]
-        item.cc = [formataddr((n or "", a)) if n else a for n, a in cc]
+        item.to = [f"{n} <{a}>" if n else a for n, a in to]
+        item.cc = [f"{n} <{a}>" if n else a for n, a in cc]
         item.body = message.email
         if email is not None:
             item.sender, item.date = str(email["From"]), str(email["Date"])
