@@ -33,6 +33,8 @@ from wiring.settings import Settings, get_settings
 
 CYCLE_ID = "danvan-2023-annual"
 REQUEST, ISSUED, DEADLINE = "2748/BNV-CTTN", date(2024, 5, 17), "chậm nhất ngày 31/5/2024"
+# The công văn đôn đốc drafted on 07/06/2024 (+5 working days) is signed and numbered on Monday 10/06.
+LETTER, LETTER_ISSUED = "2901/BNV-CTTN", date(2024, 6, 10)
 FIRST_DAY, LAST_DAY = date(2024, 5, 20), date(2024, 6, 14)
 SAMPLE = "[DỮ LIỆU MẪU]"
 # Units that send nothing in the demo (most are among the non-reporters of seed 000's footnote).
@@ -216,6 +218,7 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
 
     from flows.daily_tick import daily_tick
     from flows.open_cycle import open_cycle
+    from services.cycles import NewRequest, add_request
     from services.reminders import import_contacts
 
     cycle = open_cycle(stream="danvan", kind="annual", year=2023, request_number=REQUEST, issued_on=ISSUED,
@@ -238,6 +241,11 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
         settings.inbox_dir.mkdir(parents=True, exist_ok=True)
         for a in (a for a in arrivals if a.day == day):
             (settings.inbox_dir / a.name).write_bytes(a.content)
+        if day == LETTER_ISSUED:
+            linked = add_request(app, CYCLE_ID, NewRequest.of(number=LETTER, issued=day, kind="reminder"))
+            if linked["letter"]:
+                console.print(f"{day:%d/%m/%Y}: văn thư cho số Công văn {LETTER} (dự thảo đôn đốc "
+                              f"{linked['letter']['units']} đơn vị): gửi lãnh đạo các đơn vị trong lần chạy hôm nay.")
         started = prefect_now("UTC")
         state = daily_tick(as_of=day, cycle_id=CYCLE_ID, return_state=True)
         result, last_tick = state.result(), state.state_details.flow_run_id
@@ -286,6 +294,7 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
                       f"{v.out_dir}"
                       + (f" ({', '.join(Path(f).name for f in files.values())})" if files else ""))
     console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV): {settings.exports_dir / CYCLE_ID}")
+    console.print(f"- Dự thảo công văn đôn đốc (Word): {settings.exports_dir / CYCLE_ID / 'cong-van-don-doc'}")
     console.print(f"- Tệp đã nhận: {settings.inbox_dir / 'processed'}; bị từ chối (kèm lý do): "
                   f"{settings.inbox_dir / 'rejected'}")
     console.print("\n[bold]Xem trên giao diện Prefect[/bold] (máy chủ vẫn chạy; dừng bằng `dvtracker server stop`)")
