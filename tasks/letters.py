@@ -1,22 +1,35 @@
-"""The công văn đôn đốc as a Word document in the form of Nghị định 30/2020/NĐ-CP (Phụ lục I,
+"""The công văn đôn đốc of an escalation stage: drafted once, kept in the database and written to
+the exports, and the Word document itself in the form of Nghị định 30/2020/NĐ-CP (Phụ lục I,
 công văn): the issuing body and the number (left blank for the văn thư in a draft) with the
 trích yếu under it, the national title and the place and date, "Kính gửi", the body, "Nơi nhận"
 and the signature block from data, then the list of the units it chases and their status."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
+from sqlmodel import select
 
+from models import vnformat
+from models.audit import audit
+from models.blobs import read_blob, store_blob
+from models.db import insert_once
+from models.reminders import ScheduledStage
 from models.streams import Collector
-from models.vnformat import long_day
+from models.tables import CycleRow, ReminderLetterRow, RequestRow
+from models.vnformat import long_day, text_day
+from notifications.messages import addressee, day_words, succession, vn
+from notifications.render import Renderer
 from tasks.documents import _cell, _no_borders, _page_and_styles, _para
+from wiring.app import App
 
 # More addressees than this and "Kính gửi" names them through the list.
 KINH_GUI_MAX = 6
@@ -136,3 +149,75 @@ def _annex(word, doc: LetterDocument) -> None:
         _cell(cells[0], str(n))
         _cell(cells[1], u["addressee"], align=WD_ALIGN_PARAGRAPH.LEFT)
         _cell(cells[2], u["status"], align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+# --- the letter of a cycle ---------------------------------------------------------------------------
+DRAFT_STATUS = {"missing": "Chưa gửi báo cáo", "not_due": "Chưa gửi báo cáo",
+                "draft_only": "Mới gửi dự thảo (chưa có số, ngày ban hành)"}
+
+
+def letter_context(app: App, letter: ReminderLetterRow, issued: RequestRow | None, deadline: date) -> dict:
+    """The letter as the templates see it; ``issued`` None: the draft, its number left blank."""
+    dated = issued.issued_on if issued is not None else letter.drafted_on
+    return dict(
+        number=issued.number if issued is not None else "",
+        day=text_day(dated), dated=vn(dated), as_of=text_day(letter.drafted_on),
+        working_days_late=vnformat.count(app.calendar.working_days_between(deadline, letter.drafted_on)),
+        count=vnformat.count(len(letter.units)),
+        resend_by=day_words(letter.resend_by),
+        units=letter.units, draft=letter.path,
+    )
+
+
+def draft_letter(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, stage: ScheduledStage,
+                  as_of: date, policy, chased: list[dict]) -> ReminderLetterRow:
+    """Draft the công văn đôn đốc of ``stage`` once: the Word file, kept in the database and
+    written to the exports; a second run (or one at the same moment) takes the first draft."""
+    roster, ref = app.roster, cycle.reference_date
+    units = []
+    for r in chased:
+        unit, via = roster.get(r["unit_id"]), roster.get(roster.successor_on(r["unit_id"], as_of))
+        now = succession(roster, unit, via, as_of)
+        units.append(dict(unit_id=unit.id, addressee=addressee(unit, ref) + (f" (nay: {addressee(via, as_of)})" if now else ""),
+                          to=addressee(via, as_of), status=DRAFT_STATUS[r["status"]]))
+    row = ReminderLetterRow(cycle_id=cycle.id, stage=stage.id, drafted_on=as_of, units=units,
+                            resend_by=app.calendar.add_working_days(as_of, policy.letter_working_days),
+                            draft_sha256="", path="")
+    ctx = dict(base, letter=letter_context(app, row, None, deadline), stage=dict(id=stage.id, label=stage.label))
+    summary, paragraphs = renderer.letter_document(ctx)
+    addressees = list(dict.fromkeys(u["to"] for u in units))
+    content = letter_bytes(LetterDocument(app.config.collector, None, as_of, summary, addressees, base["groups"],
+                                          paragraphs, units))
+    path = app.settings.exports_dir / cycle.id / "cong-van-don-doc" / f"{stage.id}-du-thao.docx"
+    with app.session() as session:
+        row.draft_sha256, row.path = store_blob(session, content, path.name), str(path)
+        inserted, row = insert_once(session, row, select(ReminderLetterRow).where(
+            ReminderLetterRow.cycle_id == cycle.id, ReminderLetterRow.stage == stage.id))
+        if inserted:
+            audit(session, "draft", "reminder_letter", f"{cycle.id}:{stage.id}", units=len(units), path=str(path))
+        else:
+            content = read_blob(session, row.draft_sha256)
+    if not Path(row.path).exists():
+        _write_file(Path(row.path), content)
+    return row
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
+
+
+def letter_state(app: App, letter: ReminderLetterRow | None, requests: list[RequestRow], chased: int) -> dict:
+    if letter is None:
+        return dict(state="would_draft" if chased else "none", units=chased, path=None, number=None, issued_on=None)
+    issued = next((r for r in requests if r.id == letter.request_id), None)
+    if issued is not None:
+        return dict(state="linked", units=len(letter.units), path=letter.path, number=issued.number,
+                    issued_on=issued.issued_on.isoformat(), drafted_on=letter.drafted_on.isoformat())
+    if not Path(letter.path).exists():  # the exports were cleared: the draft is kept in the database
+        with app.session() as session:
+            _write_file(Path(letter.path), read_blob(session, letter.draft_sha256))
+    return dict(state="draft", units=len(letter.units), path=letter.path, number=None, issued_on=None,
+                drafted_on=letter.drafted_on.isoformat())

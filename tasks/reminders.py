@@ -12,7 +12,6 @@ digest until a coordinator requeues it (``requeue_unconfirmed``).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -26,10 +25,8 @@ from sqlmodel import Session, select
 
 from models import vnformat
 from models.audit import audit
-from models.blobs import read_blob, store_blob
 from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
-from models.db import insert_once
 from models.errors import UserError
 from models.reminders import (
     CHANNEL_LABELS,
@@ -45,12 +42,11 @@ from models.reminders import (
 )
 from models.status import StatusReport, compute_status
 from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderLetterRow, ReminderRow, RequestRow
-from models.vnformat import text_day
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
-from notifications.messages import addressee, cycle_context, day_words, is_own, reminder_context, succession, vn
+from notifications.messages import cycle_context, is_own, reminder_context, vn
 from notifications.outbox import build_message, digest_path, reminder_path, sender, write_eml
 from notifications.render import ReminderMessage, Renderer
-from tasks.letters import LetterDocument, letter_bytes
+from tasks.letters import draft_letter, letter_context, letter_state
 from wiring.app import App
 
 SecretLookup = Callable[[str], str | None]
@@ -185,8 +181,8 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     if due.stage.escalate:
         chased = [r for r in by_unit.values() if r["status"] in ELIGIBLE_STATUSES and not _own(app, r["unit_id"], as_of)]
         if letter is None and chased and not dry_run:
-            letter = _draft_letter(app, renderer, base, cycle, status.deadline, due.stage, as_of, policy, chased)
-        run.letter = _letter_state(app, letter, requests, len(chased))
+            letter = draft_letter(app, renderer, base, cycle, status.deadline, due.stage, as_of, policy, chased)
+        run.letter = letter_state(app, letter, requests, len(chased))
     issued = next((r for r in requests if letter is not None and r.id == letter.request_id), None)
     # Every message of the run is rendered before the first is sent: a template error stops here.
     ctx = _Ctx(app, renderer, base, cycle, status.deadline, as_of, policy, letter, issued)
@@ -391,78 +387,6 @@ class _Ctx:
             resend_by=app.calendar.add_working_days(self.as_of, self.policy.resend_working_days),
         )
         return self.renderer.letter(ctx) if letter else self.renderer.reminder(ctx)
-
-
-# --- the công văn đôn đốc -------------------------------------------------------------------------
-DRAFT_STATUS = {"missing": "Chưa gửi báo cáo", "not_due": "Chưa gửi báo cáo",
-                "draft_only": "Mới gửi dự thảo (chưa có số, ngày ban hành)"}
-
-
-def letter_context(app: App, letter: ReminderLetterRow, issued: RequestRow | None, deadline: date) -> dict:
-    """The letter as the templates see it; ``issued`` None: the draft, its number left blank."""
-    dated = issued.issued_on if issued is not None else letter.drafted_on
-    return dict(
-        number=issued.number if issued is not None else "",
-        day=text_day(dated), dated=vn(dated), as_of=text_day(letter.drafted_on),
-        working_days_late=vnformat.count(app.calendar.working_days_between(deadline, letter.drafted_on)),
-        count=vnformat.count(len(letter.units)),
-        resend_by=day_words(letter.resend_by),
-        units=letter.units, draft=letter.path,
-    )
-
-
-def _draft_letter(app: App, renderer: Renderer, base: dict, cycle: CycleRow, deadline: date, stage: ScheduledStage,
-                  as_of: date, policy, chased: list[dict]) -> ReminderLetterRow:
-    """Draft the công văn đôn đốc of ``stage`` once: the Word file, kept in the database and
-    written to the exports; a second run (or one at the same moment) takes the first draft."""
-    roster, ref = app.roster, cycle.reference_date
-    units = []
-    for r in chased:
-        unit, via = roster.get(r["unit_id"]), roster.get(roster.successor_on(r["unit_id"], as_of))
-        now = succession(roster, unit, via, as_of)
-        units.append(dict(unit_id=unit.id, addressee=addressee(unit, ref) + (f" (nay: {addressee(via, as_of)})" if now else ""),
-                          to=addressee(via, as_of), status=DRAFT_STATUS[r["status"]]))
-    row = ReminderLetterRow(cycle_id=cycle.id, stage=stage.id, drafted_on=as_of, units=units,
-                            resend_by=app.calendar.add_working_days(as_of, policy.letter_working_days),
-                            draft_sha256="", path="")
-    ctx = dict(base, letter=letter_context(app, row, None, deadline), stage=dict(id=stage.id, label=stage.label))
-    summary, paragraphs = renderer.letter_document(ctx)
-    addressees = list(dict.fromkeys(u["to"] for u in units))
-    content = letter_bytes(LetterDocument(app.config.collector, None, as_of, summary, addressees, base["groups"],
-                                          paragraphs, units))
-    path = app.settings.exports_dir / cycle.id / "cong-van-don-doc" / f"{stage.id}-du-thao.docx"
-    with app.session() as session:
-        row.draft_sha256, row.path = store_blob(session, content, path.name), str(path)
-        inserted, row = insert_once(session, row, select(ReminderLetterRow).where(
-            ReminderLetterRow.cycle_id == cycle.id, ReminderLetterRow.stage == stage.id))
-        if inserted:
-            audit(session, "draft", "reminder_letter", f"{cycle.id}:{stage.id}", units=len(units), path=str(path))
-        else:
-            content = read_blob(session, row.draft_sha256)
-    if not Path(row.path).exists():
-        _write_file(Path(row.path), content)
-    return row
-
-
-def _write_file(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(content)
-    os.replace(tmp, path)
-
-
-def _letter_state(app: App, letter: ReminderLetterRow | None, requests: list[RequestRow], chased: int) -> dict:
-    if letter is None:
-        return dict(state="would_draft" if chased else "none", units=chased, path=None, number=None, issued_on=None)
-    issued = next((r for r in requests if r.id == letter.request_id), None)
-    if issued is not None:
-        return dict(state="linked", units=len(letter.units), path=letter.path, number=issued.number,
-                    issued_on=issued.issued_on.isoformat(), drafted_on=letter.drafted_on.isoformat())
-    if not Path(letter.path).exists():  # the exports were cleared: the draft is kept in the database
-        with app.session() as session:
-            _write_file(Path(letter.path), read_blob(session, letter.draft_sha256))
-    return dict(state="draft", units=len(letter.units), path=letter.path, number=None, issued_on=None,
-                drafted_on=letter.drafted_on.isoformat())
 
 
 # --- building blocks ----------------------------------------------------------------------------

@@ -89,3 +89,19 @@ def test_requeue_command(cli, opened, monkeypatch):
     assert "chưa xác nhận đã gửi" in out.output
     assert "Đã đưa 1 thư" in cli("reminders", "requeue", "--cycle", cycle.id, "--stage", "sau-2").output
     assert json.loads(cli("remind", "--cycle", cycle.id, "--json").output)["run"]["counts"]["sent"] == 1
+
+
+def test_the_letter_of_the_escalation_through_the_commands(cli, opened, monkeypatch):
+    app, cycle = opened
+    monkeypatch.setattr(SYSTEM, "at", vn_at(date(2024, 6, 7), 9))
+    preview = cli("remind", "--cycle", cycle.id, "--dry-run")
+    assert "Công văn đôn đốc: sẽ soạn dự thảo cho 92 đơn vị chưa báo cáo." in " ".join(preview.output.split())
+    assert not app.settings.exports_dir.exists()  # a preview drafts nothing
+    drafted = cli("remind", "--cycle", cycle.id)
+    assert "Công văn đôn đốc: dự thảo (92 đơn vị) chờ số tại" in " ".join(drafted.output.split())
+    assert "chờ số công văn đôn đốc 2" in " ".join(drafted.output.split())  # Hà Nội and An Giang wait for it
+    linked = cli("cycle", "request", cycle.id, "--kind", "reminder", "--number", "2901/BNV-CTTN", "--issued", "07/06/2024")
+    assert ("Công văn 2901/BNV-CTTN là bản ban hành của dự thảo đôn đốc ngày 07/06/2024 (92 đơn vị)"
+            in " ".join(linked.output.split()))
+    sent = json.loads(cli("remind", "--cycle", cycle.id, "--json").output)
+    assert sent["run"]["counts"]["sent"] == 2 and sent["run"]["letter"]["number"] == "2901/BNV-CTTN"
