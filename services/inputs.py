@@ -57,7 +57,11 @@ def describe(model: type[BaseModel], exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         message = _message(error)
-        parts.append(f"{_field_label(model, error['loc'])}: {message}" if error["loc"] else message[:1].upper() + message[1:])
+        if error["loc"]:
+            label, value = _field_label(model, error["loc"]), error.get("input")
+            shown = f" '{value}'" if isinstance(value, (int, float, str)) and len(str(value)) <= 40 else ""
+            message = f"{label}{shown}: {message}"
+        parts.append(message[:1].upper() + message[1:])
     return "; ".join(parts) + "."
 
 

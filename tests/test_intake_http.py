@@ -31,6 +31,7 @@ class Exchange:
         self.page_requests: list[dict] = []
         self.file_requests: list[str] = []
         self.missing_files: set[str] = set()
+        self.requests = 0  # every request, whatever its answer
 
     def add(self, doc_id: str, content: bytes, *, by_url: bool = False, **fields):
         doc = {"id": doc_id, "filename": f"{doc_id}.json", **fields}
@@ -66,6 +67,7 @@ def exchange():
                 pass  # the client gave up (timeout test)
 
         def do_GET(self):
+            state.requests += 1
             url = urlparse(self.path)
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self.send(401, b'{"error": "unauthorized"}')
@@ -225,3 +227,17 @@ def test_pull_from_the_command_line(cli, app, exchange, monkeypatch):
     assert result.exit_code == 0, result.output
     assert [o["unit_id"] for o in json.loads(result.stdout)] == ["p2004-01"]
     assert "Không có văn bản mới." in cli("pull").stdout
+
+
+def test_only_failures_that_may_pass_are_retried(source, exchange):
+    """A 5xx or a timeout is tried again (up to retries + 1 times); a wrong token or a missing
+    document would answer the same again: asked once."""
+    source.settings.http_token = SecretStr("sai")
+    with pytest.raises(SourceError, match="HTTP 401"):
+        pull_documents(source, retries=3, backoff=0.01)
+    assert exchange.requests == 1
+    source.settings.http_token = SecretStr(TOKEN)
+    exchange.script = ["500"] * 4
+    with pytest.raises(SourceError, match="sau 4 lần thử: HTTP 500"):
+        pull_documents(source, retries=3, backoff=0.01)
+    assert exchange.requests == 1 + 4
