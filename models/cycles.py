@@ -208,12 +208,9 @@ def describe_cycle(session: Session, cycle: CycleRow, roster: Roster, config: Ca
     """A cycle with its requests, dates and expected units, as the CLI's --json prints it."""
     requests = requests_of(session, cycle.id)
     current = effective_deadline(requests)
-    units = []
-    for e in expected_units(session, cycle.id):
-        u = roster.get(e.unit_id)
-        units.append(dict(id=u.id, code=u.code or u.slug, name=u.name_on(cycle.reference_date), group=u.group,
-                          exempt=e.exempt, exempt_reason=e.exempt_reason, _key=sort_key(u)))
-    units.sort(key=lambda x: x.pop("_key"))
+    found = sorted(((roster.get(e.unit_id), e) for e in expected_units(session, cycle.id)), key=lambda p: sort_key(p[0]))
+    units = [dict(id=u.id, code=u.code or u.slug, name=u.name_on(cycle.reference_date), group=u.group,
+                  exempt=e.exempt, exempt_reason=e.exempt_reason) for u, e in found]
     stream = config.stream(cycle.stream_id)
     return dict(
         id=cycle.id, stream=cycle.stream_id, stream_name=stream.name, kind=cycle.kind, year=cycle.year,

@@ -52,8 +52,9 @@ def parse_date(text: str, *, field: str = "ngày", default_year: int | None = No
         if m:
             return date(int(m["iy"]), int(m["im"]), int(m["id"]))
         m = re.fullmatch(rf"(?:ngay\s+)?{_DATE}", plain)
-        if m and (m["y"] or default_year):
-            return date(int(m["y"] or default_year), int(m["m"]), int(m["d"]))
+        year = (int(m["y"]) if m["y"] else default_year) if m else None
+        if m and year:
+            return date(year, int(m["m"]), int(m["d"]))
     except ValueError:
         pass
     raise UserError(f"{field} không hợp lệ: '{text}' (cần dạng 2024-05-31 hoặc 31/5/2024).")

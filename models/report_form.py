@@ -277,12 +277,12 @@ def _check_parts(c: _Collector, values: dict[str, ValueEntry], catalogue: list[I
     labels = {i.id: i.label for i in catalogue}
     for total_id, part_ids in parts.items():
         total = values.get(total_id)
-        reported = [values[p] for p in part_ids if p in values and values[p].value is not None]
+        reported = [v for p in part_ids if p in values and (v := values[p].value) is not None]
         if total is None or total.value is None or not reported:
             continue
-        added = sum(v.value for v in reported)
+        added = sum(reported)
         if added > total.value:
-            terms = " + ".join(_fmt(v.value) for v in reported)
+            terms = " + ".join(_fmt(v) for v in reported)
             c.warn(f"indicators.{total_id}",
                    f"{labels[total_id]}: các chỉ tiêu thành phần cộng lại lớn hơn tổng số "
                    f"({terms} = {_fmt(added)} > {_fmt(total.value)}).")

@@ -211,6 +211,13 @@ def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _required_day(text: str | None, where: str) -> date:
+    day = _d(text)
+    if day is None:
+        raise UserError(f"Tệp danh mục {where}: thiếu ngày hiệu lực.")
+    return day
+
+
 def load_roster(folder: Path) -> Roster:
     """Read ``units.csv``, ``renames.csv``, ``aliases.csv`` and ``successions.csv``."""
 
@@ -237,11 +244,11 @@ def load_roster(folder: Path) -> Roster:
         for i, r in enumerate(rows("units.csv"))
     }
     for r in rows("renames.csv"):
-        units[r["unit_id"]].renames.append(Rename(r["name"], r["kind"], _d(r["valid_from"])))
+        units[r["unit_id"]].renames.append(Rename(r["name"], r["kind"], _required_day(r["valid_from"], "renames.csv")))
     for r in rows("aliases.csv"):
         units[r["unit_id"]].aliases.append(r["alias"])
     successions = [
-        Succession(r["predecessor_id"], r["successor_id"], _d(r["effective"]))
+        Succession(r["predecessor_id"], r["successor_id"], _required_day(r["effective"], "successions.csv"))
         for r in rows("successions.csv")
     ]
     for s in successions:

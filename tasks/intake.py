@@ -270,6 +270,7 @@ def _intake_row(session, outcome: IntakeOutcome, received_at: datetime) -> int:
     )
     session.add(row)
     session.flush()
+    assert row.id is not None  # the flush gave it its id
     return row.id
 
 
@@ -297,6 +298,7 @@ def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received
     received_at = received_at or app.clock.now()
     limit = app.settings.max_file_bytes
     try:
+        problem: str | None
         if source == "inbox" and path.is_symlink():
             problem = "là liên kết (symlink) đến tệp khác: không đọc; hãy đặt chính tệp báo cáo vào thư mục."
         elif (size := path.stat().st_size) > limit:

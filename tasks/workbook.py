@@ -278,6 +278,7 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
         return result
 
     form, loc = result.form, result.locations
+    assert form is not None  # set by the reader above when no error was found
     for row, (key, _label, value) in _keyed(wb[SHEET_META], result, filename, SHEET_META, 3):
         if key in META_FIELDS:
             form[key] = value
@@ -317,7 +318,7 @@ def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, fi
         if cells[0].row == last:
             result.errors.append(Problem(f"trang có hơn {MAX_ROWS} dòng: không phải mẫu báo cáo.", filename, sheet))
             return
-        values = [None] * width
+        values: list[object] = [None] * width
         for cell in cells:
             value = cell.value
             if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):

@@ -12,6 +12,7 @@ import getpass
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import (
@@ -38,9 +39,10 @@ class Settings(BaseSettings):
     db_connect_timeout: int = 10  # seconds to wait for the PostgreSQL server before giving up
     actor: str = ""  # who the audit log names for changes made by this process
 
-    inbox_dir: Path | None = None
-    outbox_dir: Path | None = None
-    exports_dir: Path | None = None
+    # Under var_dir unless set (see _folders_under_var).
+    inbox_dir: Path = PROJECT_DIR / "var" / "inbox"
+    outbox_dir: Path = PROJECT_DIR / "var" / "outbox"
+    exports_dir: Path = PROJECT_DIR / "var" / "exports"
     templates_dir: Path | None = None  # coordinators' overrides of notifications/templates
     max_file_mb: int = 20  # a report file (inbox, submit, HTTP) larger than this is refused unread
 
@@ -64,16 +66,24 @@ class Settings(BaseSettings):
     # database under var/prefect/, never the application's database.
     prefect_api_url: str = ""
     prefect_port: int = 4200
-    prefect_home: Path | None = None
+    prefect_home: Path = PROJECT_DIR / "var" / "prefect"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _folders_under_var(cls, data: Any) -> Any:
+        """The folders not set explicitly live under var_dir, wherever var_dir is."""
+        if isinstance(data, dict):
+            var = Path(data.get("var_dir") or PROJECT_DIR / "var")
+            for key, name in (("inbox_dir", "inbox"), ("outbox_dir", "outbox"), ("exports_dir", "exports"),
+                              ("prefect_home", "prefect")):
+                if not data.get(key):
+                    data[key] = var / name
+        return data
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'dvtracker.db'}"
-        self.inbox_dir = self.inbox_dir or self.var_dir / "inbox"
-        self.outbox_dir = self.outbox_dir or self.var_dir / "outbox"
-        self.exports_dir = self.exports_dir or self.var_dir / "exports"
-        self.prefect_home = self.prefect_home or self.var_dir / "prefect"
         if not self.actor:
             try:
                 self.actor = f"cli:{getpass.getuser()}"
