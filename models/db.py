@@ -23,10 +23,13 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.errors import UserError
+from models.limits import guard_session
 
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
+
+guard_session()  # every text written by the application's sessions is checked before the database sees it
 
 DB_ERRORS = (OperationalError, InterfaceError)  # the server is down, unreachable, or refuses us
 

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import getpass
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
+
+from models.errors import UserError
+from models.validation import describe
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -122,4 +127,13 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of this process; a setting that cannot be read is one Vietnamese sentence
+    naming it (the variable, or the file)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        where = f"biến môi trường DVTRACKER_… hoặc tệp {_config_file()}"
+        raise UserError(f"Cấu hình không hợp lệ ({where}): "
+                        + describe(Settings, exc, label=lambda name: f"DVTRACKER_{name.upper()}")) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, SettingsError) as exc:
+        raise UserError(f"Không đọc được tệp cấu hình {_config_file()}: {exc}.") from None

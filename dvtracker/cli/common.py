@@ -6,11 +6,11 @@ import json
 from datetime import date
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer._click.globals import get_current_context  # typer 0.29 carries its own click
 
 from models import vnformat
 from models.audit import acting_as
@@ -27,7 +27,7 @@ def get_app() -> App:
     """The application of this command (its database is reached when first used, and released
     when the command ends)."""
     app = open_app(get_settings())
-    context = click.get_current_context(silent=True)
+    context = get_current_context(silent=True)
     if context is not None:
         context.call_on_close(app.close)
     return app
