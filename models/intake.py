@@ -8,14 +8,15 @@ from datetime import date, datetime
 from models.clock import VN_TZ
 from models.report_form import Problem
 
-OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
+OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối",
+                  "deferred": "Chưa lấy được, sẽ thử lại"}
 
 
 @dataclass
 class IntakeOutcome:
     source: str  # file | inbox | http | record
     source_ref: str | None
-    outcome: str  # accepted | draft | duplicate | rejected
+    outcome: str  # accepted | draft | duplicate | rejected | deferred (a document to fetch again next time)
     cycle_id: str | None = None
     unit_id: str | None = None
     unit_name: str | None = None

@@ -19,6 +19,7 @@ import unicodedata
 from sqlalchemy import String, event
 from sqlmodel import Session, SQLModel
 
+from models import vnformat
 from models.errors import UserError
 
 # A section's text (unbounded in the table): longer than any real report's whole text (seed 003,
@@ -55,7 +56,7 @@ def without_controls(text: str) -> str:
 def text_problem(text: str, limit: int | None) -> str | None:
     """Why ``text`` cannot be stored under ``limit`` characters (Vietnamese), or None."""
     if limit is not None and len(text) > limit:
-        return f"dài {len(text):,} ký tự, tối đa {limit:,}".replace(",", ".")
+        return f"quá dài ({vnformat.number(len(text))} ký tự, tối đa {vnformat.number(limit)})"
     bad = control_character(text)
     if bad:
         return f"chứa ký tự điều khiển {bad} ở vị trí {_CONTROL.search(text).start() + 1}"  # type: ignore[union-attr]

@@ -119,12 +119,14 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
     for key in sorted(set(map(str, form)) - TOP_KEYS):
         c.error(key, f"mục '{key}' không có trong mẫu báo cáo (các mục: {', '.join(sorted(TOP_KEYS))}).")
 
+    too_long = False
     for key, limit in _LIMITS.items():
         value = _text(form.get(key)) if not isinstance(form.get(key), (dict, list)) else None
         problem = text_problem(value, limit) if value else None
         if problem:
             c.error(key, f"{META_FIELDS[key]} {problem}.")
-    if c.errors:
+            too_long = True
+    if too_long:  # the fields below would be read from values that cannot be kept
         return FormResult(None, c.errors, c.warnings)
 
     unit = _text(form.get("unit"))

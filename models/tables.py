@@ -188,6 +188,19 @@ class SourceCursorRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class SourceFailureRow(SQLModel, table=True):
+    """A document of an HTTP source that could not be fetched yet: tried again on the next pulls,
+    a bounded number of times, then refused so that the cursor moves on."""
+
+    __tablename__ = "source_failure"
+    source: str = Field(primary_key=True, max_length=64)
+    source_ref: str = Field(primary_key=True, max_length=500)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=1000)
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow)
+
+
 # --- reminders ---------------------------------------------------------------------------------
 class ContactRow(SQLModel, table=True):
     __tablename__ = "contact"

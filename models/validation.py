@@ -63,6 +63,8 @@ def _message(error: dict) -> str:
     ctx = error.get("ctx") or {}
     if kind == "value_error":  # our own validators say it in Vietnamese already
         return str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
+    if kind == "too_long" and isinstance(error.get("input"), str):
+        kind = "string_too_long"
     template = _MESSAGES.get(kind)
     if template is None:
         return f"không hợp lệ ({error['msg']})"

@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     http_base_url: str = ""
     http_token: SecretStr = SecretStr("")
     http_page_size: int = 50
-    http_timeout: float = 10.0
+    http_timeout: float = 10.0  # seconds of silence before a request is given up
+    http_deadline: float = 120.0  # seconds for one whole request, however slowly its answer comes
 
     # Prefect. Empty API URL: the embedded local server (127.0.0.1:prefect_port) with its own
     # database under var/prefect/, never the application's database.

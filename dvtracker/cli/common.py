@@ -15,10 +15,20 @@ from typer._click.globals import get_current_context  # typer 0.29 carries its o
 from models import vnformat
 from models.audit import acting_as
 from models.deadlines import parse_date
+from models.limits import without_controls
 from wiring.app import App, open_app
 from wiring.settings import get_settings
 
-console = Console()
+
+class _Console(Console):
+    """The terminal never receives a control sequence from data: a document number or a file name
+    carrying ESC [2J would clear the coordinator's screen. Rich's own styling is added after this."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(without_controls(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = _Console()
 JSON_OPTION = typer.Option(False, "--json", help="In kết quả dạng JSON.")
 fmt_date = vnformat.day
 
@@ -52,5 +62,5 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for c in columns:
         t.add_column(c)
     for r in rows:  # cells are data (names, file names, texts sent by units): never read as markup
-        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+        t.add_row(*[Text("" if v is None else without_controls(str(v))) for v in r])
     console.print(t)
