@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from models.text import printable
 
@@ -58,7 +59,7 @@ def _field_label(model: type[BaseModel], loc: tuple) -> str:
     return label + rest
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "value_error":  # our own validators say it in Vietnamese already
