@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import String, event
+from sqlalchemy import JSON, event
 from sqlmodel import Session, SQLModel
 
 from models import vnformat
@@ -86,9 +86,9 @@ def _check_row(row: object) -> None:
         return
     for col in table.columns:
         value = getattr(row, col.key, None)
-        if not isinstance(value, str) or not isinstance(col.type, String):
+        if not isinstance(value, str) or isinstance(col.type, JSON):
             continue
-        problem = text_problem(value, col.type.length)
+        problem = text_problem(value, getattr(col.type, "length", None))  # String, or SQLModel's AutoString
         if problem:
             raise TextRefused(f"giá trị {table.name}.{col.key} {problem}: không lưu được.")
 
