@@ -32,7 +32,7 @@ REPORT_KINDS = {
 _KIND_PHRASES = [
     ("nine_months", r"\b(?:0?9|chin) thang\b"),
     ("second_half", r"\b(?:0?6|sau) thang cuoi nam\b"),
-    ("half_year", r"\b(?:0?6|sau) thang(?: dau nam)?\b|\bban nien\b"),
+    ("half_year", r"\b(?:0?6|sau) thang(?: dau nam)?\b(?! \d)|\bban nien\b"),  # not "gửi sau tháng 12"
     ("quarter", r"\bquy (?:i{1,3}|iv|[1-4])\b|\b(?:hang|moi) quy\b|\bbao cao (?:dinh ky )?quy\b"),
     ("month", r"\b(?:hang|moi) thang\b|\bbao cao (?:dinh ky )?thang\b"),
     ("annual", r"\b(?:hang|moi) nam\b|\bca nam\b|\b(?:0?1|mot) nam\b|\bbao cao (?:dinh ky )?(?:nam|tong ket nam)\b"),

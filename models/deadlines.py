@@ -140,7 +140,8 @@ def derive_deadline(
         raise UserError(f"Không đọc được thời hạn '{wording}': {EXPECTED_FORMS}.")
     ctx = _Context(text, issued_on, calendar, roll_forward, received_on, delivery_days)
     for c in dated:  # an impossible date is refused in whichever clause it is, used or not
-        _check_dates(ctx, c.anchor)
+        if c.anchor is not None:
+            _check_dates(ctx, c.anchor)
     main_clauses = [c for c in dated if c.role == "main"] or dated  # a letter that only asks for additions
     main_clause, main = _choose(ctx, main_clauses, kind, "main", lambda c: _resolve(ctx, c, None))
     if main.last_day < issued_on:
@@ -173,13 +174,17 @@ def _choose(ctx: _Context, candidates: list[Clause], kind: str | None, role: str
     listing = "; ".join(f"({i}) {c.describe()}{_day_of(ctx, c, resolve)}" for i, c in enumerate(candidates, 1))
     ask = "Hãy ghi rõ ngày áp dụng (--deadline \"chậm nhất ngày …\")"
     if not applying:
-        raise UserError(f"Câu thời hạn '{ctx.wording}' không có {what} nào cho {REPORT_KINDS.get(kind, kind)}: "
+        raise UserError(f"Câu thời hạn '{ctx.wording}' không có {what} nào cho {_kind_name(kind)}: "
                         f"các vế đọc được là {listing}. {ask}.")
-    for_kind = f" cho {REPORT_KINDS.get(kind, kind)}" if kind else ""
+    for_kind = f" cho {_kind_name(kind)}" if kind else ""
     if kind is None and any(c.kinds for c in applying):
         ask += " hoặc cho biết loại kỳ (--kind)"
     raise UserError(f"Câu thời hạn '{ctx.wording}' có {len(days)} {what} khác nhau, không rõ vế nào áp dụng"
                     f"{for_kind}: {listing}. {ask}.")
+
+
+def _kind_name(kind: str | None) -> str:
+    return REPORT_KINDS.get(kind or "", kind or "")
 
 
 def _day_of(ctx: _Context, clause: Clause, resolve) -> str:
@@ -210,6 +215,7 @@ def _resolve(ctx: _Context, clause: Clause, after_deadline: date | None) -> _Day
     """The day a clause gives, before any roll-forward. ``after_deadline``: the main deadline,
     from which an addition window counts when the letter says nothing else."""
     m = clause.anchor
+    assert m is not None, "only dated clauses are resolved"
     try:
         if m.re is not ANCHOR:  # the whole sentence is a date
             named = _read_date(ctx, m, "x")

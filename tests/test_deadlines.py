@@ -175,6 +175,9 @@ def test_the_addition_window_is_a_second_date_after_the_main_deadline():
         date(2024, 6, 14), date(2024, 7, 1), True)  # 29/06/2024 is a Saturday
     later = derive_deadline("gửi báo cáo trước ngày 15/6/2024; báo cáo chính thức gửi sau", ISSUED, CAL)
     assert (later.addition.last_day, later.addition.clause) == (None, "báo cáo chính thức gửi sau")
+    december = derive_deadline("gửi báo cáo trước ngày 15/6/2024; báo cáo chính thức gửi sau tháng 12", ISSUED, CAL,
+                               kind="annual")  # "sau tháng 12" is not "sáu tháng"
+    assert december.addition.clause == "báo cáo chính thức gửi sau tháng 12"
 
 
 def test_additions_that_are_not_a_second_date():
