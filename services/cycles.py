@@ -27,6 +27,7 @@ class OpenCycle(Input):
     request: FormulaFree = Field(title="số công văn", max_length=64)
     issued: date = Field(title="ngày ban hành")
     deadline: Text | None = Field(None, title="thời hạn")
+    received: date | None = Field(None, title="ngày nhận công văn")
     subject: Text = Field("", title="trích yếu")
     name: str | None = Field(None, title="tên ngắn của kỳ", max_length=40)
     label: FormulaFree | None = Field(None, title="tên kỳ", max_length=255)
@@ -71,7 +72,7 @@ def open_cycle(app: App, spec: OpenCycle) -> dict:
             session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id=spec.stream,
             kind=spec.kind, year=spec.year, name=spec.name, label=spec.label, window=window,
             reference_date=spec.reference_date, roll_forward=spec.roll_forward, quorum=quorum,
-            request=RequestInput(spec.request, spec.issued, spec.deadline, "request", spec.subject))
+            request=RequestInput(spec.request, spec.issued, spec.deadline, "request", spec.subject, spec.received))
         return cycles.describe_cycle(session, cycle, app.roster, app.config)
 
 
@@ -80,6 +81,7 @@ class NewRequest(Input):
     issued: date = Field(title="ngày ban hành")
     kind: str = Field("reminder", title="loại công văn", max_length=16)
     deadline: Text | None = Field(None, title="thời hạn")
+    received: date | None = Field(None, title="ngày nhận công văn")
     subject: Text = Field("", title="trích yếu")
 
 
@@ -87,7 +89,8 @@ def add_request(app: App, cycle_id: str, spec: NewRequest) -> dict:
     with app.session() as session:
         cycle = cycles.get_cycle(session, cycle_id)
         cycles.add_request(session, cycle, app.calendar,
-                           RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject))
+                           RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject, spec.received),
+                           delivery_days=app.config.stream(cycle.stream_id).delivery_days)
         return cycles.describe_cycle(session, cycle, app.roster, app.config)
 
 
