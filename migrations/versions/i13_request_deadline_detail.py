@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "i13"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
