@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.deadlines import parse_date
 from models.errors import UserError
@@ -77,7 +78,7 @@ def read_contact(raw: dict, roster: Roster, on: date, check_chat_url: Callable[[
             raise ContactError(key, f"{problem}.")
     valid_from, valid_to = _day(raw, "valid_from"), _day(raw, "valid_to")
     if valid_from and valid_to and valid_to < valid_from:
-        raise ContactError("valid_to", f"{valid_to:%d/%m/%Y} trước valid_from {valid_from:%d/%m/%Y}.")
+        raise ContactError("valid_to", f"{vnformat.day(valid_to)} trước valid_from {vnformat.day(valid_from)}.")
     unit_text = _text(raw, "unit")
     if not unit_text:
         raise ContactError("unit", "thiếu mã hoặc tên đơn vị.")

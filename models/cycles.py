@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.clock import utcnow
 from models.deadlines import derive_deadline
@@ -106,7 +107,7 @@ def open_cycle(
                         "dùng 'dvtracker cycle request' để thêm công văn.")
     window_start, window_end = window or config.window(stream, kind, year)
     if window_end < window_start:
-        raise UserError(f"Thời gian chốt số liệu không hợp lệ: {window_start:%d/%m/%Y} sau {window_end:%d/%m/%Y}.")
+        raise UserError(f"Thời gian chốt số liệu không hợp lệ: {vnformat.day(window_start)} sau {vnformat.day(window_end)}.")
     reference = reference_date or window_end
     cycle = CycleRow(
         id=cid,
@@ -123,7 +124,7 @@ def open_cycle(
     )
     unit_ids = expected_set(config, roster, stream_id, reference)
     if not unit_ids:
-        raise UserError(f"Không có đơn vị nào phải báo cáo vào ngày tham chiếu {reference:%d/%m/%Y}.")
+        raise UserError(f"Không có đơn vị nào phải báo cáo vào ngày tham chiếu {vnformat.day(reference)}.")
     session.add(cycle)
     session.flush()
     session.add_all(ExpectedUnitRow(cycle_id=cid, unit_id=uid) for uid in unit_ids)
@@ -146,8 +147,8 @@ def add_request(session: Session, cycle: CycleRow, calendar: WorkCalendar, reque
     if session.exec(select(RequestRow).where(RequestRow.cycle_id == cycle.id, RequestRow.number == number)).first():
         raise UserError(f"Công văn {number} đã có trong kỳ '{cycle.id}'.")
     if request.received_on is not None and request.received_on < request.issued_on:
-        raise UserError(f"Ngày nhận công văn {number} ({request.received_on:%d/%m/%Y}) sớm hơn ngày ban hành "
-                        f"({request.issued_on:%d/%m/%Y}).")
+        raise UserError(f"Ngày nhận công văn {number} ({vnformat.day(request.received_on)}) sớm hơn ngày ban hành "
+                        f"({vnformat.day(request.issued_on)}).")
     row = RequestRow(cycle_id=cycle.id, number=number, issued_on=request.issued_on, kind=request.kind,
                      subject=request.subject, received_on=request.received_on)
     if request.deadline:

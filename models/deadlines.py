@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from models import vnformat
 from models.deadline_clauses import ANCHOR, REPORT_KINDS, Clause, split_clauses
 from models.errors import UserError
 from models.text import nfc, strip_accents
@@ -134,7 +135,7 @@ def derive_deadline(
     if len(text) > MAX_WORDING:
         raise UserError(f"Thời hạn '{text[:40]}…' quá dài ({len(text)} ký tự): chỉ ghi câu nêu thời hạn.")
     if received_on is not None and received_on < issued_on:
-        raise UserError(f"Ngày nhận công văn ({received_on:%d/%m/%Y}) sớm hơn ngày ban hành ({issued_on:%d/%m/%Y}).")
+        raise UserError(f"Ngày nhận công văn ({vnformat.day(received_on)}) sớm hơn ngày ban hành ({vnformat.day(issued_on)}).")
     clauses = split_clauses(text)
     dated = [c for c in clauses if c.anchor is not None]
     if not dated:
@@ -147,8 +148,8 @@ def derive_deadline(
     main_clause, main = _choose(ctx, main_clauses, kind, "main", lambda c: _resolve(ctx, c, None))
     if main.last_day < issued_on:
         raise UserError(
-            f"Thời hạn '{wording}' ({main.last_day:%d/%m/%Y}) sớm hơn ngày ban hành công văn "
-            f"({issued_on:%d/%m/%Y})."
+            f"Thời hạn '{wording}' ({vnformat.day(main.last_day)}) sớm hơn ngày ban hành công văn "
+            f"({vnformat.day(issued_on)})."
         )
     last, rule, rolled = _rolled(ctx, main.last_day, main.rule)
     basis = main.basis + ((BASIS_ROLL,) if rolled else ())
@@ -191,7 +192,7 @@ def _kind_name(kind: str | None) -> str:
 def _day_of(ctx: _Context, clause: Clause, resolve) -> str:
     """The last day a clause would give, to show it in a refusal; nothing when it gives none."""
     try:
-        return f": {_rolled(ctx, resolve(clause).last_day, '')[0]:%d/%m/%Y}"
+        return f": {vnformat.day(_rolled(ctx, resolve(clause).last_day, '')[0])}"
     except UserError:
         return ""
 
@@ -207,8 +208,8 @@ def _addition(ctx: _Context, clauses: list[Clause], kind: str | None, main_day: 
                           lambda c: _resolve(ctx, c, main_day))
     last, rule, rolled = _rolled(ctx, day.last_day, day.rule)
     if last < main_day:
-        raise UserError(f"Câu thời hạn '{ctx.wording}': hạn gửi bổ sung ({last:%d/%m/%Y}) sớm hơn hạn nộp "
-                        f"({main_day:%d/%m/%Y}).")
+        raise UserError(f"Câu thời hạn '{ctx.wording}': hạn gửi bổ sung ({vnformat.day(last)}) sớm hơn hạn nộp "
+                        f"({vnformat.day(main_day)}).")
     return Addition(last, clause.text, rule, rolled, day.assumptions)
 
 
@@ -220,18 +221,18 @@ def _resolve(ctx: _Context, clause: Clause, after_deadline: date | None) -> _Day
     try:
         if m.re is not ANCHOR:  # the whole sentence is a date
             named = _read_date(ctx, m, "x")
-            return _Day(named, f"hạn ghi bằng ngày: {named:%d/%m/%Y} vẫn được tính", "date", (BASIS_SET, BASIS_END))
+            return _Day(named, f"hạn ghi bằng ngày: {vnformat.day(named)} vẫn được tính", "date", (BASIS_SET, BASIS_END))
         if m["before"]:
             named = _read_date(ctx, m, "b")
             if m["btime"]:
-                return _Day(named, f"trước giờ ghi trong ngày {named:%d/%m/%Y}: ngày đó vẫn được tính", "before",
+                return _Day(named, f"trước giờ ghi trong ngày {vnformat.day(named)}: ngày đó vẫn được tính", "before",
                             (BASIS_SET, BASIS_END))
             last = named - timedelta(days=1)
-            return _Day(last, f"'trước ngày {named:%d/%m/%Y}': ngày cuối cùng là {last:%d/%m/%Y}", "before",
+            return _Day(last, f"'trước ngày {vnformat.day(named)}': ngày cuối cùng là {vnformat.day(last)}", "before",
                         (BASIS_SET, BASIS_END))
         if m["latest"]:
             last = _read_date(ctx, m, "l")
-            return _Day(last, f"'chậm nhất ngày {last:%d/%m/%Y}': ngày đó vẫn được tính", "at_latest",
+            return _Day(last, f"'chậm nhất ngày {vnformat.day(last)}': ngày đó vẫn được tính", "at_latest",
                         (BASIS_SET, BASIS_END))
         return _count(ctx, m, after_deadline)
     except (ValueError, OverflowError):  # a count that runs past year 9999
@@ -245,18 +246,18 @@ def _count(ctx: _Context, m: re.Match, after_deadline: date | None) -> _Day:
     event = m["event"] or ""
     if event in ("nhan", "nhan duoc", "tiep nhan"):
         start, received, assumptions = _receipt(ctx, m[0])
-        since, skip = f"ngày nhận văn bản {start:%d/%m/%Y}", "ngày nhận"
+        since, skip = f"ngày nhận văn bản {vnformat.day(start)}", "ngày nhận"
     elif m["cd"] or m["ciy"]:
         start = _read_date(ctx, m, "c")
-        since, skip = f"ngày {start:%d/%m/%Y}", "ngày đó"
+        since, skip = f"ngày {vnformat.day(start)}", "ngày đó"
     elif event or after_deadline is None:
         start = ctx.issued_on
-        since, skip = f"ngày {start:%d/%m/%Y}", "ngày ký"
+        since, skip = f"ngày {vnformat.day(start)}", "ngày ký"
         if not event:
             assumptions = ("công văn không ghi mốc tính nên tính từ ngày ký",)
     else:
         start = after_deadline
-        since, skip = f"hạn nộp {start:%d/%m/%Y}", "ngày đó"
+        since, skip = f"hạn nộp {vnformat.day(start)}", "ngày đó"
         assumptions = ("công văn không ghi mốc tính hạn gửi bổ sung nên tính từ sau hạn nộp",)
     if work:
         last = ctx.calendar.add_working_days(start, n)
@@ -283,7 +284,7 @@ def _receipt(ctx: _Context, counted: str) -> tuple[date, date, tuple[str, ...]]:
         )
     received = ctx.calendar.add_working_days(ctx.issued_on, ctx.delivery_days)
     return received, received, (
-        f"đơn vị nhận được văn bản ngày {received:%d/%m/%Y}, tức ngày ban hành {ctx.issued_on:%d/%m/%Y} cộng "
+        f"đơn vị nhận được văn bản ngày {vnformat.day(received)}, tức ngày ban hành {vnformat.day(ctx.issued_on)} cộng "
         f"{ctx.delivery_days} ngày làm việc chuyển văn bản (delivery_days của luồng)",
     )
 
@@ -324,6 +325,6 @@ def _rolled(ctx: _Context, last: date, rule: str) -> tuple[date, str, bool]:
     if not (ctx.roll_forward and reason):
         return last, rule, False
     moved = ctx.calendar.roll_forward(last)
-    rule += (f"; {last:%d/%m/%Y} là ngày nghỉ ({reason}) nên lùi sang ngày làm việc tiếp theo "
-             f"{moved:%d/%m/%Y} (Bộ luật Dân sự 2015, Điều 148 khoản 5)")
+    rule += (f"; {vnformat.day(last)} là ngày nghỉ ({reason}) nên lùi sang ngày làm việc tiếp theo "
+             f"{vnformat.day(moved)} (Bộ luật Dân sự 2015, Điều 148 khoản 5)")
     return moved, rule, True

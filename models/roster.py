@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from models import vnformat
 from models.errors import UserError
 from models.text import name_key, short_name_key
 
@@ -159,13 +160,13 @@ class Roster:
             }
         if not ids:
             raise UserError(
-                f"Không tìm thấy đơn vị '{text}' vào ngày {on:%d/%m/%Y} "
+                f"Không tìm thấy đơn vị '{text}' vào ngày {vnformat.day(on)} "
                 "(cần mã tỉnh, mã bộ/ngành hoặc tên đơn vị còn hiệu lực vào ngày đó)."
             )
         if len(ids) > 1:
             names = ", ".join(sorted(self.units[i].name_on(on) for i in ids))
             raise UserError(
-                f"Tên đơn vị '{text}' không rõ ràng vào ngày {on:%d/%m/%Y}: "
+                f"Tên đơn vị '{text}' không rõ ràng vào ngày {vnformat.day(on)}: "
                 f"khớp với {names}; hãy dùng mã đơn vị."
             )
         return self.units[ids.pop()]

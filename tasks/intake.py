@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from filelock import FileLock
 
+from models import vnformat
 from models.blobs import store_blob
 from models.clock import vn_date
 from models.cycles import get_cycle
@@ -417,7 +418,7 @@ def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date
                  received_at: datetime | None = None, *, sender: str | None = None) -> IntakeOutcome:
     """A report that came on paper or as a PDF without figures: its number and date only."""
     received_at = received_at or app.clock.now()
-    ref = f"{number} ({doc_date:%d/%m/%Y})" if doc_date else number
+    ref = f"{number} ({vnformat.day(doc_date)})" if doc_date else number
     outcome = IntakeOutcome("record", ref, "rejected", received_on=vn_date(received_at))
     with app.session() as session:
         try:

@@ -46,7 +46,7 @@ def test_the_sweep_moves_every_file_and_explains_every_rejection(app, tmp_path):
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == [
         "am.json", "am.json.reason.txt", "hong.xlsx", "hong.xlsx.reason.txt"]
     reason = (inbox / "rejected" / "am.json.reason.txt").read_text(encoding="utf-8")
-    assert "Tệp: am.json" in reason and "Nhận lúc: 24/05/2024 12:00 (giờ Việt Nam)" in reason
+    assert "Tệp: am.json" in reason and "Nhận lúc: 12:00 24/05/2024 (giờ Việt Nam)" in reason
     assert "- tệp am.json, mục indicators.reception_visits: Số lượt tiếp công dân: '-5' là số âm" in reason
     assert outcomes[0].blob_sha256 in reason
     assert "không phải tệp Excel .xlsx hợp lệ" in (inbox / "rejected" / "hong.xlsx.reason.txt").read_text("utf-8")
