@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -70,7 +70,9 @@ class Settings(BaseSettings):
 
     # Prefect. Empty API URL: the embedded local server (127.0.0.1:prefect_port) with its own
     # database under var/prefect/, never the application's database.
-    prefect_api_url: str = ""
+    # Prefect's own PREFECT_API_URL is read too: a server named for Prefect is the one dvtracker uses.
+    prefect_api_url: str = Field("", validation_alias=AliasChoices(
+        "prefect_api_url", "DVTRACKER_PREFECT_API_URL", "PREFECT_API_URL"))
     prefect_port: int = 4200
     prefect_home: Path = PROJECT_DIR / "var" / "prefect"
 
