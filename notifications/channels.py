@@ -20,7 +20,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -95,6 +95,7 @@ def smtp_send(settings, data: bytes, from_addr: str, to_addr: str) -> str | None
     (port 465: implicit TLS; ``smtp_starttls``: STARTTLS); None on success, else why not."""
     host, port = settings.smtp_host, settings.smtp_port
     where = f"máy chủ SMTP {host}:{port}"
+    smtp: smtplib.SMTP
     try:
         if port == 465:
             smtp = smtplib.SMTP_SSL(host, port, timeout=settings.smtp_timeout, context=ssl.create_default_context())
@@ -137,12 +138,11 @@ class Delivery:
 def _notify(server, title: str, body: str, redact: Iterable[str]) -> str | None:
     """Send through one Apprise server; None on success, else the error from Apprise's log."""
     with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s|%(message)s") as log:
+        crash: str | None = None
         try:
             ok = server.notify(body=body, title=title, body_format=NotifyFormat.TEXT)
         except Exception as exc:  # a plugin bug must not stop the run
             ok, crash = False, f"{type(exc).__name__}: {exc}"
-        else:
-            crash = None
         text = log.getvalue()
     if ok:
         return None
@@ -196,12 +196,14 @@ class Dispatcher:
         self._addresses[id(server)] = address
 
     def send(self, unit_id: str, channel: str, roles: Iterable[str], title: str, body: str,
-             skip: set[str] = frozenset(), message: EmailMessage | None = None) -> Delivery:
+             skip: Collection[str] = frozenset(), message: EmailMessage | None = None) -> Delivery:
         """Notify one unit's contacts of one channel (those of ``roles``), except ``skip``. For
         email, ``message`` is what goes, as built (``title`` and ``body`` are its subject and text)."""
         result = Delivery()
         roles = set(roles)
         if channel == "email":
+            if message is None:
+                raise ValueError("an e-mail is sent as a built message")
             data = message.as_bytes(policy=message.policy)
             for (u, role), addresses in self._email.items():
                 for address in addresses:

@@ -109,14 +109,16 @@ def reminder_context(base: dict, *, unit: Unit, via: Unit, reference: date, as_o
                      calendar: WorkCalendar, recipient_names: list[str], roster: Roster, own: bool,
                      resend_by: date | None = None, letter: dict | None = None, leadership: bool = False) -> dict:
     remaining = calendar.working_days_between(as_of, deadline)
+    timing: dict[str, object]
     if as_of < deadline and remaining > 0:
         timing = dict(phase="before", working_days=remaining, days=(deadline - as_of).days)
     elif as_of <= deadline:  # the deadline, or the last working day before a deadline on a day off
+        remaining = 0
         timing = dict(phase="today", working_days=0, days=0)
     else:
-        timing = dict(phase="after", working_days=int(working_days_late or calendar.working_days_between(deadline, as_of)),
-                      days=int(days_late or (as_of - deadline).days))
-    timing["working_days_text"] = count(timing["working_days"])
+        remaining = int(working_days_late or calendar.working_days_between(deadline, as_of))
+        timing = dict(phase="after", working_days=remaining, days=int(days_late or (as_of - deadline).days))
+    timing["working_days_text"] = count(remaining)
     successor = succession(roster, unit, via, as_of) if via.id != unit.id else None
     return dict(
         base,

@@ -60,7 +60,8 @@ def _plain(word: str) -> bool:
 def _phrase_tokens(name: str) -> list[str]:
     """A display name as tokens to join with single spaces: plain words, and one encoded word per
     run of words that need encoding (split further only where a run is too long for one word)."""
-    tokens, run = [], []
+    tokens: list[str] = []
+    run: list[str] = []
 
     def flush() -> None:
         if run:

@@ -191,15 +191,23 @@ def draft_letter(app: App, renderer: Renderer, base: dict, cycle: CycleRow, dead
     path = app.settings.exports_dir / cycle.id / "cong-van-don-doc" / f"{stage.id}-du-thao.docx"
     with app.session() as session:
         row.draft_sha256, row.path = store_blob(session, content, path.name), str(path)
-        inserted, row = insert_once(session, row, select(ReminderLetterRow).where(
+        inserted, first = insert_once(session, row, select(ReminderLetterRow).where(
             ReminderLetterRow.cycle_id == cycle.id, ReminderLetterRow.stage == stage.id))
+        row = first or row
         if inserted:
             audit(session, "draft", "reminder_letter", f"{cycle.id}:{stage.id}", units=len(units), path=str(path))
         else:
-            content = read_blob(session, row.draft_sha256)
+            content = _draft(session, row)
     if not Path(row.path).exists():
         _write_file(Path(row.path), content)
     return row
+
+
+def _draft(session, letter: ReminderLetterRow) -> bytes:
+    content = read_blob(session, letter.draft_sha256)
+    if content is None:  # the foreign key keeps it: only a damaged database comes here
+        raise RuntimeError(f"the draft {letter.draft_sha256} of {letter.cycle_id}:{letter.stage} is not in the database")
+    return content
 
 
 def _write_file(path: Path, content: bytes) -> None:
@@ -218,6 +226,6 @@ def letter_state(app: App, letter: ReminderLetterRow | None, requests: list[Requ
                     issued_on=issued.issued_on.isoformat(), drafted_on=letter.drafted_on.isoformat())
     if not Path(letter.path).exists():  # the exports were cleared: the draft is kept in the database
         with app.session() as session:
-            _write_file(Path(letter.path), read_blob(session, letter.draft_sha256))
+            _write_file(Path(letter.path), _draft(session, letter))
     return dict(state="draft", units=len(letter.units), path=letter.path, number=None, issued_on=None,
                 drafted_on=letter.drafted_on.isoformat())

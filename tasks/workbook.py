@@ -21,8 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from models import vnformat
 from models.cycles import get_cycle, requests_of
 from models.errors import UserError
+from models.limits import MAX_CELL, runs_as_formula
 from models.report_form import DOC_STATES, META_FIELDS, SCHEMA, Problem
 from models.reports import SECTION_STATUSES
 from models.roster import Unit
@@ -210,22 +212,32 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
         wb.close()
 
 
+class _TextTooLong(Exception):
+    pass
+
+
 class _Counter:
-    """A parser target that only counts elements: no tree is built, memory stays flat."""
+    """A parser target that only counts elements and the length of each text: no tree is built,
+    memory stays flat. A text longer than a cell of Excel can hold (a shared string that cells
+    would repeat without end) is refused before anything reads it."""
 
     def __init__(self):
         self.elements = 0
+        self.text = 0
 
     def start(self, _tag, _attrib):
         self.elements += 1
+        self.text = 0
         if self.elements > MAX_XML_ELEMENTS:
             raise OverflowError
 
     def end(self, _tag):
-        pass
+        self.text = 0
 
-    def data(self, _text):
-        pass
+    def data(self, text):
+        self.text += len(text)
+        if self.text > MAX_CELL:
+            raise _TextTooLong
 
     def close(self):
         pass
@@ -249,6 +261,9 @@ def _oversized_part(content: bytes) -> str | None:
             except OverflowError:
                 return (f"bảng tính có phần quá lớn ({info.filename}: hơn {MAX_XML_ELEMENTS:,} phần tử)"
                         .replace(",", ".") + ": không phải mẫu báo cáo.")
+            except _TextTooLong:
+                return (f"bảng tính có một ô văn bản dài hơn {vnformat.number(MAX_CELL)} ký tự (phần {info.filename}), "
+                        "giới hạn của một ô Excel: không phải mẫu báo cáo.")
             except ParseError as exc:
                 return f"không mở được bảng tính (phần {info.filename} hỏng: {exc})."
             except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
@@ -278,6 +293,7 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
         return result
 
     form, loc = result.form, result.locations
+    assert form is not None  # set by the reader above when no error was found
     for row, (key, _label, value) in _keyed(wb[SHEET_META], result, filename, SHEET_META, 3):
         if key in META_FIELDS:
             form[key] = value
@@ -317,10 +333,10 @@ def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, fi
         if cells[0].row == last:
             result.errors.append(Problem(f"trang có hơn {MAX_ROWS} dòng: không phải mẫu báo cáo.", filename, sheet))
             return
-        values = [None] * width
+        values: list[object] = [None] * width
         for cell in cells:
             value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            if cell.data_type == "f" or (isinstance(value, str) and runs_as_formula(value)):
                 result.errors.append(Problem(f"ô chứa công thức '{value}': hãy nhập giá trị, không dùng công thức.",
                                              filename, sheet, cell.coordinate))
                 continue

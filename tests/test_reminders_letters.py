@@ -104,7 +104,7 @@ def test_the_standard_library_folder_loses_the_space_that_ours_keeps():
 
 
 def test_every_roster_name_decodes_exactly_through_smtp(settings):
-    pairs = _hard_headers()[::7] + _hard_headers()[-2:]
+    pairs = _hard_headers()
     with SmtpServer() as server:
         settings.smtp_host, settings.smtp_port, settings.smtp_timeout = "127.0.0.1", server.port, 5
         for subject, display in pairs:

@@ -1,7 +1,7 @@
 """the công văn đôn đốc of an escalation stage
 
 Revision ID: i15
-Revises: 0001
+Revises: i13
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = 'i15'
-down_revision = '0001'
+down_revision = 'i13'
 branch_labels = None
 depends_on = None
 
