@@ -196,7 +196,7 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
         return fail("tệp nén không phải bảng tính Excel .xlsx (không có xl/workbook.xml).")
     if total > MAX_UNCOMPRESSED:
         return fail(f"bảng tính quá lớn khi giải nén ({total // 1_000_000} MB): không phải mẫu báo cáo.")
-    problem = _oversized_part(content)
+    problem = oversized_part(content)
     if problem:
         return fail(problem)
     try:
@@ -213,12 +213,12 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
 class _Counter:
     """A parser target that only counts elements: no tree is built, memory stays flat."""
 
-    def __init__(self):
-        self.elements = 0
+    def __init__(self, limit: int = MAX_XML_ELEMENTS):
+        self.elements, self.limit = 0, limit
 
     def start(self, _tag, _attrib):
         self.elements += 1
-        if self.elements > MAX_XML_ELEMENTS:
+        if self.elements > self.limit:
             raise OverflowError
 
     def end(self, _tag):
@@ -231,28 +231,30 @@ class _Counter:
         pass
 
 
-def _oversized_part(content: bytes) -> str | None:
-    """Why the workbook is refused before openpyxl reads it, if it is. openpyxl builds trees of
-    some parts, and scans a whole sheet that does not state its size: a part of millions of tiny
-    elements (a sheet of a million rows, a bloated style table) would take gigabytes of memory.
-    Each XML part is streamed once through a counter that stops at MAX_XML_ELEMENTS."""
+def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: int = MAX_XML_ELEMENTS,
+                   kind: str = "Excel .xlsx", verdict: str = "không phải mẫu báo cáo") -> str | None:
+    """Why an Office file (a workbook, a Word document: both are zips of XML parts) is refused
+    before its library reads it, if it is. openpyxl and python-docx build trees of their parts: a
+    part of millions of tiny elements (a sheet of a million rows, a bloated style table) would take
+    gigabytes of memory. Each XML part is streamed once through a counter that stops at
+    ``max_elements``."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():
             if not info.filename.endswith((".xml", ".rels")):
                 continue
-            parser = XMLParser(target=_Counter())
+            parser = XMLParser(target=_Counter(max_elements))
             try:
                 with zf.open(info) as part:
                     while chunk := part.read(1 << 16):
                         parser.feed(chunk)
                 parser.close()
             except OverflowError:
-                return (f"bảng tính có phần quá lớn ({info.filename}: hơn {MAX_XML_ELEMENTS:,} phần tử)"
-                        .replace(",", ".") + ": không phải mẫu báo cáo.")
+                return (f"{what} có phần quá lớn ({info.filename}: hơn {max_elements:,} phần tử)"
+                        .replace(",", ".") + f": {verdict}.")
             except ParseError as exc:
-                return f"không mở được bảng tính (phần {info.filename} hỏng: {exc})."
+                return f"không mở được {what} (phần {info.filename} hỏng: {exc})."
             except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
-                return f"không phải tệp Excel .xlsx hợp lệ (phần {info.filename} hỏng: {exc})."
+                return f"không phải tệp {kind} hợp lệ (phần {info.filename} hỏng: {exc})."
     return None
 
 
