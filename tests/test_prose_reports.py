@@ -128,6 +128,7 @@ def test_an_unknown_organ_id_is_refused_naming_it(cli, cycles, an_giang_docx, tm
 def test_van_phong_chinh_phu_answers_6507_in_the_grassroots_democracy_stream(cli, cycles, tmp_path):
     path = write_docx(seed_lines(VPCP), tmp_path / "vpcp.docx")
     code, [o] = submit_json(cli, str(path), "--received-at", "2023-12-08")
+    assert code == 0
     header = o["document"]["header"]
     assert header["answers_request"] == {"value": "6507/BNV-CTTN", "where": "đoạn 4"}
     assert (o["cycle_id"], o["document"]["stream"]["value"], o["unit_id"]) == ("qcdc-2023-annual", "qcdc", "c2021-vpcp")
