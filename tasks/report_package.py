@@ -175,7 +175,15 @@ def prose_form(app: App, package: Package, *, filename: str, default_cycle: str 
                                 "phụ lục.", filename))
     prefix = f"tệp đính kèm {main.name}, " if main and env else ""
     header = read_header(main.paragraphs, app.config.streams.values()) if main and main.paragraphs else Header()
+    if env and env.subject and (header.title is None or header.request is None):
+        # The envelope's trích yếu names the report too ("Báo cáo kết quả … năm 2023"), sometimes the request.
+        told = read_header([Paragraph(f"BÁO CÁO\n{env.subject}", f"{ENVELOPE} (Subject)")], app.config.streams.values())
+        if header.title is None:
+            header.title, header.stream, header.period = told.title, told.stream, told.period
+        header.request = header.request or told.request
     values = _Values(filename)
+    if header.signer is not None:  # the document's own signature block is the fuller one
+        values.put("signer", header.signer.value, prefix + header.signer.where)
     if env:
         values.put("number", env.number, f"{ENVELOPE} (Code)")
         values.put("date", env.promulgated, f"{ENVELOPE} (PromulgationInfo)")
@@ -183,10 +191,9 @@ def prose_form(app: App, package: Package, *, filename: str, default_cycle: str 
     if annex:
         for key in ("cycle", "unit", "sender", "number", "date", "signer", "state", "answers_request", "data_until"):
             values.put(key, annex.form.get(key), _annex_place(annex, key), compare=key not in ("signer", "unit"))
-    for key, found in (("number", header.number), ("date", header.doc_date), ("signer", header.signer),
-                       ("answers_request", header.request)):
+    for key, found in (("number", header.number), ("date", header.doc_date), ("answers_request", header.request)):
         if found is not None:
-            values.put(key, found.value, prefix + found.where, compare=key != "signer")
+            values.put(key, found.value, prefix + found.where)
     if main and main.scanned:
         warnings.append(Problem(f"{main.name} là bản quét, không có lớp văn bản: đã nhận theo phong bì; cần nhập số "
                                 "liệu và nội dung.", filename))
