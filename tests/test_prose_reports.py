@@ -203,3 +203,23 @@ def test_review_refuses_what_it_cannot_do(cli, cycles, an_giang_docx):
     assert "Cần ghi đơn vị" in cli("review", "--cycle", CYCLE, "--accept", "1").stderr
     assert "chỉ tiêu 'no_such'" in cli("review", "--cycle", CYCLE, "--unit", "89", "--set", "no_such=1").stderr.lower()
     assert "không phải là số" in cli("review", "--cycle", CYCLE, "--unit", "89", "--set", "par_inspections=mười").stderr
+
+
+def test_the_compilation_says_how_many_reports_have_figures_pending(app, cli, cycles, an_giang_docx, tmp_path):
+    from tasks.compile import compile_cycle
+
+    submit_json(cli, str(an_giang_docx), "--received-at", "2024-05-24T16:30")
+    before = compile_cycle(app, CYCLE, as_of=date(2024, 6, 5), out_dir=tmp_path / "v1")
+    assert "Báo cáo chờ xác nhận số liệu: 1 (Tỉnh An Giang)" in before.markdown
+    [pending] = [f for f in before.findings if f.kind == "figures_pending"]
+    assert (pending.unit_id, pending.version) == ("p2004-89", 1)
+    assert f"dvtracker review --cycle {CYCLE} --unit 89" in pending.message
+    with app.session() as session:
+        from models.tables import CompilationRow
+        assert session.exec(select(CompilationRow)).one().summary["figures_pending"] == ["Tỉnh An Giang"]
+
+    cli("review", "--cycle", CYCLE, "--unit", "89", "--accept-all")
+    after = compile_cycle(app, CYCLE, as_of=app.clock.today(), out_dir=tmp_path / "v2")
+    assert after.version == 2 and "chờ xác nhận số liệu" not in after.markdown
+    assert not [f for f in after.findings if f.kind == "figures_pending"]
+    assert "Số cơ quan, đơn vị được kiểm tra công vụ" in after.markdown and "| 21 (1/1)" in after.markdown
