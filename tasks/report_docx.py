@@ -20,6 +20,7 @@ from tasks.workbook import MAX_UNCOMPRESSED, OLE_MAGIC, oversized_part
 
 MAX_DOCX_ELEMENTS = 400_000  # per part; a 100-page report has about a tenth of that
 MAX_PARAGRAPHS = 20_000
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def is_docx(content: bytes) -> bool:
@@ -89,3 +90,19 @@ def _paragraph_text(p) -> str:
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+def write_docx(path, lines: list[str], *, header: tuple[list[str], list[str]] | None = None):
+    """A report as a unit writes it in Word: ``header`` the two columns of its header block (issuing
+    body and number | motto, place and date), then one paragraph a line (the demo's sample reports)."""
+    document = docx.Document()
+    if header:
+        table = document.add_table(rows=1, cols=2)
+        for cell, column in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].text = column[0]
+            for line in column[1:]:
+                cell.add_paragraph(line)
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(path)
+    return path
