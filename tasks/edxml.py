@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lxml import etree
+from lxml.builder import ElementMaker
 
 from models.report_form import Problem
 from models.text import nfc
@@ -207,7 +208,7 @@ def make_package(*, organ_id: str, organ_name: str, number: str, place: str, pro
                  to: tuple[str, str] = ("000.00.00.G12", "Bộ Nội vụ"), sent_at: datetime | None = None) -> bytes:
     """An edXML package as the exchange system makes one: ``number`` "529/BC-UBND", ``signer``
     (competence, position, full name), ``attachments`` (file name, content type, bytes)."""
-    e = etree.ElementMaker(namespace=NS, nsmap={"edXML": NS})
+    e = ElementMaker(namespace=NS, nsmap={"edXML": NS})
     code_number, _, notation = number.partition("/")
 
     def organ(tag: str, oid: str, name: str):
