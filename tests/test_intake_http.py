@@ -225,3 +225,17 @@ def test_pull_from_the_command_line(cli, app, exchange, monkeypatch):
     assert result.exit_code == 0, result.output
     assert [o["unit_id"] for o in json.loads(result.stdout)] == ["p2004-01"]
     assert "Không có văn bản mới." in cli("pull").stdout
+
+
+def test_an_edxml_package_from_the_service_counts_from_its_receipt(source, exchange, tmp_path):
+    from tests.prose_documents import AN_GIANG, DOCX_TYPE, edxml, seed_lines, write_docx
+
+    document = write_docx(seed_lines(AN_GIANG), tmp_path / "529-BC-UBND.docx")
+    package = edxml(organ_id="000.00.00.H01", organ_name="Ủy ban nhân dân tỉnh An Giang", code_number="529",
+                    code_notation="BC-UBND", place="An Giang", date="2024/05/24", subject="Báo cáo công tác dân vận",
+                    attachments=[(document.name, DOCX_TYPE, document.read_bytes())])
+    exchange.add("vb-529", package, filename="vb-529.edxml", received_at="2024-05-31T16:30:00+07:00")
+    [outcome] = pull_documents(source, **FAST)
+    assert (outcome.outcome, outcome.unit_id, outcome.doc_number, outcome.received_on) == (
+        "accepted", "p2004-89", "529/BC-UBND", date(2024, 5, 31)), outcome.errors
+    assert outcome.figures_pending and outcome.document["format"] == "edxml"

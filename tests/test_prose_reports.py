@@ -199,6 +199,9 @@ def test_review_accepts_corrects_and_rejects_into_a_new_audited_version(app, cli
 
 def test_review_refuses_what_it_cannot_do(cli, cycles, an_giang_docx):
     submit_json(cli, str(an_giang_docx), "--received-at", "2024-05-24T16:30")
+    shown = " ".join(cli("review", "--cycle", CYCLE).stdout.split())  # the table as printed, wrapped at 80 columns
+    assert "Tỉnh An Giang — 529/BC-UBND ngày 24/05/2024 (phiên bản 1, hiện hành 1): số liệu chờ xác nhận" in shown
+    assert "1 báo cáo; còn chờ xác nhận số liệu: 1." in shown
     assert "Không có đề xuất số 99" in cli("review", "--cycle", CYCLE, "--unit", "89", "--accept", "99").stderr
     assert "Cần ghi đơn vị" in cli("review", "--cycle", CYCLE, "--accept", "1").stderr
     assert "chỉ tiêu 'no_such'" in cli("review", "--cycle", CYCLE, "--unit", "89", "--set", "no_such=1").stderr.lower()
