@@ -37,6 +37,14 @@ class Paragraph:
     where: str  # "đoạn 12", "trang 3, dòng 5"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """A document's text fit to store: NFC, no control or invisible direction characters (new lines kept)."""
+    return _CONTROL.sub("", nfc(text))
+
+
 @dataclass(frozen=True)
 class Found:
     value: object
@@ -140,7 +148,7 @@ def document_text(paragraphs: Sequence[Paragraph]) -> tuple[str, list[int]]:
 
 
 # --- the header -----------------------------------------------------------------------------------
-_NUMBER = re.compile(r"^\s*S[ốố]\s*(?:hiệu)?\s*[:.]?\s*(?P<num>\d{0,6})\s*/\s*(?P<sym>[A-ZĐ][A-ZĐ0-9&.\-]*)", re.M)
+_NUMBER = re.compile(r"^\s*S[ốố]\s*(?:hiệu)?\s*[:.]?\s*(?P<num>\d{0,6})\s*/\s*(?P<sym>[A-ZĐ][A-ZĐ0-9&.\-]{0,40})", re.M)
 _DAY_WORDS = re.compile(r"(?P<place>[^\d,\n]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{0,2})\s*tháng\s*(?P<m>\d{0,2})\s*năm\s*"
                         r"(?P<y>\d{4})", re.I)
 _DAY_DIGITS = re.compile(r"(?P<place>[^\d,\n]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*"
@@ -148,7 +156,7 @@ _DAY_DIGITS = re.compile(r"(?P<place>[^\d,\n]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2
 _MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap")
 _REQUEST = re.compile(
     r"(?P<cue>thực hiện|theo đề nghị|theo yêu cầu|căn cứ|triển khai|phúc đáp|trả lời)[^.;]{0,200}?"
-    r"(?:công văn|văn bản|kế hoạch|thông báo|hướng dẫn)\s+số\s*:?\s*(?P<num>\d{1,6}/[\wĐđ&.\-]*[\wĐđ])"
+    r"(?:công văn|văn bản|kế hoạch|thông báo|hướng dẫn)\s+số\s*:?\s*(?P<num>\d{1,6}/[\wĐđ&.\-]{0,40}[\wĐđ])"
     r"(?:\s+ngày\s+(?P<date>\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?",
     re.I)
 _REPORTS = re.compile(r"(?P<who>[^.;:,()]{3,120}?)\s*(?:\([^)]{1,20}\)\s*)?(?:xin\s+|trân trọng\s+)?báo cáo\b")
@@ -280,7 +288,7 @@ def _signer(tail: Sequence[Paragraph]) -> Found | None:
                     block.append(nxt)
                 break
             block.append(nxt)
-        return Found(" / ".join(block), where, _short(" / ".join(block)))
+        return Found(" / ".join(block)[:255], where, _short(" / ".join(block)))
     return None
 
 

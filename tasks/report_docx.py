@@ -14,8 +14,7 @@ import docx
 from docx.oxml.ns import qn
 
 from models.report_form import Problem
-from models.report_text import Paragraph
-from models.text import nfc
+from models.report_text import Paragraph, clean
 from tasks.workbook import MAX_UNCOMPRESSED, OLE_MAGIC, oversized_part
 
 MAX_DOCX_ELEMENTS = 400_000  # per part; a 100-page report has about a tenth of that
@@ -60,7 +59,7 @@ def read_docx(content: bytes, filename: str) -> tuple[list[Paragraph], list[Prob
         return fail(f"không mở được tệp Word .docx ({type(exc).__name__}).")
     paragraphs: list[Paragraph] = []
     for text in _texts(document.element.body):
-        text = nfc(text).replace("\t", " ").strip()
+        text = clean(text.replace("\t", " ")).strip()
         if text:
             paragraphs.append(Paragraph(text, f"đoạn {len(paragraphs) + 1}"))
             if len(paragraphs) > MAX_PARAGRAPHS:

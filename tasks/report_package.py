@@ -235,6 +235,11 @@ def prose_form(app: App, package: Package, *, filename: str, default_cycle: str 
         candidates = [c for c in candidates if given.get(c.indicator) is None]
     pending = not annex or bool(candidates) or bool(main and main.scanned)
 
+    for key, limit in (("number", 64), ("answers_request", 64), ("signer", 255)):
+        value, where = values.values.get(key, (None, None))
+        if isinstance(value, str) and len(value) > limit:
+            errors.append(Problem(f"{_LABELS[key]} dài quá {limit} ký tự: '{value[:40]}…'.", filename, field=key,
+                                  place=where))
     form = {key: value for key, (value, _where) in values.values.items()
             if key in ("cycle", "unit", "sender", "number", "date", "signer", "state", "answers_request", "data_until")}
     form["sections"] = sections
@@ -322,7 +327,8 @@ def _cycle(app: App, header: Header, values: _Values, default: str | None, prefi
                 return None, "", _CycleProblem(f"công văn {request} thuộc nhiều kỳ ({', '.join(by_request)}): hãy ghi --cycle.",
                                            request_where)
         elif by_title and session.get(CycleRow, by_title) is not None:
-            chosen, where = by_title, prefix + header.title.where
+            chosen = by_title
+            where = header.title.where if header.title.where.startswith(ENVELOPE) else prefix + header.title.where
         else:
             read = [f"trả lời công văn {request} ({request_where}), chưa có trong kỳ nào" if request else
                     "không thấy câu trả lời công văn nào ('Thực hiện Công văn số …')"]

@@ -21,8 +21,7 @@ import zlib
 from dataclasses import dataclass
 
 from models.report_form import Problem
-from models.report_text import Paragraph
-from models.text import nfc
+from models.report_text import Paragraph, clean
 
 MAX_PAGES = 300
 MAX_INFLATED = 200 * 1024 * 1024  # all streams together, inflated
@@ -116,7 +115,7 @@ def _paragraphs(pages: list[list[dict]], widths: list[tuple[float, float]]) -> l
         start_line, number_carried = 1, None
         previous = None
         for index, line in enumerate(lines, start=1):
-            text = nfc(line["text"]).strip()
+            text = clean(line["text"]).strip()
             if index == 1 and carried is not None and text[:1].islower():  # a paragraph going on over the page
                 out.pop()
                 current, start_line, number_carried = [carried.text], 0, carried.where

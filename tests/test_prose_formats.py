@@ -218,3 +218,21 @@ def test_an_attachment_that_is_not_base64_is_named(app, cycle, tmp_path):
     [outcome] = submit_files(app, [path], received_at=RECEIVED)
     assert outcome.outcome == "rejected"
     assert "tệp đính kèm 'bao-cao.docx': nội dung base64 không giải mã được." in [p.message for p in outcome.warnings]
+
+
+def test_overlong_fields_and_invisible_characters_never_reach_the_database(app, cycle, an_giang, tmp_path):
+    long_symbol = package(tmp_path / "dai.edxml", (an_giang.name, DOCX_TYPE, an_giang.read_bytes()))
+    long_symbol.write_bytes(long_symbol.read_bytes().replace(b">BC-UBND<", b">BC-" + b"X" * 80 + b"<"))
+    [o] = submit_files(app, [long_symbol], received_at=RECEIVED)
+    assert o.outcome == "rejected" and "số văn bản dài quá 64 ký tự" in o.errors[0].message
+    lines = seed_lines(AN_GIANG)
+    first = next(i for i, line in enumerate(lines) if line.startswith("Tỉnh An Giang nằm"))  # section I
+    lines[first] = "Tỉnh An Giang\u202e nằm ở phía\u200b Tây Nam Tổ quốc"  # a right-to-left override, a zero-width space
+    [o] = submit_files(app, [write_docx(lines, tmp_path / "an.docx")], received_at=RECEIVED)
+    assert o.outcome == "accepted", o.errors
+    with app.session() as session:
+        from sqlmodel import select
+
+        from models.tables import SectionRow
+        text = session.exec(select(SectionRow.text).where(SectionRow.section_id == "I")).one()
+    assert text.startswith("Tỉnh An Giang nằm ở phía Tây Nam Tổ quốc\n")
