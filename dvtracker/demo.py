@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from dvtracker.prefect_local import apply_prefect_env, ensure_server
 from models import vnformat
@@ -178,7 +179,8 @@ def review_an_giang(console: Console, settings: Settings, day: date) -> None:
         console.print(f"  Số liệu đọc được trong báo cáo {report['doc_number']} của {report['unit_name']} "
                       "(chờ cán bộ xác nhận):", highlight=False)
         for p in report["proposals"]:
-            console.print(f"    {p['number']}. {p['label']}: [bold]{p['shown']}[/bold] — «{p['sentence'][:90]}» "
+            sentence = p["sentence"] if len(p["sentence"]) <= 100 else p["sentence"][:99] + "…"
+            console.print(f"    {p['number']}. {p['label']}: [bold]{escape(p['shown'])}[/bold] — «{escape(sentence)}» "
                           f"({p['location']})", highlight=False)
         with acting_as("demo:Cán bộ theo dõi (mẫu)"):
             [done] = review(app, ReviewRequest.of(cycle=CYCLE_ID, unit="89", accept_all=True))
