@@ -1,9 +1,9 @@
-# The two commands of the README: `make demo` and `make test`.
+# The two commands of the README: `make demo` and `make test`; `make check` is the fast inner loop.
 VENV := .venv
 BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test test-sqlite test-postgres bench serve clean
+.PHONY: setup demo test check lint test-sqlite test-postgres bench serve clean
 
 setup: $(VENV)/.installed
 
@@ -15,8 +15,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: setup            ## a whole demo cycle on the embedded defaults (SQLite + local Prefect server)
 	$(BIN)/dvtracker demo
 
-test: setup            ## the whole suite, on SQLite and then on PostgreSQL
+test: setup            ## the whole suite: on SQLite, then on PostgreSQL (the Prefect and browser tests once)
 	scripts/test-all
+
+check: lint            ## lint, layers, types, and every test that needs no Prefect server or browser (SQLite)
+	$(BIN)/python -m pytest tests -q -p no:cacheprovider -m "not prefect and not browser" -n 2
+
+lint: setup            ## ruff, the import contracts, mypy on the domain and the steps
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: setup
 	$(BIN)/python -m pytest tests

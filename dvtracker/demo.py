@@ -37,6 +37,7 @@ AN_GIANG = "p2004-89"
 REVIEW_DAY = date(2024, 5, 27)  # the coordinator reviews An Giang's figures (a working day)
 REQUEST, ISSUED, DEADLINE = "2748/BNV-CTTN", date(2024, 5, 17), "chậm nhất ngày 31/5/2024"
 FIRST_DAY, LAST_DAY = date(2024, 5, 20), date(2024, 6, 14)
+ROSTER_DAY = date(2023, 12, 31)  # the cycle's reference date: the end of its data window, the calendar year
 SAMPLE = "[DỮ LIỆU MẪU]"
 # Units that send nothing in the demo (most are among the non-reporters of seed 000's footnote).
 SILENT = ["bng", "btp", "bgtvt", "bxd", "btttt", "bgddt", "bnnptnt", "byt", "bkhcn", "bvhttdl", "btnmt", "ttcp",
@@ -65,7 +66,7 @@ def _n(value: float) -> str:
 def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: random.Random) -> dict:
     """A plausible, clearly marked sample report of ``unit_id`` in the JSON form."""
     unit = app.roster.get(unit_id)
-    name = unit.name_on(date(2023, 12, 14))
+    name = unit.name_on(ROSTER_DAY)
     scale = 1 if unit.group == "central" else 4
     periodic, regular, adhoc = (rng.randint(10, 120) * scale for _ in range(3))
     received = rng.randint(40, 400) * scale
@@ -100,7 +101,7 @@ def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: rand
 def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     """Which file lands in the inbox on which day. Deterministic (seeded)."""
     rng = random.Random(20240517)
-    ref = date(2023, 12, 14)
+    ref = ROSTER_DAY
     silent = {app.roster.find(code, ref).id for code in SILENT}
     senders = [u.id for u in app.roster.on(ref) if u.id not in silent | {AN_GIANG, "p2004-45"}]
     days = [FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
@@ -196,7 +197,7 @@ def write_contacts(app: App, path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["unit", "role", "channel", "address", "name"])
-        for unit in app.roster.on(date(2023, 12, 14)):
+        for unit in app.roster.on(ROSTER_DAY):
             code = unit.code or unit.slug
             writer.writerow([unit.id, "focal", "email", f"daumoi.{code}@example.invalid", f"Đầu mối {unit.name} (mẫu)"])
             writer.writerow([unit.id, "leadership", "email", f"lanhdao.{code}@example.invalid",

@@ -30,6 +30,7 @@ def open_cycle(
     request_number: str,
     issued_on: date,
     deadline: str | None = None,
+    received_on: date | None = None,
     subject: str = "",
     label: str | None = None,
     name: str | None = None,
@@ -39,13 +40,15 @@ def open_cycle(
     quorum_required: list[str] | None = None,
 ) -> dict:
     """Open the cycle of ``stream`` for ``kind``/``year`` from the request document
-    ``request_number`` issued on ``issued_on``, with its deadline as the letter words it.
+    ``request_number`` issued on ``issued_on``, with its deadline as the letter words it
+    (``received_on``: the day the units received it, when the deadline counts from receipt).
     An ad hoc cycle needs ``name``, ``label`` and its data window; ``quorum_shares`` (a share
     from 0 to 1 per group, e.g. {"provincial": 0.8}) and ``quorum_required`` (units that must
     have reported) override the stream's rule. Checked as `dvtracker cycle open` checks it."""
     spec = OpenCycle.of(stream=stream, kind=kind, year=year, request=request_number, issued=issued_on,
-                        deadline=deadline, subject=subject, label=label, name=name, window_start=window_start,
-                        window_end=window_end, quorum_shares=quorum_shares, quorum_required=quorum_required)
+                        deadline=deadline, received=received_on, subject=subject, label=label, name=name,
+                        window_start=window_start, window_end=window_end, quorum_shares=quorum_shares,
+                        quorum_required=quorum_required)
     with flow_app() as app:
         cycle = open_cycle_service(app, spec)
         ref = cycle_ref(app, cycle["id"])

@@ -123,7 +123,7 @@ def check_rates(comp: Compilation) -> list[Finding]:
     out = _Findings(comp)
     for rate in (i for i in comp.indicators if i.aggregation == "rate"):
         needed = [*rate.numerator, rate.denominator]
-        if not set(needed) <= set(wide.columns):
+        if rate.denominator is None or not set(needed) <= set(wide.columns):
             continue
         num_label = " + ".join(comp.indicator(n).label for n in rate.numerator)
         den_label = comp.indicator(rate.denominator).label

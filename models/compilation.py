@@ -186,13 +186,13 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
     summary = status.groups.set_index("group")
     totals = compute_totals(values, indicators, summary["actual"].to_dict(), summary["expected"].to_dict())
 
-    previous, comparison, predecessors = None, pd.DataFrame(), {}
+    previous, comparison, predecessors = None, pd.DataFrame(), dict[str, str]()
     if previous_row is not None:
         prev_status = compute_status(session, previous_row, roster, calendar, as_of)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
         # Last year's figures serve only the totals and the comparison: sums and the parts of rates.
         summed = {i.id for i in indicators if i.aggregation == "sum"}
-        summed |= {part for i in indicators if i.aggregation == "rate" for part in (*i.numerator, i.denominator)}
+        summed |= {part for i in indicators if i.aggregation == "rate" for part in (*i.numerator, i.denominator) if part}
         prev = load_values(session, previous_row.id, as_of, sorted(summed))
         prev = prev[prev["unit_id"].isin(prev_counted)].copy()
         # Last year's units as they are on this cycle's reference date (2025: merged provinces).
@@ -249,7 +249,7 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
     parts = [rows.groupby(["indicator", "group"], observed=True).agg(**how).reset_index(),
              rows.groupby("indicator", observed=True).agg(**how).reset_index().assign(group=OVERALL)]
     if rates:
-        rate_parts = sorted({p for r in rates for p in (*r.numerator, r.denominator)})
+        rate_parts = sorted({p for r in rates for p in (*r.numerator, r.denominator) if p})
         given = values[values["indicator"].isin(rate_parts)]
         units = given.drop_duplicates("unit_id")
         unit_ids = units["unit_id"].astype(str).tolist()

@@ -14,17 +14,21 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.deadlines import parse_date
 from models.errors import UserError
+from models.limits import column_limit, text_problem
 from models.roster import Roster
-from models.tables import ContactRow
+from models.tables import ContactRow, UnitRow
 
 ROLES = {"focal": "đầu mối", "leadership": "lãnh đạo"}
 CHANNELS = {"email": "thư điện tử", "chat": "tin nhắn"}
 FIELDS = ("unit", "role", "channel", "address", "name", "valid_from", "valid_to")
 _EMAIL = re.compile(r"^[^@\s<>,;\"'()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LIMITS = {"unit": column_limit(UnitRow, "name"), "role": 16, "channel": 16, "address": column_limit(ContactRow, "address"),
+           "name": column_limit(ContactRow, "name"), "valid_from": 40, "valid_to": 40}
 
 
 @dataclass
@@ -68,9 +72,13 @@ def read_contact(raw: dict, roster: Roster, on: date, check_chat_url: Callable[[
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
         raise ContactError(unknown[0], f"cột không có trong mẫu (các cột: {', '.join(FIELDS)}).")
+    for key, limit in _LIMITS.items():
+        problem = text_problem(_text(raw, key), limit)
+        if problem:
+            raise ContactError(key, f"{problem}.")
     valid_from, valid_to = _day(raw, "valid_from"), _day(raw, "valid_to")
     if valid_from and valid_to and valid_to < valid_from:
-        raise ContactError("valid_to", f"{valid_to:%d/%m/%Y} trước valid_from {valid_from:%d/%m/%Y}.")
+        raise ContactError("valid_to", f"{vnformat.day(valid_to)} trước valid_from {vnformat.day(valid_from)}.")
     unit_text = _text(raw, "unit")
     if not unit_text:
         raise ContactError("unit", "thiếu mã hoặc tên đơn vị.")

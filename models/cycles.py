@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.clock import utcnow
 from models.deadlines import derive_deadline
@@ -29,6 +30,7 @@ class RequestInput:
     deadline: str | None = None  # as the letter words it, or a date
     kind: str = "request"
     subject: str = ""
+    received_on: date | None = None  # the day the units received it, when a deadline counts from receipt
 
 
 def cycle_id_for(stream_id: str, kind: str, year: int, name: str | None = None) -> str:
@@ -105,7 +107,7 @@ def open_cycle(
                         "dùng 'dvtracker cycle request' để thêm công văn.")
     window_start, window_end = window or config.window(stream, kind, year)
     if window_end < window_start:
-        raise UserError(f"Thời gian chốt số liệu không hợp lệ: {window_start:%d/%m/%Y} sau {window_end:%d/%m/%Y}.")
+        raise UserError(f"Thời gian chốt số liệu không hợp lệ: {vnformat.day(window_start)} sau {vnformat.day(window_end)}.")
     reference = reference_date or window_end
     cycle = CycleRow(
         id=cid,
@@ -122,17 +124,21 @@ def open_cycle(
     )
     unit_ids = expected_set(config, roster, stream_id, reference)
     if not unit_ids:
-        raise UserError(f"Không có đơn vị nào phải báo cáo vào ngày tham chiếu {reference:%d/%m/%Y}.")
+        raise UserError(f"Không có đơn vị nào phải báo cáo vào ngày tham chiếu {vnformat.day(reference)}.")
     session.add(cycle)
     session.flush()
     session.add_all(ExpectedUnitRow(cycle_id=cid, unit_id=uid) for uid in unit_ids)
     audit(session, "open", "cycle", cid, stream=stream_id, kind=kind, year=year, window=[window_start, window_end],
           reference_date=reference, expected=len(unit_ids))
-    add_request(session, cycle, calendar, request)
+    add_request(session, cycle, calendar, request, delivery_days=stream.delivery_days)
     return cycle
 
 
-def add_request(session: Session, cycle: CycleRow, calendar: WorkCalendar, request: RequestInput) -> RequestRow:
+def add_request(session: Session, cycle: CycleRow, calendar: WorkCalendar, request: RequestInput, *,
+                delivery_days: int | None = None) -> RequestRow:
+    """Add a request letter to a cycle, its deadline read for the cycle's kind. A deadline
+    counted from receipt uses ``request.received_on``, else the issue date plus ``delivery_days``
+    working days (the stream's allowance)."""
     number = request.number.strip()
     if not _NUMBER.match(number):
         raise UserError(f"Số công văn không hợp lệ: '{request.number}' (cần dạng 2748/BNV-CTTN).")
@@ -140,15 +146,26 @@ def add_request(session: Session, cycle: CycleRow, calendar: WorkCalendar, reque
         raise UserError(f"Loại công văn '{request.kind}' không hợp lệ (cần: {', '.join(REQUEST_KINDS)}).")
     if session.exec(select(RequestRow).where(RequestRow.cycle_id == cycle.id, RequestRow.number == number)).first():
         raise UserError(f"Công văn {number} đã có trong kỳ '{cycle.id}'.")
+    if request.received_on is not None and request.received_on < request.issued_on:
+        raise UserError(f"Ngày nhận công văn {number} ({vnformat.day(request.received_on)}) sớm hơn ngày ban hành "
+                        f"({vnformat.day(request.issued_on)}).")
     row = RequestRow(cycle_id=cycle.id, number=number, issued_on=request.issued_on, kind=request.kind,
-                     subject=request.subject)
+                     subject=request.subject, received_on=request.received_on)
     if request.deadline:
-        d = derive_deadline(request.deadline, request.issued_on, calendar, roll_forward=cycle.roll_forward)
+        d = derive_deadline(request.deadline, request.issued_on, calendar, roll_forward=cycle.roll_forward,
+                            kind=cycle.kind, received_on=request.received_on, delivery_days=delivery_days)
         row.deadline_text, row.deadline, row.deadline_rule = d.wording, d.last_day, d.rule
+        row.deadline_clause, row.deadline_basis = d.clause, "; ".join(d.basis)
+        row.deadline_assumption = "; ".join(d.assumptions) or None
+        row.received_on = d.received_on
+        if d.addition is not None:
+            row.addition_deadline, row.addition_clause, row.addition_rule = (
+                d.addition.last_day, d.addition.clause, d.addition.rule)
     session.add(row)
     session.flush()
     audit(session, "add", "request", f"{cycle.id}:{number}", issued_on=request.issued_on, kind=request.kind,
-          deadline_text=row.deadline_text, deadline=row.deadline, rule=row.deadline_rule)
+          deadline_text=row.deadline_text, deadline=row.deadline, rule=row.deadline_rule,
+          clause=row.deadline_clause, received_on=row.received_on, addition_deadline=row.addition_deadline)
     return row
 
 
@@ -208,27 +225,39 @@ def describe_cycle(session: Session, cycle: CycleRow, roster: Roster, config: Ca
     """A cycle with its requests, dates and expected units, as the CLI's --json prints it."""
     requests = requests_of(session, cycle.id)
     current = effective_deadline(requests)
-    units = []
-    for e in expected_units(session, cycle.id):
-        u = roster.get(e.unit_id)
-        units.append(dict(id=u.id, code=u.code or u.slug, name=u.name_on(cycle.reference_date), group=u.group,
-                          exempt=e.exempt, exempt_reason=e.exempt_reason, _key=sort_key(u)))
-    units.sort(key=lambda x: x.pop("_key"))
+    found = sorted(((roster.get(e.unit_id), e) for e in expected_units(session, cycle.id)), key=lambda p: sort_key(p[0]))
+    units = [dict(id=u.id, code=u.code or u.slug, name=u.name_on(cycle.reference_date), group=u.group,
+                  exempt=e.exempt, exempt_reason=e.exempt_reason) for u, e in found]
     stream = config.stream(cycle.stream_id)
+    window = (cycle.window_start, cycle.window_end)
     return dict(
         id=cycle.id, stream=cycle.stream_id, stream_name=stream.name, kind=cycle.kind, year=cycle.year,
         label=cycle.label, status=cycle.status,
         window_start=cycle.window_start.isoformat(), window_end=cycle.window_end.isoformat(),
+        window_rule=config.window_rule(stream, cycle.kind, cycle.year, window),
         reference_date=cycle.reference_date.isoformat(), roll_forward=cycle.roll_forward,
         deadline=current.deadline.isoformat() if current else None,
         deadline_text=current.deadline_text if current else None,
         deadline_rule=current.deadline_rule if current else None,
+        deadline_clause=current.deadline_clause if current else None,
+        deadline_basis=current.deadline_basis if current else None,
+        deadline_assumption=current.deadline_assumption if current else None,
         deadline_request=current.number if current else None,
+        addition_deadline=_iso(current.addition_deadline) if current else None,
+        addition_clause=current.addition_clause if current else None,
+        addition_rule=current.addition_rule if current else None,
         quorum_rule=cycle.quorum_rule,
         quorum_reached_on=cycle.quorum_reached_on.isoformat() if cycle.quorum_reached_on else None,
         requests=[dict(number=r.number, issued_on=r.issued_on.isoformat(), kind=r.kind, subject=r.subject,
-                       deadline_text=r.deadline_text, deadline=r.deadline.isoformat() if r.deadline else None,
-                       deadline_rule=r.deadline_rule) for r in requests],
+                       received_on=_iso(r.received_on), deadline_text=r.deadline_text, deadline=_iso(r.deadline),
+                       deadline_rule=r.deadline_rule, deadline_clause=r.deadline_clause,
+                       deadline_basis=r.deadline_basis, deadline_assumption=r.deadline_assumption,
+                       addition_deadline=_iso(r.addition_deadline), addition_clause=r.addition_clause,
+                       addition_rule=r.addition_rule) for r in requests],
         expected_count=sum(1 for u in units if not u["exempt"]),
         expected_units=units,
     )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -19,14 +19,17 @@ from sqlalchemy import Executable, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.errors import UserError
+from models.limits import guard_session
 
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
+
+guard_session()  # every text written by the application's sessions is checked before the database sees it
 
 DB_ERRORS = (OperationalError, InterfaceError)  # the server is down, unreachable, or refuses us
 
@@ -120,7 +123,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def insert_once(session: Session, row: T, existing: Select | None = None) -> tuple[bool, T | None]:
+def insert_once(session: Session, row: T, existing: Select | SelectOfScalar | None = None) -> tuple[bool, T | None]:
     """Insert ``row``, unless a unique key says another run inserted it first: the one way to
     "insert, and if another run won, take its row". Returns (whether this call inserted it, the
     row now in the database: ``row``, or the first row of ``existing`` when another run won)."""
@@ -129,7 +132,7 @@ def insert_once(session: Session, row: T, existing: Select | None = None) -> tup
             session.add(row)
             session.flush()
     except IntegrityError:
-        return False, session.exec(existing).first() if existing is not None else None
+        return False, session.exec(existing).first() if existing is not None else None  # type: ignore[return-value]
     return True, row
 
 

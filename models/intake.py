@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from models.clock import VN_TZ
+from models import vnformat
 from models.report_form import Problem
 
-OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối"}
+OUTCOME_LABELS = {"accepted": "Đã nhận", "draft": "Dự thảo", "duplicate": "Trùng (đã có)", "rejected": "Bị từ chối",
+                  "deferred": "Chưa lấy được, sẽ thử lại"}
 
 
 @dataclass
 class IntakeOutcome:
     source: str  # file | inbox | http | record
     source_ref: str | None
-    outcome: str  # accepted | draft | duplicate | rejected
+    outcome: str  # accepted | draft | duplicate | rejected | deferred (a document to fetch again next time)
     cycle_id: str | None = None
     unit_id: str | None = None
     unit_name: str | None = None
@@ -51,7 +52,7 @@ class IntakeOutcome:
         """What a coordinator reads beside a rejected file (Vietnamese)."""
         lines = [
             f"Tệp: {self.source_ref}",
-            f"Nhận lúc: {received_at.astimezone(VN_TZ):%d/%m/%Y %H:%M} (giờ Việt Nam)",
+            f"Nhận lúc: {vnformat.moment(received_at)} (giờ Việt Nam)",
             f"Mã SHA-256 của tệp gốc (đã lưu trong cơ sở dữ liệu): {self.blob_sha256 or 'không có'}",
             f"Kết quả: {OUTCOME_LABELS[self.outcome].lower()}",
             "Lý do:",

@@ -26,9 +26,11 @@ from models import vnformat
 from models.catalogue import Indicator
 from models.deadlines import parse_date
 from models.errors import UserError
+from models.limits import MAX_TEXT, column_limit, control_character, text_problem, without_controls
 from models.numbers import Figure, NumberError, parse_figure
 from models.reports import SECTION_STATUSES, ReportData, SectionEntry, ValueEntry
 from models.streams import Section
+from models.tables import CycleRow, SubmissionRow, UnitRow, ValueRow
 from models.text import name_key, nfc, strip_accents
 
 SCHEMA = "dvtracker-report/1"
@@ -46,6 +48,13 @@ META_FIELDS = {
 DOC_STATES = {"signed": "Đã ký ban hành", "draft": "Dự thảo"}
 YES_WORDS = {"co", "x", "true", "1", "yes", "uoc tinh"}
 TOP_KEYS = {"schema", "sections", "indicators", *META_FIELDS}
+# Each short field as long as the column that keeps it (the unit and sender are names of the roster).
+_LIMITS = {
+    "cycle": column_limit(CycleRow, "id"), "unit": column_limit(UnitRow, "name"), "sender": column_limit(UnitRow, "name"),
+    "number": column_limit(SubmissionRow, "doc_number"), "signer": column_limit(SubmissionRow, "signer"),
+    "answers_request": column_limit(SubmissionRow, "answers_request"), "date": 100, "data_until": 100, "state": 100,
+}
+RAW_LIMIT = column_limit(ValueRow, "raw")
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,16 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
         c.error("schema", f"phiên bản mẫu '{schema}' không được hỗ trợ (cần {SCHEMA}).")
     for key in sorted(set(map(str, form)) - TOP_KEYS):
         c.error(key, f"mục '{key}' không có trong mẫu báo cáo (các mục: {', '.join(sorted(TOP_KEYS))}).")
+
+    too_long = False
+    for key, limit in _LIMITS.items():
+        value = _text(form.get(key)) if not isinstance(form.get(key), (dict, list)) else None
+        problem = text_problem(value, limit) if value else None
+        if problem:
+            c.error(key, f"{META_FIELDS[key]} {problem}.")
+            too_long = True
+    if too_long:  # the fields below would be read from values that cannot be kept
+        return FormResult(None, c.errors, c.warnings)
 
     unit = _text(form.get("unit"))
     if not unit:
@@ -232,6 +251,13 @@ def _sections(c: _Collector, given: object, stream_sections: list[Section]) -> d
             status = "reported" if text else "not_reported"
         if status == "reported" and not text:
             c.warn(f"{key}.text", f"phần {sid} ghi '{SECTION_STATUSES['reported']}' nhưng không có nội dung.")
+        if text and control_character(text):  # Word tables leave BEL in copied text: what a person typed is kept
+            text = without_controls(text).strip() or None
+            c.warn(f"{key}.text", f"phần {sid}: đã bỏ các ký tự điều khiển (không in được) trong nội dung.")
+        if text and len(text) > MAX_TEXT:
+            c.error(f"{key}.text", f"phần {sid} dài {vnformat.number(len(text))} ký tự, tối đa "
+                                   f"{vnformat.number(MAX_TEXT)}: hãy gửi phần tóm tắt.")
+            continue
         result[sid] = SectionEntry(status, text)
     return result
 
@@ -252,6 +278,10 @@ def _values(c: _Collector, given: object, catalogue: list[Indicator]) -> dict[st
             c.error(key, f"chỉ tiêu '{iid}' không có trong danh mục chỉ tiêu của luồng báo cáo.")
             continue
         cell, flag = (entry.get("value"), entry.get("approximate")) if isinstance(entry, dict) else (entry, None)
+        problem = text_problem(cell, RAW_LIMIT) if isinstance(cell, str) else None
+        if problem:
+            c.error(key, f"{indicator.label}: số liệu {problem}.")
+            continue
         try:
             figure = parse_figure(_plain(cell), allow_ratio=indicator.aggregation == "list")
         except NumberError as exc:
@@ -291,12 +321,12 @@ def _check_parts(c: _Collector, values: dict[str, ValueEntry], catalogue: list[I
     labels = {i.id: i.label for i in catalogue}
     for total_id, part_ids in parts.items():
         total = values.get(total_id)
-        reported = [values[p] for p in part_ids if p in values and values[p].value is not None]
+        reported = [v for p in part_ids if p in values and (v := values[p].value) is not None]
         if total is None or total.value is None or not reported:
             continue
-        added = sum(v.value for v in reported)
+        added = sum(reported)
         if added > total.value:
-            terms = " + ".join(_fmt(v.value) for v in reported)
+            terms = " + ".join(_fmt(v) for v in reported)
             c.warn(f"indicators.{total_id}",
                    f"{labels[total_id]}: các chỉ tiêu thành phần cộng lại lớn hơn tổng số "
                    f"({terms} = {_fmt(added)} > {_fmt(total.value)}).")

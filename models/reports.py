@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.clock import vn_date
 from models.db import insert_once
@@ -124,7 +125,7 @@ def resolve_units(session: Session, roster: Roster, cycle: CycleRow, report: Rep
                     "báo cáo phải ghi rõ đơn vị cũ được báo cáo."
                 )
         if unit is None:
-            raise UserError(f"Đơn vị '{report.unit}' không có trong danh mục vào ngày {cycle.reference_date:%d/%m/%Y}.")
+            raise UserError(f"Đơn vị '{report.unit}' không có trong danh mục vào ngày {vnformat.day(cycle.reference_date)}.")
         raise UserError(f"{unit.name_on(cycle.reference_date)} không thuộc danh sách phải báo cáo của kỳ '{cycle.id}'.")
     sender = unit
     if report.sender and report.sender.strip():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from models import vnformat
 from models.errors import UserError
 from models.text import name_key, short_name_key
 
@@ -160,13 +161,13 @@ class Roster:
             }
         if not ids:
             raise UserError(
-                f"Không tìm thấy đơn vị '{text}' vào ngày {on:%d/%m/%Y} "
+                f"Không tìm thấy đơn vị '{text}' vào ngày {vnformat.day(on)} "
                 "(cần mã tỉnh, mã bộ/ngành hoặc tên đơn vị còn hiệu lực vào ngày đó)."
             )
         if len(ids) > 1:
             names = ", ".join(sorted(self.units[i].name_on(on) for i in ids))
             raise UserError(
-                f"Tên đơn vị '{text}' không rõ ràng vào ngày {on:%d/%m/%Y}: "
+                f"Tên đơn vị '{text}' không rõ ràng vào ngày {vnformat.day(on)}: "
                 f"khớp với {names}; hãy dùng mã đơn vị."
             )
         return self.units[ids.pop()]
@@ -223,6 +224,13 @@ def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _required_day(text: str | None, where: str) -> date:
+    day = _d(text)
+    if day is None:
+        raise UserError(f"Tệp danh mục {where}: thiếu ngày hiệu lực.")
+    return day
+
+
 def load_roster(folder: Path) -> Roster:
     """Read ``units.csv``, ``renames.csv``, ``aliases.csv`` and ``successions.csv``."""
 
@@ -250,11 +258,11 @@ def load_roster(folder: Path) -> Roster:
         for i, r in enumerate(rows("units.csv"))
     }
     for r in rows("renames.csv"):
-        units[r["unit_id"]].renames.append(Rename(r["name"], r["kind"], _d(r["valid_from"])))
+        units[r["unit_id"]].renames.append(Rename(r["name"], r["kind"], _required_day(r["valid_from"], "renames.csv")))
     for r in rows("aliases.csv"):
         units[r["unit_id"]].aliases.append(r["alias"])
     successions = [
-        Succession(r["predecessor_id"], r["successor_id"], _d(r["effective"]))
+        Succession(r["predecessor_id"], r["successor_id"], _required_day(r["effective"], "successions.csv"))
         for r in rows("successions.csv")
     ]
     for s in successions:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import UserError
 
@@ -53,6 +53,30 @@ class Section(BaseModel):
     heading: str
 
 
+class WindowBounds(BaseModel):
+    """Each bound is [year offset, month, day] relative to the cycle's year."""
+
+    start: tuple[int, int, int]
+    end: tuple[int, int, int]
+
+
+class DataWindow(BaseModel):
+    """A way of fixing the data window (thời gian chốt số liệu) of each kind of cycle."""
+
+    model_config = ConfigDict(extra="forbid")
+    basis: str = ""  # why, in Vietnamese: the legal text or the practice it follows
+    half_year: WindowBounds | None = None
+    annual: WindowBounds | None = None
+    adhoc: WindowBounds | None = None
+
+    def bounds(self, kind: str, year: int) -> tuple[date, date] | None:
+        rule = getattr(self, kind, None) if kind in CYCLE_KINDS else None
+        if rule is None:
+            return None
+        (ys, ms, ds), (ye, me, de) = rule.start, rule.end
+        return date(year + ys, ms, ds), date(year + ye, me, de)
+
+
 class Stream(BaseModel):
     id: str = ""
     name: str
@@ -61,7 +85,10 @@ class Stream(BaseModel):
     basis: list[str] = []
     expected: ExpectedSet
     cycle_kinds: list[str]
-    data_window: str
+    data_window: str  # the name of one of ``CalendarConfig.data_windows``
+    # Working days a request letter takes to reach the units; a deadline counted "kể từ ngày
+    # nhận được văn bản" assumes this when the receipt date is not given (None: refuse instead).
+    delivery_days: int | None = Field(None, ge=0, le=30)
     indicators: str
     quorum: QuorumRule
     reminders: str
@@ -72,7 +99,7 @@ class Stream(BaseModel):
 
 class CalendarConfig(BaseModel):
     collector: Collector
-    data_windows: dict[str, dict[str, dict[str, list[int]]]]
+    data_windows: dict[str, DataWindow]
     reminder_policies: dict[str, ReminderPolicy]
     streams: dict[str, Stream] = Field(default_factory=dict)
 
@@ -85,14 +112,23 @@ class CalendarConfig(BaseModel):
 
     def window(self, stream: Stream, kind: str, year: int) -> tuple[date, date]:
         """The default data window of a cycle of ``kind`` for ``year``."""
-        rules = self.data_windows[stream.data_window].get(kind)
-        if rules is None:
+        bounds = self.data_windows[stream.data_window].bounds(kind, year)
+        if bounds is None:
             raise UserError(
                 f"Kỳ '{CYCLE_KINDS.get(kind, kind)}' không có thời gian chốt số liệu mặc định: "
                 "hãy ghi rõ --window-start và --window-end."
             )
-        (ys, ms, ds), (ye, me, de) = rules["start"], rules["end"]
-        return date(year + ys, ms, ds), date(year + ye, me, de)
+        return bounds
+
+    def window_rule(self, stream: Stream, kind: str, year: int, window: tuple[date, date]) -> str:
+        """Which of the named windows ``window`` is, said with its basis (the stream's own first)."""
+        names = [stream.data_window, *(n for n in self.data_windows if n != stream.data_window)]
+        for name in names:
+            rule = self.data_windows[name]
+            if rule.bounds(kind, year) == window:
+                default = "; mặc định của luồng" if name == stream.data_window else ""
+                return f"{rule.basis or name}{default}"
+        return "do người mở kỳ ghi (--window-start, --window-end)"
 
 
 def load_calendar(path: Path) -> CalendarConfig:

@@ -92,6 +92,13 @@ class RequestRow(SQLModel, table=True):
     deadline_text: str | None = Field(default=None, max_length=500)
     deadline: date | None = None  # last allowed day derived from deadline_text
     deadline_rule: str | None = Field(default=None, max_length=1000)
+    deadline_clause: str | None = Field(default=None, max_length=500)  # the clause of deadline_text used
+    deadline_basis: str | None = Field(default=None, max_length=1000)  # legal basis of deadline_rule
+    deadline_assumption: str | None = Field(default=None, max_length=1000)  # what deadline_rule assumed
+    received_on: date | None = None  # the day the units received the letter, given or assumed
+    addition_deadline: date | None = None  # last day to send additions ("gửi bổ sung trong 05 ngày làm việc")
+    addition_clause: str | None = Field(default=None, max_length=500)
+    addition_rule: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -215,6 +222,19 @@ class SourceCursorRow(SQLModel, table=True):
     source: str = Field(primary_key=True, max_length=64)
     cursor: str | None = Field(default=None, max_length=500)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SourceFailureRow(SQLModel, table=True):
+    """A document of an HTTP source that could not be fetched yet: tried again on the next pulls,
+    a bounded number of times, then refused so that the cursor moves on."""
+
+    __tablename__ = "source_failure"
+    source: str = Field(primary_key=True, max_length=64)
+    source_ref: str = Field(primary_key=True, max_length=500)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=1000)
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow)
 
 
 # --- reminders ---------------------------------------------------------------------------------

@@ -12,13 +12,15 @@ import math
 from datetime import UTC, date, datetime
 
 from babel.numbers import format_decimal
+from typing_extensions import TypeIs
 
 from models.clock import VN_TZ
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")  # Monday first
 
 
-def _missing(value) -> bool:
+def _missing(value: float | None) -> TypeIs[None]:
+    """None or NaN: a figure that is not there (pandas writes a missing number as NaN)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -82,7 +84,7 @@ def moment(at: datetime | None) -> str:
 
 def change(current: float | None, previous: float | None) -> str:
     """ "tăng 12,5%" / "giảm 3%" / "bằng cùng kỳ" / "" when either side is missing or the base is zero."""
-    if _missing(current) or _missing(previous) or previous == 0:
+    if current is None or previous is None or _missing(current) or _missing(previous) or previous == 0:
         return ""
     delta = (current - previous) / previous * 100
     if abs(delta) < 0.005:

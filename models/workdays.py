@@ -15,7 +15,13 @@ from pathlib import Path
 
 import holidays
 
+from models import vnformat
+from models.errors import UserError
 from models.vnformat import WEEKDAYS
+
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)  # the days the calendar knows
+MAX_WORKING_DAYS = 2_500
+_SPAN = f"từ {vnformat.day(FIRST_DAY)} đến {vnformat.day(LAST_DAY)}"
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,17 @@ class WorkCalendar:
 
     def add_working_days(self, day: date, n: int) -> date:
         """The n-th working day after ``day`` (n > 0) or before it (n < 0); ``day`` itself
-        does not count. n == 0 gives ``day``."""
+        does not count. n == 0 gives ``day``. The calendar covers 1990–2100: further is an error."""
+        if abs(n) > MAX_WORKING_DAYS:
+            raise UserError(f"{n} ngày làm việc là quá xa (tối đa {MAX_WORKING_DAYS} ngày, khoảng 10 năm).")
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise UserError(f"Ngày {vnformat.day(day)} nằm ngoài lịch ({_SPAN}).")
         step = timedelta(days=1 if n > 0 else -1)
         remaining = abs(n)
         while remaining:
             day += step
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise UserError(f"Ngày làm việc tính được nằm ngoài lịch ({_SPAN}).")
             if self.is_working_day(day):
                 remaining -= 1
         return day

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from functools import lru_cache
@@ -120,12 +120,11 @@ class Delivery:
 def _notify(server, title: str, body: str, redact: Iterable[str]) -> str | None:
     """Send through one Apprise server; None on success, else the error from Apprise's log."""
     with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s|%(message)s") as log:
+        crash: str | None = None
         try:
             ok = server.notify(body=body, title=title, body_format=NotifyFormat.TEXT)
         except Exception as exc:  # a plugin bug must not stop the run
             ok, crash = False, f"{type(exc).__name__}: {exc}"
-        else:
-            crash = None
         text = log.getvalue()
     if ok:
         return None
@@ -174,7 +173,7 @@ class Dispatcher:
         self._addresses[id(server)] = address
 
     def send(self, unit_id: str, channel: str, roles: Iterable[str], title: str, body: str,
-             skip: set[str] = frozenset()) -> Delivery:
+             skip: Collection[str] = frozenset()) -> Delivery:
         """Notify one unit's contacts of one channel (those of ``roles``), except ``skip``."""
         result = Delivery()
         roles = set(roles)

@@ -14,22 +14,23 @@ from models.cycles import RequestInput
 from models.errors import UserError
 from models.reminders import ReminderPolicy, cycle_policy, parse_stage, schedule, set_policy
 from models.tables import CycleRow
-from services.inputs import Input
+from services.inputs import FormulaFree, Input
 from wiring.app import App
 
-Text = Annotated[str, Field(max_length=500)]
+Text = Annotated[FormulaFree, Field(max_length=500)]
 
 
 class OpenCycle(Input):
     stream: str = Field(title="luồng báo cáo", max_length=32)
     kind: str = Field(title="loại kỳ", max_length=16)
     year: int = Field(title="năm", ge=2000, le=2100)
-    request: str = Field(title="số công văn", max_length=64)
+    request: FormulaFree = Field(title="số công văn", max_length=64)
     issued: date = Field(title="ngày ban hành")
     deadline: Text | None = Field(None, title="thời hạn")
+    received: date | None = Field(None, title="ngày nhận công văn")
     subject: Text = Field("", title="trích yếu")
     name: str | None = Field(None, title="tên ngắn của kỳ", max_length=40)
-    label: str | None = Field(None, title="tên kỳ", max_length=255)
+    label: FormulaFree | None = Field(None, title="tên kỳ", max_length=255)
     window_start: date | None = Field(None, title="đầu thời gian chốt số liệu")
     window_end: date | None = Field(None, title="cuối thời gian chốt số liệu")
     reference_date: date | None = Field(None, title="ngày chốt danh sách đơn vị")
@@ -71,15 +72,16 @@ def open_cycle(app: App, spec: OpenCycle) -> dict:
             session, config=app.config, roster=app.roster, calendar=app.calendar, stream_id=spec.stream,
             kind=spec.kind, year=spec.year, name=spec.name, label=spec.label, window=window,
             reference_date=spec.reference_date, roll_forward=spec.roll_forward, quorum=quorum,
-            request=RequestInput(spec.request, spec.issued, spec.deadline, "request", spec.subject))
+            request=RequestInput(spec.request, spec.issued, spec.deadline, "request", spec.subject, spec.received))
         return cycles.describe_cycle(session, cycle, app.roster, app.config)
 
 
 class NewRequest(Input):
-    number: str = Field(title="số công văn", max_length=64)
+    number: FormulaFree = Field(title="số công văn", max_length=64)
     issued: date = Field(title="ngày ban hành")
     kind: str = Field("reminder", title="loại công văn", max_length=16)
     deadline: Text | None = Field(None, title="thời hạn")
+    received: date | None = Field(None, title="ngày nhận công văn")
     subject: Text = Field("", title="trích yếu")
 
 
@@ -87,13 +89,14 @@ def add_request(app: App, cycle_id: str, spec: NewRequest) -> dict:
     with app.session() as session:
         cycle = cycles.get_cycle(session, cycle_id)
         cycles.add_request(session, cycle, app.calendar,
-                           RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject))
+                           RequestInput(spec.number, spec.issued, spec.deadline, spec.kind, spec.subject, spec.received),
+                           delivery_days=app.config.stream(cycle.stream_id).delivery_days)
         return cycles.describe_cycle(session, cycle, app.roster, app.config)
 
 
 class Exemption(Input):
     unit: str = Field(title="đơn vị", max_length=255)
-    reason: str = Field(title="lý do", min_length=1, max_length=500)
+    reason: FormulaFree = Field(title="lý do", min_length=1, max_length=500)
     on: date | None = Field(None, title="ngày quyết định miễn")
 
 

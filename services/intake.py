@@ -11,7 +11,7 @@ from pydantic import Field
 
 from models.errors import UserError
 from models.intake import IntakeOutcome
-from services.inputs import Input
+from services.inputs import FormulaFree, Input
 from tasks import edxml, http_source, intake, report_docx, workbook
 from tasks.intake import Progress
 from wiring.app import App
@@ -62,7 +62,7 @@ def pull(app: App) -> list[IntakeOutcome]:
 class PaperReport(Input):
     cycle: str = Field(title="mã kỳ", max_length=80)
     unit: str = Field(title="đơn vị", max_length=255)
-    number: str = Field(title="số văn bản", min_length=1, max_length=64)
+    number: FormulaFree = Field(title="số văn bản", min_length=1, max_length=64)
     doc_date: date = Field(title="ngày văn bản")
     sender: str | None = Field(None, title="đơn vị gửi thay", max_length=255)
     received_at: datetime | None = Field(None, title="thời điểm nhận")

@@ -88,8 +88,8 @@ def _group_sheet(comp: Compilation, group: str) -> pd.DataFrame:
     for iid in ids:
         sheet[indicator_column(comp, iid)] = figures[iid].to_numpy()
     totals = comp.totals[comp.totals["group"] == group].set_index("indicator")
-    total_row = {"Đơn vị": TOTAL_ROW}
-    coverage_row = {"Đơn vị": COVERAGE_ROW}
+    total_row: dict[str, object] = {"Đơn vị": TOTAL_ROW}
+    coverage_row: dict[str, object] = {"Đơn vị": COVERAGE_ROW}
     for iid in ids:
         col = indicator_column(comp, iid)
         if iid in totals.index:
@@ -111,7 +111,8 @@ def _rankings(comp: Compilation) -> pd.DataFrame:
 
 def _comparison(comp: Compilation) -> pd.DataFrame:
     """One row per unit: each summed figure of this period beside the same period last year."""
-    c = comp.comparison
+    c, previous = comp.comparison, comp.previous
+    assert previous is not None  # only called when last year's cycle exists
     units = comp.units[comp.units["unit_id"].isin(set(c["unit_id"].astype(str)))]
     ids = list(dict.fromkeys(c["indicator"].astype(str)))
     unit_ids = units["unit_id"].tolist()
@@ -122,7 +123,7 @@ def _comparison(comp: Compilation) -> pd.DataFrame:
     for iid in ids:
         title = indicator_column(comp, iid)
         sheet[f"{title}: kỳ này"] = now[iid].to_numpy()
-        sheet[f"{title}: cùng kỳ {comp.previous.label}"] = before[iid].to_numpy()
+        sheet[f"{title}: cùng kỳ {previous.label}"] = before[iid].to_numpy()
     return sheet
 
 

@@ -70,6 +70,8 @@ def read_exemplary(path: Path, stream: Stream) -> dict[str, list[str]]:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise UserError(f"Tệp {path} không phải văn bản mã UTF-8: hãy lưu lại với bảng mã UTF-8.") from None
     except (OSError, yaml.YAMLError) as exc:
         raise UserError(f"Không đọc được tệp dữ liệu dự thảo {path}: {exc}") from exc
     listed = data.get("exemplary") if isinstance(data, dict) else None

@@ -102,7 +102,7 @@ def _new_paragraph(container) -> Paragraph:
     them on every paragraph, which makes a compilation of thousands of units quadratic."""
     body = getattr(getattr(container, "element", None), "body", None)
     try:
-        last = body[-1]  # direct; len(body) would count the children one by one
+        last = body[-1]  # type: ignore[index]  # direct; len(body) would count the children one by one
     except (TypeError, IndexError):  # not a document (a table cell), or an empty body
         return container.add_paragraph()
     if last.tag != qn("w:sectPr"):
@@ -121,7 +121,7 @@ def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
     fraction of a millisecond, paid for every line of thousands of units' reports."""
     key = (bold, italic, size)
     if key not in _RUN_PROPERTIES:
-        model = Run(OxmlElement("w:r"), None)
+        model = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]  # a model to copy, in no story
         if bold is not None:
             model.bold = bold
         if italic is not None:
@@ -173,7 +173,7 @@ def _cell_paragraph_format(p: Paragraph, align) -> None:
     """A table cell's paragraph: aligned, no indent, no space after. As for runs, the properties
     are made once and copied (a ranking of thousands of units has tens of thousands of cells)."""
     if align not in _CELL_PARAGRAPH_PROPERTIES:
-        model = Paragraph(OxmlElement("w:p"), None)
+        model = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # a model to copy, in no story
         model.alignment = align
         model.paragraph_format.first_line_indent = Mm(0)
         model.paragraph_format.space_after = Pt(0)
@@ -258,7 +258,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
     totals = comp.totals.set_index(["indicator", "group"])
     has_previous = comp.previous is not None
     header = ["Chỉ tiêu", *[GROUPS[g].capitalize() for g in GROUPS], "Tổng cộng"]
-    if has_previous:
+    if comp.previous is not None:
         header.append(f"Cùng kỳ {comp.previous.label}")
     table = doc.add_table(rows=1, cols=len(header))
     table.style = doc.styles["Table Grid"]

@@ -11,8 +11,16 @@ The service's API, as this client expects it (docs/intake.md)::
 
 Transient failures (timeouts, connection errors, HTTP 5xx and 429) are retried with exponential
 backoff, a bounded number of times (tenacity; the one retry policy of the pull: its Prefect task
-does not retry). The cursor is saved only after every document of a page is
-stored, so a crash re-reads at most one page, and documents already read are recognised.
+does not retry). The cursor is saved only after every document of a page is stored, so a crash
+re-reads at most one page, and documents already read are recognised.
+
+Every answer is read as a stream, whatever its status and encoding, up to a byte limit and
+within an overall deadline per request: a page or a body that never ends, a gzip that inflates
+without end, a server that sends one byte every few seconds cost at most that. A document that
+cannot be fetched (missing, refused, cut off) does not block the source: the rest of its page
+is received, and it is asked for again on the next pulls (the cursor waits for it), up to
+MAX_DOCUMENT_ATTEMPTS pulls; then it is refused with its reason and the cursor moves on. A
+redirect is such a failure, naming where it pointed; never an empty file.
 """
 
 from __future__ import annotations
@@ -32,15 +40,24 @@ from models.clock import VN_TZ, utcnow, vn_date
 from models.errors import UserError
 from models.intake import IntakeOutcome
 from models.report_form import Problem
-from models.tables import IntakeRow, SourceCursorRow
+from models.tables import IntakeRow, SourceCursorRow, SourceFailureRow
 from models.text import printable
 from tasks.intake import ingest, keep_blob, record_outcome, too_large
 from wiring.app import App
+
+MAX_DOCUMENT_ATTEMPTS = 3  # pulls that ask again for a document that could not be fetched
+MAX_ID = 200  # characters of a document id: the service's ids are short
+ERROR_BODY = 64 * 1024  # read of an error answer: enough for its message, never more
+PAGE_BYTES = 16 * 1024 * 1024  # a page: documents larger than a few MB come by their own URL
 
 
 class TooLarge(Exception):
     def __init__(self, size: int):
         self.size = size
+
+
+class DocumentProblem(Exception):
+    """One document could not be fetched (the others still can)."""
 
 
 class _Transient(Exception):
@@ -70,16 +87,32 @@ def pull_documents(app: App, *, client: httpx.Client | None = None, received_at:
     if not base:
         raise UserError("Chưa cấu hình dịch vụ trao đổi văn bản (DVTRACKER_HTTP_BASE_URL).")
     token = settings.http_token.get_secret_value()
-    fetch = _Fetcher(client or httpx.Client(timeout=settings.http_timeout), settings.http_timeout,
+    fetch = _Fetcher(client or httpx.Client(timeout=settings.http_timeout), settings.http_timeout, settings.http_deadline,
                      {"Authorization": f"Bearer {token}"} if token else {}, retries, backoff)
     key = cursor_key(base)
+    page_limit = PAGE_BYTES
     outcomes: list[IntakeOutcome] = []
     try:
         cursor = _load_cursor(app, key)
+        page_size = settings.http_page_size
         for _page in range(max_pages):
-            params = {"limit": settings.http_page_size} | ({"after": cursor} if cursor else {})
-            items, next_cursor, has_more = _page_of(fetch.get(f"{base}/documents", params=params), base)
-            outcomes += _receive_page(app, fetch, base, items, received_at)
+            params = {"limit": page_size} | ({"after": cursor} if cursor else {})
+            try:
+                answer = fetch.get(f"{base}/documents", params=params, max_bytes=page_limit)
+            except TooLarge:
+                if page_size == 1:
+                    raise SourceError(f"Dịch vụ trao đổi văn bản trả về một văn bản lớn hơn "
+                                      f"{page_limit // 1_048_576} MB ngay trong trang: cần gửi văn bản lớn qua "
+                                      "đường dẫn 'url'.") from None
+                page_size = max(1, page_size // 2)  # inline documents too large together: ask for fewer
+                continue
+            except DocumentProblem as exc:
+                raise SourceError(f"Dịch vụ trao đổi văn bản {base}: {exc}") from None
+            items, next_cursor, has_more = _page_of(answer, base)
+            received = _receive_page(app, fetch, key, base, items, received_at)
+            outcomes += received
+            if any(o.outcome == "deferred" for o in received):
+                break  # the cursor waits: the next pull asks again for what could not be fetched
             if next_cursor and next_cursor != cursor:
                 _save_cursor(app, key, next_cursor)
                 cursor = next_cursor
@@ -97,13 +130,15 @@ def pull_documents(app: App, *, client: httpx.Client | None = None, received_at:
 
 
 class _Fetcher:
-    def __init__(self, client: httpx.Client, timeout: float, headers: dict, retries: int, backoff: float):
-        self.client, self.timeout, self.headers, self.retries, self.backoff = client, timeout, headers, retries, backoff
+    def __init__(self, client: httpx.Client, timeout: float, deadline: float, headers: dict, retries: int,
+                 backoff: float):
+        self.client, self.timeout, self.deadline = client, timeout, deadline
+        self.headers, self.retries, self.backoff = headers, retries, backoff
 
-    def get(self, url: str, *, authorised: bool = True, max_bytes: int | None = None, **kwargs) -> httpx.Response:
+    def get(self, url: str, *, max_bytes: int, authorised: bool = True, **kwargs) -> httpx.Response:
         """GET, retrying transient failures (timeouts, connection errors, HTTP 5xx and 429) with
         growing delays; an answer that would be the same next time (401, 404, a bad page) is not
-        retried. With ``max_bytes``, a body larger than that raises TooLarge unread."""
+        retried. A body larger than ``max_bytes`` raises TooLarge, read no further."""
         retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=wait_exponential(multiplier=self.backoff),
                             retry=retry_if_exception_type(_Transient), sleep=time.sleep, reraise=True)
         try:
@@ -115,7 +150,7 @@ class _Fetcher:
                               f"{exc}.") from None
         raise AssertionError("unreachable")  # Retrying either returns or raises
 
-    def _checked(self, url: str, headers: dict, max_bytes: int | None, **kwargs) -> httpx.Response:
+    def _checked(self, url: str, headers: dict, max_bytes: int, **kwargs) -> httpx.Response:
         try:
             response = self._get(url, headers, max_bytes, **kwargs)
         except httpx.TimeoutException:
@@ -127,23 +162,37 @@ class _Fetcher:
         if response.status_code in (401, 403):
             raise SourceError(f"Dịch vụ trao đổi văn bản từ chối truy cập (HTTP {response.status_code}): "
                               "kiểm tra DVTRACKER_HTTP_TOKEN.")
-        if response.is_error:
-            raise SourceError(f"Dịch vụ trao đổi văn bản trả lỗi HTTP {response.status_code} cho {url}.")
+        if response.is_redirect:
+            where = printable(response.headers.get("Location", "không ghi"))[:200]
+            raise DocumentProblem(f"HTTP {response.status_code}: dịch vụ chuyển hướng sang {where} "
+                                  "(không đi theo chuyển hướng; cần đường dẫn trực tiếp đến tệp)")
+        if response.is_error or not response.is_success:
+            raise DocumentProblem(f"HTTP {response.status_code} cho {printable(url)[:200]}")
         return response
 
-    def _get(self, url: str, headers: dict, max_bytes: int | None, **kwargs) -> httpx.Response:
-        if max_bytes is None:
-            return self.client.get(url, headers=headers, timeout=self.timeout, **kwargs)
+    def _get(self, url: str, headers: dict, max_bytes: int, **kwargs) -> httpx.Response:
+        """The answer, its body read as a stream (decoded bytes counted, whatever the encoding) up
+        to ``max_bytes`` (an error's body up to ERROR_BODY), within the overall deadline."""
+        until = time.monotonic() + self.deadline
         with self.client.stream("GET", url, headers=headers, timeout=self.timeout, **kwargs) as response:
+            limit = max_bytes if response.is_success else ERROR_BODY
             declared = response.headers.get("Content-Length", "")
             if response.is_success and declared.isdigit() and int(declared) > max_bytes:
                 raise TooLarge(int(declared))
-            body = bytearray()
+            chunks, size = [], 0
             for chunk in response.iter_bytes():
-                body += chunk
-                if response.is_success and len(body) > max_bytes:
-                    raise TooLarge(len(body))
-        return httpx.Response(response.status_code, content=bytes(body), request=response.request)
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    if response.is_success:
+                        chunks.clear()  # the exception's traceback keeps this frame alive for a while
+                        raise TooLarge(size)
+                    break  # enough of an error's body
+                if time.monotonic() > until:
+                    raise _Transient(f"quá {self.deadline:g} giây cho một lần đọc (dịch vụ gửi quá chậm)")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks)[:limit],
+                              request=response.request)
 
 
 def _page_of(response: httpx.Response, base: str) -> tuple[list, str | None, bool]:
@@ -162,7 +211,7 @@ def _ref(base: str, doc_id: object) -> str:
     return f"{base}/documents/{printable(str(doc_id))}"
 
 
-def _receive_page(app: App, fetch: _Fetcher, base: str, items: list, received_at: datetime | None
+def _receive_page(app: App, fetch: _Fetcher, key: str, base: str, items: list, received_at: datetime | None
                   ) -> list[IntakeOutcome]:
     refs = [_ref(base, item.get("id")) for item in items if isinstance(item, dict) and item.get("id")]
     with app.session() as session:
@@ -175,16 +224,19 @@ def _receive_page(app: App, fetch: _Fetcher, base: str, items: list, received_at
         if ref in seen:
             continue  # read before a crash or a retry: already stored
         seen.add(ref)
-        outcomes.append(_receive_item(app, fetch, base, item, ref, received_at))
+        outcomes.append(_receive_item(app, fetch, key, base, item, ref, received_at))
     return outcomes
 
 
-def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
+def _receive_item(app: App, fetch: _Fetcher, key: str, base: str, item: object, ref: str,
                   received_at: datetime | None) -> IntakeOutcome:
     moment = received_at or app.clock.now()
     if not isinstance(item, dict) or not item.get("id") or not (item.get("content_base64") or item.get("url")):
         return _reject(app, ref, moment, "mục không hợp lệ: cần 'id' và 'content_base64' hoặc 'url'.", None)
-    filename = printable(str(item.get("filename") or item["id"]))  # a name only: never a path written to
+    if len(str(item["id"])) > MAX_ID:
+        return _reject(app, ref[:300] + "…", moment, f"mã văn bản dài {len(str(item['id']))} ký tự, tối đa {MAX_ID}.",
+                       None)
+    filename = printable(str(item.get("filename") or item["id"]))[-200:]  # a name only: never a path written to
     moment = _received(item.get("received_at")) or moment
     limit = app.settings.max_file_bytes
     if item.get("content_base64"):
@@ -203,7 +255,31 @@ def _receive_item(app: App, fetch: _Fetcher, base: str, item: object, ref: str,
             content = fetch.get(url, authorised=urlparse(url).netloc == urlparse(base).netloc, max_bytes=limit).content
         except TooLarge as exc:
             return _reject(app, ref, moment, too_large(exc.size, limit), None, filename)
+        except (DocumentProblem, SourceError) as exc:
+            return _failed_fetch(app, key, ref, moment, str(exc), filename)
+    _forget_failure(app, key, ref)
     return ingest(app, content, filename, source="http", source_ref=ref, received_at=moment)
+
+
+def _failed_fetch(app: App, key: str, ref: str, moment: datetime, reason: str, filename: str) -> IntakeOutcome:
+    """A document that could not be fetched: asked for again on the next pulls, then refused."""
+    with app.session() as session:
+        row = session.get(SourceFailureRow, (key, ref)) or SourceFailureRow(source=key, source_ref=ref)
+        row.attempts, row.last_error, row.last_at = row.attempts + 1, reason[:1000], utcnow()
+        session.add(row)
+        attempts = row.attempts
+    if attempts >= MAX_DOCUMENT_ATTEMPTS:
+        _forget_failure(app, key, ref)  # refused for good: the intake row says why
+        return _reject(app, ref, moment, f"không lấy được văn bản sau {attempts} lần lấy: {reason}.", None, filename)
+    return IntakeOutcome("http", ref, "deferred", received_on=vn_date(moment), errors=[Problem(
+        f"chưa lấy được văn bản (lần {attempts}/{MAX_DOCUMENT_ATTEMPTS}): {reason}; lần lấy sau sẽ thử lại.", filename)])
+
+
+def _forget_failure(app: App, key: str, ref: str) -> None:
+    with app.session() as session:
+        row = session.get(SourceFailureRow, (key, ref))
+        if row is not None:
+            session.delete(row)
 
 
 def _reject(app: App, ref: str, moment: datetime, message: str, sha: str | None,

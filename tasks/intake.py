@@ -22,9 +22,11 @@ from pathlib import Path
 import yaml
 from filelock import FileLock
 
+from models import vnformat
 from models.blobs import store_blob
 from models.clock import vn_date
 from models.cycles import get_cycle
+from models.db import DB_ERRORS
 from models.errors import UserError
 from models.intake import IntakeOutcome
 from models.report_form import Problem, form_cycle, located, read_form
@@ -58,6 +60,25 @@ def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: 
     source_ref = printable(source_ref) if source_ref else filename
     sha = keep_blob(app, content, filename)
     outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
+    try:
+        return _read_and_store(app, content, filename, outcome, received_at, cycle_id)
+    except DB_ERRORS:
+        raise  # the database is away: nothing was decided about this file, the next run reads it again
+    except Exception as exc:  # whatever else went wrong with this file, it alone is refused
+        outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
+        record_outcome(app, outcome, received_at)
+        return outcome
+
+
+def unexpected(exc: BaseException) -> str:
+    """The reason given for a file that broke a reader in a way no rule foresaw."""
+    detail = printable(f"{type(exc).__name__}: {exc}")[:300]
+    return (f"không xử lý được tệp ({detail}). Tệp gốc đã được lưu trong cơ sở dữ liệu; "
+            "hãy kiểm tra tệp hoặc báo cán bộ kỹ thuật.")
+
+
+def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutcome, received_at: datetime,
+                    cycle_id: str | None) -> IntakeOutcome:
     limit = app.settings.max_file_bytes
     prose = None
     if len(content) <= limit and content.strip() and document_kind(content, filename):
@@ -286,6 +307,7 @@ def _intake_row(session, outcome: IntakeOutcome, received_at: datetime) -> int:
     )
     session.add(row)
     session.flush()
+    assert row.id is not None  # the flush gave it its id
     return row.id
 
 
@@ -313,6 +335,7 @@ def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received
     received_at = received_at or app.clock.now()
     limit = app.settings.max_file_bytes
     try:
+        problem: str | None
         if source == "inbox" and path.is_symlink():
             problem = "là liên kết (symlink) đến tệp khác: không đọc; hãy đặt chính tệp báo cáo vào thư mục."
         elif (size := path.stat().st_size) > limit:
@@ -360,13 +383,16 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
                                    cycle_id=cycle_id)
             target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
-            if outcome.rejected:
-                Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
             try:
+                if outcome.rejected:
+                    Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
                 os.replace(path, target)
                 outcome.moved_to = printable(str(target))
             except FileNotFoundError:
                 pass  # removed meanwhile
+            except OSError as exc:  # the outcome is committed: the file waits, and is read again as a duplicate
+                outcome.warnings.append(Problem(f"không chuyển được tệp ra khỏi thư mục inbox: {exc.strerror or exc}.",
+                                                printable(path.name)))
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -408,7 +434,7 @@ def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date
                  received_at: datetime | None = None, *, sender: str | None = None) -> IntakeOutcome:
     """A report that came on paper or as a PDF without figures: its number and date only."""
     received_at = received_at or app.clock.now()
-    ref = f"{number} ({doc_date:%d/%m/%Y})" if doc_date else number
+    ref = f"{number} ({vnformat.day(doc_date)})" if doc_date else number
     outcome = IntakeOutcome("record", ref, "rejected", received_on=vn_date(received_at))
     with app.session() as session:
         try:

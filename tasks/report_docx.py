@@ -19,6 +19,7 @@ from tasks.workbook import MAX_UNCOMPRESSED, OLE_MAGIC, oversized_part
 
 MAX_DOCX_ELEMENTS = 400_000  # per part; a 100-page report has about a tenth of that
 MAX_PARAGRAPHS = 20_000
+MAX_RUN = 200_000  # characters in one text element: a whole report is a few hundred thousand
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -49,7 +50,7 @@ def read_docx(content: bytes, filename: str) -> tuple[list[Paragraph], list[Prob
         return fail("tệp nén không phải văn bản Word .docx (không có word/document.xml).")
     if total > MAX_UNCOMPRESSED:
         return fail(f"tệp Word quá lớn khi giải nén ({total // 1_000_000} MB): không phải văn bản báo cáo.")
-    problem = oversized_part(content, what="tệp Word", max_elements=MAX_DOCX_ELEMENTS, kind="Word .docx",
+    problem = oversized_part(content, what="tệp Word", max_elements=MAX_DOCX_ELEMENTS, max_text=MAX_RUN, kind="Word .docx",
                              verdict="không phải văn bản báo cáo")
     if problem:
         return fail(problem)

@@ -21,8 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from models import vnformat
 from models.cycles import get_cycle, requests_of
 from models.errors import UserError
+from models.limits import MAX_CELL, runs_as_formula
 from models.report_form import DOC_STATES, META_FIELDS, SCHEMA, Problem
 from models.reports import SECTION_STATUSES
 from models.roster import Unit
@@ -210,39 +212,51 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
         wb.close()
 
 
-class _Counter:
-    """A parser target that only counts elements: no tree is built, memory stays flat."""
+class _TextTooLong(Exception):
+    pass
 
-    def __init__(self, limit: int = MAX_XML_ELEMENTS):
-        self.elements, self.limit = 0, limit
+
+class _Counter:
+    """A parser target that only counts elements and the length of each text: no tree is built,
+    memory stays flat. A text longer than a cell of Excel can hold (a shared string that cells
+    would repeat without end) is refused before anything reads it."""
+
+    def __init__(self, limit: int = MAX_XML_ELEMENTS, max_text: int = MAX_CELL):
+        self.elements, self.limit, self.max_text = 0, limit, max_text
+        self.text = 0
 
     def start(self, _tag, _attrib):
         self.elements += 1
+        self.text = 0
         if self.elements > self.limit:
             raise OverflowError
 
     def end(self, _tag):
-        pass
+        self.text = 0
 
-    def data(self, _text):
-        pass
+    def data(self, text):
+        self.text += len(text)
+        if self.text > self.max_text:
+            raise _TextTooLong
 
     def close(self):
         pass
 
 
 def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: int = MAX_XML_ELEMENTS,
-                   kind: str = "Excel .xlsx", verdict: str = "không phải mẫu báo cáo") -> str | None:
+                   max_text: int = MAX_CELL, kind: str = "Excel .xlsx", verdict: str = "không phải mẫu báo cáo"
+                   ) -> str | None:
     """Why an Office file (a workbook, a Word document: both are zips of XML parts) is refused
     before its library reads it, if it is. openpyxl and python-docx build trees of their parts: a
     part of millions of tiny elements (a sheet of a million rows, a bloated style table) would take
     gigabytes of memory. Each XML part is streamed once through a counter that stops at
-    ``max_elements``."""
+    ``max_elements``, and refuses a text of more than ``max_text`` characters (a shared string that
+    cells would repeat without end)."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():
             if not info.filename.endswith((".xml", ".rels")):
                 continue
-            parser = XMLParser(target=_Counter(max_elements))
+            parser = XMLParser(target=_Counter(max_elements, max_text))
             try:
                 with zf.open(info) as part:
                     while chunk := part.read(1 << 16):
@@ -251,6 +265,11 @@ def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: 
             except OverflowError:
                 return (f"{what} có phần quá lớn ({info.filename}: hơn {max_elements:,} phần tử)"
                         .replace(",", ".") + f": {verdict}.")
+            except _TextTooLong:
+                if max_text == MAX_CELL:
+                    return (f"{what} có một ô văn bản dài hơn {vnformat.number(max_text)} ký tự (phần {info.filename}), "
+                            f"giới hạn của một ô Excel: {verdict}.")
+                return f"{what} có một đoạn văn bản dài hơn {vnformat.number(max_text)} ký tự (phần {info.filename}): {verdict}."
             except ParseError as exc:
                 return f"không mở được {what} (phần {info.filename} hỏng: {exc})."
             except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
@@ -280,6 +299,7 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
         return result
 
     form, loc = result.form, result.locations
+    assert form is not None  # set by the reader above when no error was found
     for row, (key, _label, value) in _keyed(wb[SHEET_META], result, filename, SHEET_META, 3):
         if key in META_FIELDS:
             form[key] = value
@@ -319,10 +339,10 @@ def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, fi
         if cells[0].row == last:
             result.errors.append(Problem(f"trang có hơn {MAX_ROWS} dòng: không phải mẫu báo cáo.", filename, sheet))
             return
-        values = [None] * width
+        values: list[object] = [None] * width
         for cell in cells:
             value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            if cell.data_type == "f" or (isinstance(value, str) and runs_as_formula(value)):
                 result.errors.append(Problem(f"ô chứa công thức '{value}': hãy nhập giá trị, không dùng công thức.",
                                              filename, sheet, cell.coordinate))
                 continue

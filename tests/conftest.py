@@ -101,7 +101,7 @@ def cli(settings, monkeypatch):
     runner = CliRunner()
 
     def run(*args: str):
-        return runner.invoke(cli_app, list(args), catch_exceptions=False)
+        return runner.invoke(cli_app, list(args), catch_exceptions=False, prog_name="dvtracker")
 
     yield run
     get_settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import date, datetime
 
 from models.clock import vn_moment
@@ -83,3 +84,13 @@ def add_contacts(app: App, *contacts: tuple, on: date = date(2024, 1, 1)) -> Non
                                    valid_from, valid_to))
     with app.session() as session:
         upsert_contacts(session, inputs)
+
+
+def peak_memory(work):
+    """(result of ``work()``, the most memory Python held meanwhile, in bytes)."""
+    tracemalloc.start()
+    try:
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

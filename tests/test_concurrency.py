@@ -118,3 +118,26 @@ def test_two_runs_that_both_read_the_cycle_before_the_quorum_was_recorded_record
     with app.session() as session:
         assert session.get(CycleRow, cycle.id).quorum_reached_on == date(2024, 6, 3)
     assert count(app, AuditRow, AuditRow.action == "quorum") == 1
+
+
+def test_two_compilations_at_once_leave_one_version_whose_files_are_its_own(app):
+    """Both read the same reports and write their files at the same moment: one stores v1 and
+    places its files, the other finds v1 stored; nothing of the loser is left on disk."""
+    import hashlib
+
+    from tasks.compile import latest_compilation
+    from tests.processes import compile_together
+
+    cycle = open_2023_danvan(app)
+    submit_day = date(2024, 5, 24)
+    from tests.helpers import submit
+
+    submit(app, cycle.id, "89", submit_day, number="529/BC-UBND")
+    first, second = run_together(compile_together, [(app.settings.model_dump(), cycle.id, SAU_2)] * 2)
+    assert sorted([first[:2], second[:2]]) == [(1, False), (1, True)]
+    row = latest_compilation(app, cycle.id)
+    assert row.version == 1
+    folder = app.settings.exports_dir / cycle.id
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir() or p.name.startswith(".")) == ["v1"]
+    placed = {p.suffix[1:]: hashlib.sha256(p.read_bytes()).hexdigest() for p in (folder / "v1").iterdir()}
+    assert placed == row.summary["file_sha256"]

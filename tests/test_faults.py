@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import zlib
 from contextlib import contextmanager
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +25,7 @@ from models.tables import IntakeRow, ReminderRow, SubmissionRow
 from tasks.http_source import SourceError, pull_documents
 from tasks.intake import sweep_inbox
 from tasks.reminders import requeue_unconfirmed, send_due_reminders
-from tests.helpers import add_contacts, open_2023_danvan, vn_at, vn_noon
+from tests.helpers import add_contacts, open_2023_danvan, peak_memory, vn_at, vn_noon
 from tests.processes import remind_and_die, run_alone, sweep_and_die
 from tests.reminder_servers import free_port
 
@@ -218,7 +220,10 @@ class Service:
                 try:
                     if self.path.startswith("/api/files/"):
                         return service.files[self.path.rsplit("/", 1)[-1]](self)
-                    status, body, headers = service.pages.pop(0) if service.pages else (200, EMPTY_PAGE, {})
+                    answer = service.pages.pop(0) if service.pages else (200, EMPTY_PAGE, {})
+                    if callable(answer):
+                        return answer(self)
+                    status, body, headers = answer
                     self.send_response(status)
                     for k, v in ({"Content-Length": str(len(body))} | headers).items():
                         self.send_header(k, v)
@@ -297,3 +302,66 @@ def test_an_oversized_or_endless_document_is_refused_unread_and_the_pull_carries
     assert all("tệp quá lớn" in o.errors[0].message and "tối đa 1 MB" in o.errors[0].message for o in outcomes[:3])
     assert service.streamed < 10 * 1024 * 1024  # the download stopped soon after the limit
     assert count(app, IntakeRow) == 4
+
+
+# --- answers that never end -------------------------------------------------------------------------
+def _streaming(service, status: int, headers: dict, chunks, pause: float = 0.0, total: int = 600 * 2**20):
+    """An answer of ``status`` whose body is ``make_chunk()`` again and again, ``make_chunk`` made
+    by ``chunks()`` for each request (``total`` bytes at most; it is the client that must stop),
+    no length announced."""
+    def answer(handler):
+        make_chunk = chunks()
+        handler.send_response(status)
+        for k, v in headers.items():
+            handler.send_header(k, v)
+        handler.end_headers()
+        sent = 0
+        while sent < total:
+            chunk = make_chunk()
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
+            sent += len(chunk)
+            service.streamed += len(chunk)
+            if pause:
+                time.sleep(pause)
+    return answer
+
+
+def _gzip_of_zeros():
+    """A gzip stream of zeros, made as it is sent: 1 MiB of it inflates to about 1 GiB."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    return lambda: packer.compress(zeros) or packer.flush(zlib.Z_SYNC_FLUSH)
+
+
+@pytest.mark.parametrize("kind", ["endless page", "gzip bomb", "endless error"])
+def test_an_answer_without_end_costs_a_bounded_read_and_the_next_pull_reads_on(app, service, kind):
+    if kind == "endless page":
+        answer = _streaming(service, 200, {"Content-Type": "application/json"}, lambda: lambda: b" " * 65536)
+    elif kind == "gzip bomb":
+        answer = _streaming(service, 200, {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+                            _gzip_of_zeros)
+    else:
+        answer = _streaming(service, 500, {}, lambda: lambda: b"loi " * 16384)
+    service.pages += [answer] * 8
+    (error, peak) = peak_memory(lambda: _pull_error(app))
+    assert "Dịch vụ trao đổi văn bản" in error or "dịch vụ trao đổi văn bản" in error
+    assert peak < 64 * 2**20, peak  # never the whole answer in memory
+    service.pages.clear()
+    service.page([doc("vb-01", "01")], "c1")
+    assert [o.unit_id for o in pull_documents(app, retries=0)] == ["p2004-01"]
+
+
+def test_an_answer_that_dribbles_is_given_up_at_the_deadline(app, service):
+    app.settings.http_deadline = 2
+    service.pages.append(_streaming(service, 200, {}, lambda: lambda: b" ", pause=0.3, total=1000))
+    started = time.monotonic()
+    error = _pull_error(app)
+    assert "quá 2 giây cho một lần đọc" in error
+    assert time.monotonic() - started < 15  # not the 300 s the answer would take
+
+
+def _pull_error(app) -> str:
+    with pytest.raises(SourceError) as failed:
+        pull_documents(app, retries=0)
+    return failed.value.message

@@ -185,3 +185,13 @@ def test_a_prefect_server_restart_during_a_tick_loses_nothing(flow_env, app, pre
         reminders = session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle_id)).all()
     assert [(r.unit_id, r.stage, r.status) for r in reminders] == [("c2021-bnv", "truoc-5", "sent")]
     assert len(list((flow_env.outbox_dir / "reminders" / cycle_id).glob("*.eml"))) == 1
+
+
+def test_the_commands_use_the_prefect_server_named_by_prefect_api_url(cli, flow_env, prefect_api):
+    """PREFECT_API_URL (set for this session's server) is the server dvtracker talks to: no
+    embedded server is started beside it."""
+    open_unique_cycle()
+    result = cli("tick", "--as-of", "2024-05-24")
+    assert result.exit_code == 0, result.output
+    assert f"Xem trên giao diện Prefect: {prefect_api.removesuffix('/api')}/runs" in result.stdout
+    assert not (flow_env.prefect_home / "server.pid").exists()

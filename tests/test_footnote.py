@@ -15,6 +15,7 @@ DAY = date(2023, 12, 14)
 UNITS = ROSTER.on(DAY)  # 30 central units and 63 provinces, in official order
 STATUSES = ["on_time", "late", "missing", "not_due", "draft_only", "exempted"]
 LABELS = {"central": "bộ, ngành", "provincial": "địa phương"}
+NAMES = {u.short_name(DAY) for u in UNITS}
 
 
 def frame(statuses: list[str]) -> pd.DataFrame:
@@ -30,6 +31,8 @@ def listed(lines: list[str], label: str, verb: str) -> tuple[int, list[str]]:
         m = re.fullmatch(rf"- (\d+) {re.escape(label)} {verb}: (.*)\.", line)
         if m:
             text = m.group(2)
+            if "; " not in text and text.removesuffix(" (mới gửi dự thảo)") in NAMES:
+                return int(m.group(1)), [text]  # one name, which may hold a comma itself
             return int(m.group(1)), text.split("; " if "; " in text else ", ")
     return 0, []
 

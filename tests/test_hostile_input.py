@@ -9,7 +9,6 @@ import io
 import json
 import os
 import struct
-import tracemalloc
 import zipfile
 import zlib
 from datetime import date
@@ -25,7 +24,7 @@ from tasks.compile import compile_cycle
 from tasks.http_source import pull_documents
 from tasks.intake import submit_files, sweep_inbox
 from tasks.reminders import send_digest, send_due_reminders
-from tests.helpers import add_contacts, fill_template, open_2023_danvan, submit, vn_at, vn_noon
+from tests.helpers import add_contacts, fill_template, open_2023_danvan, peak_memory, submit, vn_at, vn_noon
 from tests.test_faults import Service, doc, service  # noqa: F401  (the document service fixture)
 
 RECEIVED = vn_noon(date(2024, 5, 24))
@@ -37,16 +36,6 @@ SHEET_HEAD = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetm
 def report(unit: str, **fields) -> bytes:
     return json.dumps({"cycle": "danvan-2023-annual", "unit": unit, "number": "1/BC-UBND", "date": "2024-05-20"}
                       | fields, ensure_ascii=False).encode()
-
-
-def peak_memory(work):
-    """(result of ``work()``, the most memory Python held meanwhile, in bytes)."""
-    tracemalloc.start()
-    try:
-        result = work()
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def files_under(folder: Path) -> set[Path]:

@@ -105,7 +105,7 @@ def test_an_giang_529_recorded_from_paper_is_on_time(cli, app):
     assert (an_giang["status"], an_giang["received_on"], an_giang["doc_number"]) == (
         "on_time", "2024-05-24", "529/BC-UBND")
     bad = cli("record", "--cycle", CYCLE, "--unit", "Atlantis", "--number", "1/BC", "--date", "2024-05-24")
-    assert (bad.exit_code, bad.stderr) == (2, "Lỗi: Đơn vị 'Atlantis' không có trong danh mục vào ngày 14/12/2023.\n")
+    assert (bad.exit_code, bad.stderr) == (2, "Lỗi: Đơn vị 'Atlantis' không có trong danh mục vào ngày 31/12/2023.\n")
     bad_date = cli("record", "--cycle", CYCLE, "--unit", "89", "--number", "1/BC", "--date", "31/02/2024")
     assert bad_date.exit_code == 2 and "--date không hợp lệ" in bad_date.stderr
 

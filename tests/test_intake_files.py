@@ -195,7 +195,7 @@ def test_wrong_encodings_and_malformed_text_are_rejected_with_the_reason(app, cy
 
 
 @pytest.mark.parametrize("form, field, message", [
-    ({"unit": "Tỉnh Atlantis"}, "unit", "Đơn vị 'Tỉnh Atlantis' không có trong danh mục vào ngày 14/12/2023"),
+    ({"unit": "Tỉnh Atlantis"}, "unit", "Đơn vị 'Tỉnh Atlantis' không có trong danh mục vào ngày 31/12/2023"),
     ({"unit": "Học viện Chính trị quốc gia Hồ Chí Minh"}, "unit", "không thuộc danh sách phải báo cáo"),
     ({"unit": "89", "cycle": "danvan-2099-annual"}, "cycle", "Không có kỳ báo cáo 'danvan-2099-annual'"),
     ({"unit": "89", "sender": "Thành phố Hà Nội"}, "sender", "không phải là đơn vị kế thừa"),

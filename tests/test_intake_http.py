@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from sqlmodel import select
 
 from models.errors import UserError
-from models.tables import IntakeRow, SourceCursorRow
+from models.tables import IntakeRow, SourceCursorRow, SourceFailureRow
 from tasks.http_source import SourceError, cursor_key, pull_documents
 from tests.helpers import open_2023_danvan
 
@@ -31,6 +31,8 @@ class Exchange:
         self.page_requests: list[dict] = []
         self.file_requests: list[str] = []
         self.missing_files: set[str] = set()
+        self.requests = 0  # every request, whatever its answer
+        self.redirects: dict[str, str] = {}  # document id -> where its file URL redirects
 
     def add(self, doc_id: str, content: bytes, *, by_url: bool = False, **fields):
         doc = {"id": doc_id, "filename": f"{doc_id}.json", **fields}
@@ -66,12 +68,19 @@ def exchange():
                 pass  # the client gave up (timeout test)
 
         def do_GET(self):
+            state.requests += 1
             url = urlparse(self.path)
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self.send(401, b'{"error": "unauthorized"}')
             if url.path.startswith("/api/files/"):
                 doc_id = url.path.rsplit("/", 1)[-1]
                 state.file_requests.append(doc_id)
+                if doc_id in state.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", state.redirects[doc_id])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if doc_id in state.missing_files:
                     return self.send(404, b"{}")
                 doc = next(d for d in state.docs if d["id"] == doc_id)
@@ -174,12 +183,13 @@ def test_a_malformed_page_stops_the_pull_without_retrying(source, exchange):
     assert [o.unit_id for o in pull_documents(source, **FAST)] == ["p2004-01"]
 
 
-def test_a_crash_in_the_middle_of_a_page_rereads_it_and_skips_what_was_stored(source, exchange):
+def test_a_document_missing_in_the_middle_of_a_page_is_asked_again_and_the_rest_kept(source, exchange):
     exchange.add("vb-01", report("01"))
     exchange.add("vb-02", report("02"), by_url=True)
     exchange.missing_files.add("vb-02")
-    with pytest.raises(SourceError, match="HTTP 404"):
-        pull_documents(source, **FAST)
+    first = pull_documents(source, **FAST)  # a 404: that document alone waits
+    assert [(o.outcome, o.source_ref.rsplit("/", 1)[-1]) for o in first] == [("accepted", "vb-01"), ("deferred", "vb-02")]
+    assert "HTTP 404" in first[1].errors[0].message and "lần 1/3" in first[1].errors[0].message
     assert cursor(source) is None and [i.source_ref.rsplit("/", 1)[-1] for i in intakes(source)] == ["vb-01"]
     exchange.missing_files.clear()
     [outcome] = pull_documents(source, **FAST)
@@ -225,6 +235,47 @@ def test_pull_from_the_command_line(cli, app, exchange, monkeypatch):
     assert result.exit_code == 0, result.output
     assert [o["unit_id"] for o in json.loads(result.stdout)] == ["p2004-01"]
     assert "Không có văn bản mới." in cli("pull").stdout
+
+
+def test_only_failures_that_may_pass_are_retried(source, exchange):
+    """A 5xx or a timeout is tried again (up to retries + 1 times); a wrong token or a missing
+    document would answer the same again: asked once."""
+    source.settings.http_token = SecretStr("sai")
+    with pytest.raises(SourceError, match="HTTP 401"):
+        pull_documents(source, retries=3, backoff=0.01)
+    assert exchange.requests == 1
+    source.settings.http_token = SecretStr(TOKEN)
+    exchange.script = ["500"] * 4
+    with pytest.raises(SourceError, match="sau 4 lần thử: HTTP 500"):
+        pull_documents(source, retries=3, backoff=0.01)
+    assert exchange.requests == 1 + 4
+
+
+def test_a_document_that_stays_missing_is_refused_after_three_pulls_and_the_cursor_moves_on(source, exchange):
+    exchange.add("vb-01", report("01"), by_url=True)
+    exchange.add("vb-02", report("02"))
+    exchange.add("vb-04", report("04"))
+    exchange.missing_files.add("vb-01")
+    assert [o.outcome for o in pull_documents(source, **FAST)] == ["deferred", "accepted"]
+    assert [o.outcome for o in pull_documents(source, **FAST)] == ["deferred"]  # vb-02 is not read twice
+    assert cursor(source) is None
+    third = pull_documents(source, **FAST)
+    assert [(o.outcome, o.unit_id) for o in third] == [("rejected", None), ("accepted", "p2004-04")]
+    assert third[0].errors[0].message.startswith("không lấy được văn bản sau 3 lần lấy: HTTP 404")
+    assert cursor(source) == "c3"
+    exchange.add("vb-06", report("06"))
+    assert [o.unit_id for o in pull_documents(source, **FAST)] == ["p2004-06"]
+    with source.session() as session:
+        assert session.exec(select(SourceFailureRow)).all() == []  # nothing left pending
+
+
+def test_a_redirect_is_an_error_that_names_it_never_an_empty_file(source, exchange):
+    exchange.add("vb-01", report("01"), by_url=True)
+    exchange.redirects["vb-01"] = "http://elsewhere.example.invalid/vb-01"
+    first = pull_documents(source, **FAST)
+    assert first[0].outcome == "deferred"
+    assert "chuyển hướng sang http://elsewhere.example.invalid/vb-01" in first[0].errors[0].message
+    assert list(intakes(source)) == []  # nothing recorded as received
 
 
 def test_an_edxml_package_from_the_service_counts_from_its_receipt(source, exchange, tmp_path):

@@ -46,7 +46,7 @@ def test_the_sweep_moves_every_file_and_explains_every_rejection(app, tmp_path):
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == [
         "am.json", "am.json.reason.txt", "hong.xlsx", "hong.xlsx.reason.txt"]
     reason = (inbox / "rejected" / "am.json.reason.txt").read_text(encoding="utf-8")
-    assert "Tệp: am.json" in reason and "Nhận lúc: 24/05/2024 12:00 (giờ Việt Nam)" in reason
+    assert "Tệp: am.json" in reason and "Nhận lúc: 12:00 24/05/2024 (giờ Việt Nam)" in reason
     assert "- tệp am.json, mục indicators.reception_visits: Số lượt tiếp công dân: '-5' là số âm" in reason
     assert outcomes[0].blob_sha256 in reason
     assert "không phải tệp Excel .xlsx hợp lệ" in (inbox / "rejected" / "hong.xlsx.reason.txt").read_text("utf-8")
@@ -81,10 +81,10 @@ def test_a_crash_after_the_commit_leaves_the_file_to_be_read_again_as_a_duplicat
     drop(app, "hai-phong.json", json_report("31"))
 
     def crash(*_args):
-        raise OSError("mất điện")
+        raise KeyboardInterrupt("mất điện")  # the process stops right after the first outcome is committed
 
     monkeypatch.setattr(intake.os, "replace", crash)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(KeyboardInterrupt):
         sweep_inbox(app, received_at=RECEIVED)
     inbox = app.settings.inbox_dir
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["ha-noi.json", "hai-phong.json"]
@@ -99,3 +99,23 @@ def test_a_crash_after_the_commit_leaves_the_file_to_be_read_again_as_a_duplicat
 def test_an_empty_or_missing_inbox(app):
     assert sweep_inbox(app) == []
     assert (app.settings.inbox_dir / "processed").is_dir() and (app.settings.inbox_dir / "rejected").is_dir()
+
+
+def test_a_file_that_cannot_be_moved_does_not_stop_the_sweep(app, monkeypatch):
+    open_2023_danvan(app)
+    drop(app, "ha-noi.json", json_report("01"))
+    drop(app, "hai-phong.json", json_report("31"))
+    real = intake.os.replace
+
+    def refuse_the_first(source, target):
+        if str(source).endswith("ha-noi.json"):
+            raise PermissionError(13, "Permission denied")
+        return real(source, target)
+
+    monkeypatch.setattr(intake.os, "replace", refuse_the_first)
+    outcomes = sweep_inbox(app, received_at=RECEIVED)
+    assert [(o.source_ref, o.outcome, o.moved_to is None) for o in outcomes] == [
+        ("ha-noi.json", "accepted", True), ("hai-phong.json", "accepted", False)]
+    assert "không chuyển được tệp ra khỏi thư mục inbox" in str(outcomes[0].warnings[0])
+    monkeypatch.undo()
+    assert [o.outcome for o in sweep_inbox(app, received_at=RECEIVED)] == ["duplicate"]  # and then it leaves

@@ -168,3 +168,129 @@ def test_every_way_of_wording_a_deadline_gives_the_right_day(case, roll):
     d = derive_deadline(text, issued, CAL, roll_forward=roll)
     assert d.last_day == (CAL.roll_forward(expected) if roll else expected)
     assert d.rolled_forward == (roll and not CAL.is_working_day(expected))
+
+
+# --- deadline sentences of the guidance: clauses by kind, additions, receipt, impossible dates -----
+@st.composite
+def impossible_date(draw):
+    """A date no deadline can mean: a year outside 2000–2100 or not of four digits, a day or a
+    month that does not exist, a day the month does not have."""
+    d, m, y = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(st.integers(2000, 2100))
+    what = draw(st.sampled_from(["year", "day", "month", "day of month"]))
+    if what == "year":
+        y = draw(st.one_of(st.integers(0, 1999), st.integers(2101, 10**6)))
+    elif what == "day":
+        d = draw(st.integers(32, 999))
+    elif what == "month":
+        m = draw(st.integers(13, 999))
+    else:
+        d, m = draw(st.sampled_from([(30, 2), (31, 2), (31, 4), (31, 6), (31, 9), (31, 11)]))
+    style = draw(st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d:02d}.{m:02d}.{y}", "{d}-{m}-{y}",
+                                  "{d} tháng {m} năm {y}", "{d} / {m} / {y}", "{y}-{m:02d}-{d:02d}"]))
+    return style.format(d=d, m=m, y=y)
+
+
+@FAST
+@given(impossible_date(), st.sampled_from([
+    "chậm nhất ngày {}", "trước ngày {}", "hạn chót ngày {}", "trước 17 giờ ngày {}", "chậm nhất vào ngày {}",
+    "trong 05 ngày làm việc kể từ ngày {}", "trước ngày 15/6/2024 đối với báo cáo 6 tháng; chậm nhất ngày {} đối với "
+    "báo cáo năm", "gửi báo cáo trước ngày 15/6/2024; gửi bổ sung chậm nhất ngày {}",
+]), st.sampled_from([None, "half_year", "annual", "adhoc"]), st.booleans())
+@example("31/5/99999", "chậm nhất ngày {}", None, True)
+@example("15/6/20245", "trước ngày {}", None, True)
+def test_a_sentence_with_an_impossible_date_is_refused_whichever_clause_holds_it(bad, form, kind, roll):
+    text = form.format(bad)
+    with pytest.raises(UserError) as refused:
+        derive_deadline(text, date(2024, 5, 17), CAL, roll_forward=roll, kind=kind)
+    assert "không tồn tại" in refused.value.message or "ngoài khoảng 2000–2100" in refused.value.message
+
+
+@FAST
+@given(st.one_of(impossible_date(), st.text(max_size=20)))
+def test_an_impossible_date_alone_is_refused(bad):
+    with pytest.raises(UserError):
+        derive_deadline(bad, date(2024, 5, 17), CAL)
+
+
+def _dated_clause(draw, issued: date, kind_name: str) -> tuple[str, date]:
+    target = issued + timedelta(days=draw(st.integers(min_value=1, max_value=300)))
+    spelled = draw(spellings(target)).removeprefix("ngày ")
+    return draw(st.sampled_from([
+        (f"chậm nhất ngày {spelled} đối với báo cáo {kind_name}", target),
+        (f"trước ngày {spelled} (báo cáo {kind_name})", target - timedelta(days=1)),
+        (f"đối với báo cáo {kind_name}, chậm nhất ngày {spelled}", target),
+        (f"báo cáo {kind_name} gửi trước ngày {spelled}", target - timedelta(days=1)),
+    ]))
+
+
+@st.composite
+def two_kind_sentence(draw):
+    """(issued on, sentence, last day for half-year reports, last day for annual reports)."""
+    issued = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
+    half, half_day = _dated_clause(draw, issued, draw(st.sampled_from(
+        ["6 tháng", "sáu tháng", "06 tháng đầu năm", "định kỳ 06 tháng", "bán niên"])))
+    annual, annual_day = _dated_clause(draw, issued, draw(st.sampled_from(
+        ["năm", "hằng năm", "cả năm", "định kỳ hằng năm", "hàng năm"])))
+    first, second = draw(st.sampled_from([(half, annual), (annual, half)]))
+    text = first + draw(st.sampled_from(["; ", " và ", ", ", ". ", "; còn "])) + second
+    text = draw(st.sampled_from([text, text.upper(), strip_accents(text)]))
+    return issued, text, half_day, annual_day
+
+
+@FAST
+@given(two_kind_sentence(), st.booleans())
+def test_each_kind_gets_its_own_clause_and_without_a_kind_the_sentence_is_refused(case, roll):
+    issued, text, half_day, annual_day = case
+    for kind, expected in (("half_year", half_day), ("annual", annual_day)):
+        d = derive_deadline(text, issued, CAL, roll_forward=roll, kind=kind)
+        assert d.last_day == (CAL.roll_forward(expected) if roll else expected)
+        assert d.kinds == (kind,)
+    if half_day != annual_day:
+        with pytest.raises(UserError, match="không rõ vế nào áp dụng"):
+            derive_deadline(text, issued, CAL, roll_forward=roll)
+
+
+@FAST
+@given(deadline_sentence(), st.integers(min_value=1, max_value=30), st.booleans())
+def test_an_addition_window_counts_after_the_main_deadline_and_leaves_it_alone(case, n, roll):
+    issued, text, expected = case
+    d = derive_deadline(f"{text}; trường hợp chưa đủ số liệu, gửi bổ sung trong {n:02d} ngày làm việc", issued, CAL,
+                        roll_forward=roll)
+    assert d.last_day == (CAL.roll_forward(expected) if roll else expected)
+    assert d.addition.last_day == CAL.add_working_days(d.last_day, n) > d.last_day
+
+
+@FAST
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), st.integers(0, 20),
+       st.integers(1, 60), st.booleans())
+def test_a_count_from_receipt_starts_the_day_after_receipt(issued, delay, n, given_date):
+    received = CAL.add_working_days(issued, delay)
+    d = derive_deadline(f"trong {n} ngày làm việc kể từ ngày nhận được văn bản", issued, CAL,
+                        received_on=received if given_date else None, delivery_days=None if given_date else delay)
+    assert (d.last_day, d.received_on) == (CAL.add_working_days(received, n), received)
+    assert bool(d.assumptions) != given_date
+
+
+GUIDANCE_WORDS = [*WORDS, "6 tháng", "năm", "hằng năm", "quý", "đột xuất", "đối với báo cáo", "bổ sung", ";", "và",
+                  ",", "(", ")", "kể từ ngày nhận được văn bản", "99999", "2101", "1999", "báo cáo chính thức gửi sau"]
+GUIDANCE_SOUP = st.lists(st.sampled_from(GUIDANCE_WORDS), max_size=16).map(" ".join)
+
+
+@FAST
+@given(GUIDANCE_SOUP, ISSUED, st.sampled_from([None, "half_year", "annual", "adhoc"]),
+       st.one_of(st.none(), st.integers(0, 10)), st.one_of(st.none(), st.integers(0, 10)), st.booleans())
+def test_any_guidance_sentence_gives_dates_in_order_or_a_clear_error(wording, issued, kind, received_after,
+                                                                    delivery_days, roll):
+    received = issued + timedelta(days=received_after) if received_after is not None else None
+    try:
+        d = derive_deadline(wording, issued, CAL, roll_forward=roll, kind=kind, received_on=received,
+                            delivery_days=delivery_days)
+    except UserError as exc:
+        assert exc.message
+        return
+    assert d.last_day >= issued and d.rule and d.basis and d.clause
+    assert d.last_day.year <= 2100
+    if d.addition is not None and d.addition.last_day is not None:
+        assert d.addition.last_day >= d.last_day
+    if roll:
+        assert CAL.is_working_day(d.last_day)

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import getpass
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
+
+from models.errors import UserError
+from models.validation import describe
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -38,9 +44,10 @@ class Settings(BaseSettings):
     db_connect_timeout: int = 10  # seconds to wait for the PostgreSQL server before giving up
     actor: str = ""  # who the audit log names for changes made by this process
 
-    inbox_dir: Path | None = None
-    outbox_dir: Path | None = None
-    exports_dir: Path | None = None
+    # Under var_dir unless set (see _folders_under_var).
+    inbox_dir: Path = PROJECT_DIR / "var" / "inbox"
+    outbox_dir: Path = PROJECT_DIR / "var" / "outbox"
+    exports_dir: Path = PROJECT_DIR / "var" / "exports"
     templates_dir: Path | None = None  # coordinators' overrides of notifications/templates
     max_file_mb: int = 20  # a report file (inbox, submit, HTTP) larger than this is refused unread
 
@@ -58,22 +65,33 @@ class Settings(BaseSettings):
     http_base_url: str = ""
     http_token: SecretStr = SecretStr("")
     http_page_size: int = 50
-    http_timeout: float = 10.0
+    http_timeout: float = 10.0  # seconds of silence before a request is given up
+    http_deadline: float = 120.0  # seconds for one whole request, however slowly its answer comes
 
     # Prefect. Empty API URL: the embedded local server (127.0.0.1:prefect_port) with its own
     # database under var/prefect/, never the application's database.
-    prefect_api_url: str = ""
+    # Prefect's own PREFECT_API_URL is read too: a server named for Prefect is the one dvtracker uses.
+    prefect_api_url: str = Field("", validation_alias=AliasChoices(
+        "prefect_api_url", "DVTRACKER_PREFECT_API_URL", "PREFECT_API_URL"))
     prefect_port: int = 4200
-    prefect_home: Path | None = None
+    prefect_home: Path = PROJECT_DIR / "var" / "prefect"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _folders_under_var(cls, data: Any) -> Any:
+        """The folders not set explicitly live under var_dir, wherever var_dir is."""
+        if isinstance(data, dict):
+            var = Path(data.get("var_dir") or PROJECT_DIR / "var")
+            for key, name in (("inbox_dir", "inbox"), ("outbox_dir", "outbox"), ("exports_dir", "exports"),
+                              ("prefect_home", "prefect")):
+                if not data.get(key):
+                    data[key] = var / name
+        return data
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'dvtracker.db'}"
-        self.inbox_dir = self.inbox_dir or self.var_dir / "inbox"
-        self.outbox_dir = self.outbox_dir or self.var_dir / "outbox"
-        self.exports_dir = self.exports_dir or self.var_dir / "exports"
-        self.prefect_home = self.prefect_home or self.var_dir / "prefect"
         if not self.actor:
             try:
                 self.actor = f"cli:{getpass.getuser()}"
@@ -112,4 +130,13 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of this process; a setting that cannot be read is one Vietnamese sentence
+    naming it (the variable, or the file)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        where = f"biến môi trường DVTRACKER_… hoặc tệp {_config_file()}"
+        raise UserError(f"Cấu hình không hợp lệ ({where}): "
+                        + describe(Settings, exc, label=lambda name: f"DVTRACKER_{name.upper()}")) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, SettingsError) as exc:
+        raise UserError(f"Không đọc được tệp cấu hình {_config_file()}: {exc}.") from None

@@ -6,19 +6,29 @@ import json
 from datetime import date
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer._click.globals import get_current_context  # typer 0.29 carries its own click
 
 from models import vnformat
 from models.audit import acting_as
 from models.deadlines import parse_date
+from models.limits import without_controls
 from wiring.app import App, open_app
 from wiring.settings import get_settings
 
-console = Console()
+
+class _Console(Console):
+    """The terminal never receives a control sequence from data: a document number or a file name
+    carrying ESC [2J would clear the coordinator's screen. Rich's own styling is added after this."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(without_controls(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = _Console()
 JSON_OPTION = typer.Option(False, "--json", help="In kết quả dạng JSON.")
 fmt_date = vnformat.day
 
@@ -27,7 +37,7 @@ def get_app() -> App:
     """The application of this command (its database is reached when first used, and released
     when the command ends)."""
     app = open_app(get_settings())
-    context = click.get_current_context(silent=True)
+    context = get_current_context(silent=True)
     if context is not None:
         context.call_on_close(app.close)
     return app
@@ -52,5 +62,5 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for c in columns:
         t.add_column(c)
     for r in rows:  # cells are data (names, file names, texts sent by units): never read as markup
-        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+        t.add_row(*[Text("" if v is None else without_controls(str(v))) for v in r])
     console.print(t)

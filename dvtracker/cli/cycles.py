@@ -68,6 +68,9 @@ def cycle_open(
     request: str = typer.Option(..., "--request", help="Số công văn đề nghị báo cáo, ví dụ 2748/BNV-CTTN."),
     issued: str = typer.Option(..., "--issued", help="Ngày ban hành công văn."),
     deadline: str = typer.Option(None, "--deadline", help="Thời hạn như công văn ghi, hoặc một ngày."),
+    received: str = typer.Option(None, "--received", help="Ngày đơn vị nhận công văn (khi hạn tính từ ngày nhận "
+                                                          "được văn bản; mặc định: ngày ban hành cộng số ngày "
+                                                          "chuyển văn bản của luồng)."),
     subject: str = typer.Option("", "--subject", help="Trích yếu công văn."),
     name: str = typer.Option(None, "--name", help="Tên ngắn của kỳ chuyên đề (adhoc)."),
     label: str = typer.Option(None, "--label", help="Tên kỳ, ví dụ 'năm 2023'."),
@@ -83,7 +86,8 @@ def cycle_open(
     """Mở một kỳ báo cáo từ công văn đề nghị báo cáo."""
     spec = OpenCycle.of(
         stream=stream, kind=kind, year=year, request=request, issued=to_date(issued, "--issued"), deadline=deadline,
-        subject=subject, name=name, label=label, window_start=to_date(window_start, "--window-start"),
+        received=to_date(received, "--received"), subject=subject, name=name, label=label,
+        window_start=to_date(window_start, "--window-start"),
         window_end=to_date(window_end, "--window-end"), reference_date=to_date(reference_date, "--reference-date"),
         roll_forward=roll_forward, quorum_shares=_parse_shares(quorum_share) if quorum_share else None,
         quorum_required=quorum_require or None)
@@ -112,12 +116,14 @@ def cycle_request(
     issued: str = typer.Option(..., "--issued", help="Ngày ban hành."),
     kind: str = typer.Option("reminder", "--kind", help=f"Loại: {', '.join(REQUEST_KINDS)}."),
     deadline: str = typer.Option(None, "--deadline", help="Thời hạn mới, nếu công văn dời hạn."),
+    received: str = typer.Option(None, "--received", help="Ngày đơn vị nhận công văn (khi hạn tính từ ngày nhận "
+                                                          "được văn bản)."),
     subject: str = typer.Option("", "--subject", help="Trích yếu."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Thêm công văn vào kỳ (đôn đốc, đề nghị bổ sung); công văn sau có thể dời hạn."""
     spec = NewRequest.of(number=number, issued=to_date(issued, "--issued"), kind=kind, deadline=deadline,
-                         subject=subject)
+                         received=to_date(received, "--received"), subject=subject)
     with actor():
         data = service.add_request(get_app(), cycle_id, spec)
     if as_json:
@@ -151,14 +157,24 @@ def cycle_close(cycle_id: str = typer.Argument(..., help="Mã kỳ.")) -> None:
 def _print_cycle(data: dict, title: str) -> None:
     console.print(f"[bold]{title}[/bold]: {data['stream_name']} {escape(data['label'])}")
     console.print(f"Thời gian chốt số liệu: {fmt_date(date.fromisoformat(data['window_start']))} – "
-                  f"{fmt_date(date.fromisoformat(data['window_end']))}; danh sách đơn vị chốt ngày "
-                  f"{fmt_date(date.fromisoformat(data['reference_date']))}")
+                  f"{fmt_date(date.fromisoformat(data['window_end']))} ({escape(data['window_rule'])}); "
+                  f"danh sách đơn vị chốt ngày {fmt_date(date.fromisoformat(data['reference_date']))}")
     if data["deadline"]:
+        clause = data["deadline_clause"] or data["deadline_text"]
         console.print(f"Hạn nộp: {fmt_date(date.fromisoformat(data['deadline']))} (theo {data['deadline_request']}: "
-                      f"\"{escape(data['deadline_text'])}\"; {escape(data['deadline_rule'])})")
-    table("Công văn", ["Số", "Ngày", "Loại", "Thời hạn ghi", "Ngày cuối được nộp"],
-          [[r["number"], fmt_date(date.fromisoformat(r["issued_on"])), REQUEST_KINDS[r["kind"]], r["deadline_text"],
-            fmt_date(date.fromisoformat(r["deadline"])) if r["deadline"] else ""] for r in data["requests"]])
+                      f"\"{escape(clause)}\"; {escape(data['deadline_rule'])})")
+        if data["deadline_basis"]:
+            console.print(f"Căn cứ: {escape(data['deadline_basis'])}.")
+    if data["addition_deadline"] or data["addition_clause"]:
+        day = fmt_date(date.fromisoformat(data["addition_deadline"])) if data["addition_deadline"] else "không ghi"
+        console.print(f"Hạn gửi bổ sung: {day} (\"{escape(data['addition_clause'])}\"; "
+                      f"{escape(data['addition_rule'])}); không thay hạn nộp.")
+    table("Công văn", ["Số", "Ngày", "Nhận", "Loại", "Thời hạn ghi", "Ngày cuối được nộp", "Hạn gửi bổ sung"],
+          [[r["number"], fmt_date(date.fromisoformat(r["issued_on"])),
+            fmt_date(date.fromisoformat(r["received_on"])) if r["received_on"] else "", REQUEST_KINDS[r["kind"]],
+            r["deadline_text"], fmt_date(date.fromisoformat(r["deadline"])) if r["deadline"] else "",
+            fmt_date(date.fromisoformat(r["addition_deadline"])) if r["addition_deadline"] else ""]
+           for r in data["requests"]])
     by_group = {g: sum(1 for u in data["expected_units"] if u["group"] == g and not u["exempt"]) for g in GROUPS}
     exempted = [u for u in data["expected_units"] if u["exempt"]]
     console.print("Phải báo cáo: " + " + ".join(f"{n} {GROUPS[g]}" for g, n in by_group.items())

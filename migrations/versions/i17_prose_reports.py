@@ -1,7 +1,7 @@
 """prose reports: units' electronic ids, figures proposed for review
 
 Revision ID: i17
-Revises: 0001
+Revises: i13
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = 'i17'
-down_revision = '0001'
+down_revision = 'i13'
 branch_labels = None
 depends_on = None
 
