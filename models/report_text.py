@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from models.catalogue import Indicator
 from models.numbers import NumberError, parse_figure
@@ -47,7 +48,7 @@ def clean(text: str) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    value: object
+    value: Any  # text, a date, a stream id, a (kind, year) period
     where: str
     passage: str  # the text it was read from, shortened
 
@@ -260,18 +261,20 @@ def _issuers(opening: Sequence[Paragraph], title_at: int | None, place: Found | 
 
 
 def _title_meaning(h: Header, streams: Iterable[Stream]) -> None:
-    title = str(h.title.value)
+    if h.title is None:
+        return
+    title, where, passage = str(h.title.value), h.title.where, h.title.passage
     plain = fold(title)
     if m := re.search(r"6 thang (?:dau )?nam (\d{4})", plain):
-        h.period = Found(("half_year", int(m.group(1))), h.title.where, h.title.passage)
+        h.period = Found(("half_year", int(m.group(1))), where, passage)
     elif re.search(r"\b(so ket|tong ket)\b", plain):
-        h.period = Found(("adhoc", None), h.title.where, h.title.passage)
+        h.period = Found(("adhoc", None), where, passage)
     elif years := re.findall(r"\bnam (\d{4})\b", plain):
-        h.period = Found(("annual", int(years[-1])), h.title.where, h.title.passage)
+        h.period = Found(("annual", int(years[-1])), where, passage)
     scored = sorted(((max(similarity(title, s.report_title), similarity(title, s.name)), s.id) for s in streams),
                     reverse=True)
     if scored and scored[0][0] >= 0.75 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-        h.stream = Found(scored[0][1], h.title.where, h.title.passage)
+        h.stream = Found(scored[0][1], where, passage)
 
 
 def _signer(tail: Sequence[Paragraph]) -> Found | None:
@@ -439,7 +442,7 @@ def _match_part(numeral: str, title: str, parts: dict[str, list[str]], flags: li
 def _match_subsection(part: str, n: int, title: str, subsections: list) -> str | None:
     by_number = f"{part}.{n}"
     scores = {s.id: similarity(title, s.heading) for s in subsections}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda sid: scores[sid])
     if by_number in scores and not (scores[best] >= 0.5 and scores[best] >= scores[by_number] + 0.3):
         return by_number
     return best if scores[best] >= 0.5 else None
@@ -492,8 +495,8 @@ def propose_figures(paragraphs: Sequence[Paragraph], assigned: dict[int, str | N
             for indicator, alternatives, forms in rules:
                 anchors = []
                 for alt in alternatives:
-                    hits = [p.search(plain) for p in alt]
-                    if all(hits):
+                    hits = [h for h in (p.search(plain) for p in alt) if h is not None]
+                    if len(hits) == len(alt):
                         anchors.append((min(h.start() for h in hits), max(h.end() for h in hits)))
                 if not anchors:
                     continue
@@ -529,4 +532,4 @@ def propose_figures(paragraphs: Sequence[Paragraph], assigned: dict[int, str | N
         if len(same) < MAX_CANDIDATES and all((x.value, x.of) != (c.value, c.of) for x in same):
             same.append(c)
     order = {i.id: n for n, i in enumerate(catalogue)}
-    return [c for iid in sorted(by_indicator, key=order.get) for c in by_indicator[iid]]
+    return [c for iid in sorted(by_indicator, key=lambda i: order.get(i, len(order))) for c in by_indicator[iid]]

@@ -76,8 +76,8 @@ def load_roster_from_db(session: Session) -> Roster:
             official=r.official, position=r.position, valid_from=r.valid_from, valid_to=r.valid_to,
             organ_id=r.organ_id,
         )
-        for r in session.execute(select(u.id, u.unit_group, u.kind, u.name, u.code, u.slug, u.official, u.position,
-                                        u.valid_from, u.valid_to, u.organ_id))
+        for r in session.execute(select(u.id, u.unit_group, u.kind, u.name, u.code, u.slug, u.official,  # type: ignore[misc]
+                                        u.position, u.valid_from, u.valid_to, u.organ_id))
     }
     for r in session.execute(select(UnitRenameRow.unit_id, UnitRenameRow.name, UnitRenameRow.kind,
                                     UnitRenameRow.valid_from).order_by(UnitRenameRow.id)):

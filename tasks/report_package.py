@@ -37,7 +37,7 @@ class Part:
     kind: str  # docx | pdf | form
     paragraphs: list[Paragraph] = field(default_factory=list)
     scanned: bool = False
-    form: dict | None = None
+    form: dict = field(default_factory=dict)  # a workbook's or a JSON/YAML form
     locations: dict = field(default_factory=dict)
 
 
@@ -124,7 +124,7 @@ def _add_part(package: Package, content: bytes, name: str, filename: str, kind: 
         if errors:
             package.errors += problems(errors)
         else:
-            package.parts.append(Part(name, "form", form=form, locations=locations))
+            package.parts.append(Part(name, "form", form=form or {}, locations=locations))
 
 
 # --- from what was read to the form -------------------------------------------------------------------
@@ -203,7 +203,8 @@ def prose_form(app: App, package: Package, *, filename: str, default_cycle: str 
                             "'dvtracker record'.")
 
     cycle, cycle_where, problem = _cycle(app, header, values, default_cycle, prefix)
-    if problem or cycle is None:
+    if cycle is None:
+        problem = problem or _CycleProblem("không xác định được kỳ báo cáo của văn bản.", None)
         return _refused(filename, problem.message, problem.place, "cycle", warnings + values.warnings)
     values.values["cycle"] = (cycle.id, cycle_where)
     stream = app.config.stream(cycle.stream_id)
@@ -305,7 +306,8 @@ def _cycle(app: App, header: Header, values: _Values, default: str | None, prefi
     """The cycle the report answers: the one named (by the annex or the command), else the cycle of
     the request it answers, else the stream and period of its title."""
     request = values.get("answers_request")
-    request_where = values.values.get("answers_request", (None, None))[1]
+    request_where: str | None = values.values.get("answers_request", (None, None))[1]
+    where: str | None
     with app.session() as session:
         by_request = sorted(set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == request)).all())) \
             if request else []
@@ -326,7 +328,7 @@ def _cycle(app: App, header: Header, values: _Values, default: str | None, prefi
             else:
                 return None, "", _CycleProblem(f"công văn {request} thuộc nhiều kỳ ({', '.join(by_request)}): hãy ghi --cycle.",
                                            request_where)
-        elif by_title and session.get(CycleRow, by_title) is not None:
+        elif by_title and header.title and session.get(CycleRow, by_title) is not None:
             chosen = by_title
             where = header.title.where if header.title.where.startswith(ENVELOPE) else prefix + header.title.where
         else:
@@ -340,7 +342,7 @@ def _cycle(app: App, header: Header, values: _Values, default: str | None, prefi
         if cycle is None:
             return None, "", _CycleProblem(f"không có kỳ báo cáo '{chosen}'.", where)
         session.expunge(cycle)
-        return cycle, where, None
+        return cycle, where or "", None
 
 
 def _unit(app: App, values: _Values, env: Envelope | None, header: Header, cycle: CycleRow, received_on: date,
