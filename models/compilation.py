@@ -229,8 +229,8 @@ def _units(status: StatusReport, roster: Roster, reference: date, submissions: p
     units["doc_date"] = units["unit_id"].map(latest["doc_date"]).where(units["counted"], None)
     units["data_until"] = units["unit_id"].map(latest["data_until"]).where(units["counted"], None)
     # A prose report whose figures a coordinator has not reviewed yet: counted, its figures not.
-    units["figures_pending"] = (units["unit_id"].map(latest["figures_pending"]).fillna(False).astype(bool)
-                                & units["counted"])
+    pending = latest.index[latest["figures_pending"].astype(bool)]
+    units["figures_pending"] = units["unit_id"].isin(pending) & units["counted"]
     units["order"] = range(len(units))  # the official order
     return units
 
