@@ -3,6 +3,7 @@ report's proposals, and the answer given in the UI becomes the report's figures.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import threading
 import time
@@ -45,8 +46,10 @@ def test_a_report_is_reviewed_in_the_prefect_ui(flow_env, app, tmp_path):
     [received] = submit_files(app, [path], received_at=vn_noon(date(2024, 5, 24)))
     assert received.figures_pending
     done: dict = {}
-    runner = threading.Thread(target=lambda: done.update(result=review_report(cycle_id=CYCLE, unit="89", wait_hours=0.1)),
-                              daemon=True)
+    # The flow runs beside the test, with the test's Prefect settings (a context, which threads do not inherit).
+    context = contextvars.copy_context()
+    runner = threading.Thread(target=context.run, daemon=True, args=(
+        lambda: done.update(result=review_report(cycle_id=CYCLE, unit="89", wait_hours=0.1)),))
     runner.start()
     run, schema, description = paused_run(f"review {CYCLE} 89")
 
