@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from dvtracker.prefect_local import apply_prefect_env, ensure_server
 from models import vnformat
@@ -32,6 +33,8 @@ from wiring.app import App, open_app
 from wiring.settings import Settings, get_settings
 
 CYCLE_ID = "danvan-2023-annual"
+AN_GIANG = "p2004-89"
+REVIEW_DAY = date(2024, 5, 27)  # the coordinator reviews An Giang's figures (a working day)
 REQUEST, ISSUED, DEADLINE = "2748/BNV-CTTN", date(2024, 5, 17), "chậm nhất ngày 31/5/2024"
 # The công văn đôn đốc drafted on 07/06/2024 (+5 working days) is signed and numbered on Monday 10/06.
 LETTER, LETTER_ISSUED = "2901/BNV-CTTN", date(2024, 6, 10)
@@ -102,7 +105,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     rng = random.Random(20240517)
     ref = ROSTER_DAY
     silent = {app.roster.find(code, ref).id for code in SILENT}
-    senders = [u.id for u in app.roster.on(ref) if u.id not in silent | {"p2004-89", "p2004-45"}]
+    senders = [u.id for u in app.roster.on(ref) if u.id not in silent | {AN_GIANG, "p2004-45"}]
     days = [FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
     working = [d for d in days if app.calendar.is_working_day(d)]
     on_time = [d for d in working if d <= date(2024, 5, 31)]
@@ -137,9 +140,9 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
         add(day, uid, sample_report(app, uid, f"{100 + i}/BC", doc_day, rng), "mẫu", "xlsx" if i % 4 == 0 else "json")
 
     demo_data = app.settings.data_dir / "demo"
-    an_giang = json.loads((demo_data / "an_giang_529.json").read_text(encoding="utf-8"))
-    arrivals.append(Arrival(date(2024, 5, 24), "an-giang-529-BC-UBND.json", json.dumps(an_giang, ensure_ascii=False).encode(),
-                            "báo cáo thật 529/BC-UBND của An Giang"))
+    an_giang = an_giang_package(app, work_dir / "an-giang-529-BC-UBND.edxml")
+    arrivals.append(Arrival(date(2024, 5, 24), an_giang.name, an_giang.read_bytes(),
+                            "báo cáo thật 529/BC-UBND của An Giang (Word trong gói edXML)"))
     quang_tri = json.loads((demo_data / "quang_tri.json").read_text(encoding="utf-8"))
     draft = dict(quang_tri, number="/BC-UBND", date=None, state="draft")
     arrivals.append(Arrival(date(2024, 5, 30), "quang-tri-du-thao.json", json.dumps(draft, ensure_ascii=False).encode(),
@@ -151,6 +154,44 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     first = next(a for a in arrivals if a.day == on_time[0] and a.name.endswith(".json"))
     arrivals.append(Arrival(on_time[2], f"gui-lai-{first.name}", first.content, "gửi lại trùng: không tạo phiên bản mới"))
     return sorted(arrivals, key=lambda a: (a.day, a.name))
+
+
+def an_giang_package(app: App, path: Path) -> Path:
+    """An Giang's real report 529/BC-UBND (seed 003) as it travels: a Word document in an edXML
+    package from the exchange system (the OrganId is the roster's sample id)."""
+    from services.intake import sample_package
+
+    text = (app.settings.data_dir / "demo" / "an_giang_529_bao_cao.txt").read_text(encoding="utf-8")
+    return sample_package(
+        path, text, organ_id=app.roster.get(AN_GIANG).organ_id or "", organ_name="Ủy ban nhân dân tỉnh An Giang",
+        number="529/BC-UBND", place="An Giang", issued=date(2024, 5, 24),
+        subject="Báo cáo kết quả thực hiện công tác dân vận của cơ quan hành chính nhà nước và chính quyền các cấp "
+                "năm 2023", signer=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Phước"),
+        header=(["ỦY BAN NHÂN DÂN", "TỈNH AN GIANG"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]))
+
+
+def review_an_giang(console: Console, settings: Settings, day: date) -> None:
+    """A coordinator looks at the figures read in An Giang's prose and accepts them (on ``day``)."""
+    from models.audit import acting_as
+    from models.clock import Clock, vn_moment
+    from services.review import ReviewRequest, list_reviews, review
+
+    app = open_app(settings, clock=Clock(at=vn_moment(day, 10)))
+    try:
+        [report] = list_reviews(app, CYCLE_ID, "89")
+        console.print(f"  Số liệu đọc được trong báo cáo {report['doc_number']} của {report['unit_name']} "
+                      "(chờ cán bộ xác nhận):", highlight=False)
+        for p in report["proposals"]:
+            sentence = p["sentence"] if len(p["sentence"]) <= 100 else p["sentence"][:99] + "…"
+            console.print(f"    {p['number']}. {p['label']}: [bold]{escape(p['shown'])}[/bold] — «{escape(sentence)}» "
+                          f"({p['location']})", highlight=False)
+        with acting_as("demo:Cán bộ theo dõi (mẫu)"):
+            [done] = review(app, ReviewRequest.of(cycle=CYCLE_ID, unit="89", accept_all=True))
+        console.print(f"  Cán bộ chấp nhận cả {len(done['figures'])} số liệu (dvtracker review --cycle {CYCLE_ID} "
+                      f"--unit 89 --accept-all): lưu thành phiên bản {done['current_version']} của báo cáo; ngày nhận "
+                      "vẫn là 24/05/2024.", highlight=False)
+    finally:
+        app.close()
 
 
 def write_contacts(app: App, path: Path) -> Path:
@@ -258,6 +299,8 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
         notes = "; ".join(sorted({a.note for a in arrivals if a.day == day and a.note != "mẫu"}))
         console.print(f"{day:%d/%m/%Y}: nhận {result['files']} tệp, {r['actual']}/{r['expected']} đã báo cáo, "
                       f"gửi {r['reminders_sent']} nhắc nhở" + (f" — {notes}" if notes else ""))
+        if day == REVIEW_DAY:
+            review_an_giang(console, settings, day)
         if r["quorum_newly_reached"] or (compilations and r["accepted"]):
             if r["quorum_newly_reached"]:
                 console.print("  [bold green]Đủ điều kiện tổng hợp[/bold green]: đã phát sự kiện "

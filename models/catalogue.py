@@ -25,6 +25,11 @@ class Indicator:
     denominator: str | None = None
     part_of: str | None = None
     checks: tuple[str, ...] = ()
+    # How a report's prose states the figure: ``phrases`` are the alternatives that name it
+    # ("kiểm tra công vụ"; words joined by "&" must all be in the clause), ``forms`` where its number
+    # stands ("# cơ quan", "hạng #"). Used only to propose values to a coordinator (models.report_text).
+    phrases: tuple[tuple[str, ...], ...] = ()
+    forms: tuple[str, ...] = ()
 
 
 def load_catalogue(path: Path) -> list[Indicator]:
@@ -44,6 +49,9 @@ def load_catalogue(path: Path) -> list[Indicator]:
             denominator=r.get("denominator") or None,
             part_of=r.get("part_of") or None,
             checks=tuple(c.strip() for c in (r.get("checks") or "").split("+") if c.strip()),
+            phrases=tuple(tuple(w.strip() for w in p.split("&") if w.strip())
+                          for p in (r.get("phrases") or "").split("|") if p.strip()),
+            forms=tuple(f.strip() for f in (r.get("forms") or "").split("|") if f.strip()),
         )
         for r in rows
     ]
@@ -52,7 +60,7 @@ def load_catalogue(path: Path) -> list[Indicator]:
         refs = [*i.numerator, i.denominator, i.part_of]
         bad = [r for r in refs if r and r not in ids]
         if (i.aggregation not in AGGREGATIONS or bad or (i.aggregation == "rate" and not i.denominator)
-                or not set(i.checks) <= CHECKS):
+                or not set(i.checks) <= CHECKS or any(f.count("#") != 1 for f in i.forms)):
             raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ "
                             "(cách tổng hợp, tham chiếu hoặc phép kiểm tra sai).")
     return indicators

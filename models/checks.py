@@ -46,6 +46,7 @@ def run_checks(comp: Compilation, roster: Roster,
         *check_values(comp),
         *check_period(comp),
         *check_drafts(comp),
+        *check_figures_pending(comp),
         *check_exempted_reports(comp),
         *check_duplicate_units(comp),
         *check_exemplary(comp, roster, exemplary or {}),
@@ -181,6 +182,16 @@ def check_period(comp: Compilation) -> list[Finding]:
         if isinstance(dated, date) and dated < start:
             out.add("error", "outside_period", f"Văn bản {u.doc_number} ký ngày {day(dated)}, trước {window}: "
                     "có thể là báo cáo của kỳ khác.", u.unit_id, version=u.version)
+    return out
+
+
+def check_figures_pending(comp: Compilation) -> list[Finding]:
+    """A prose report counts as received, but its figures are in the totals only once reviewed."""
+    out = _Findings(comp)
+    for u in comp.units[comp.units["figures_pending"]].itertuples():
+        out.add("warning", "figures_pending", f"Có số liệu đọc trong văn bản (bản {int(u.version)}) chưa được xác nhận, "
+                f"chưa đưa vào tổng hợp: xác nhận bằng 'dvtracker review --cycle {comp.cycle.id} --unit "
+                f"{u.code}'.", u.unit_id, version=int(u.version))
     return out
 
 

@@ -148,9 +148,11 @@ def load_sections(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
 def load_submissions(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
     s = SubmissionRow
     stmt = select(s.unit_id, s.version, s.is_draft, s.received_on, s.doc_number, s.doc_date, s.data_until,
-                  s.content_hash).where(s.cycle_id == cycle_id, s.received_on <= as_of).order_by(s.unit_id, s.version)
+                  s.content_hash, s.figures_pending).where(s.cycle_id == cycle_id, s.received_on <= as_of).order_by(
+        s.unit_id, s.version)
     return read_frame(session, stmt, [
-        "unit_id", "version", "is_draft", "received_on", "doc_number", "doc_date", "data_until", "content_hash"])
+        "unit_id", "version", "is_draft", "received_on", "doc_number", "doc_date", "data_until", "content_hash",
+        "figures_pending"])
 
 
 def previous_cycle_of(session: Session, cycle: CycleRow) -> CycleRow | None:
@@ -226,6 +228,9 @@ def _units(status: StatusReport, roster: Roster, reference: date, submissions: p
     latest = counted.drop_duplicates("unit_id", keep="last").set_index("unit_id")  # ordered by version
     units["doc_date"] = units["unit_id"].map(latest["doc_date"]).where(units["counted"], None)
     units["data_until"] = units["unit_id"].map(latest["data_until"]).where(units["counted"], None)
+    # A prose report whose figures a coordinator has not reviewed yet: counted, its figures not.
+    pending = latest.index[latest["figures_pending"].astype(bool)]
+    units["figures_pending"] = units["unit_id"].isin(pending) & units["counted"]
     units["order"] = range(len(units))  # the official order
     return units
 

@@ -66,6 +66,7 @@ def inputs_hash(comp: Compilation, exemplary: Mapping[str, Sequence[str]]) -> st
     _hash_frame(digest, comp.units, ["unit_id", "name", "group", "status", "received_on", "doc_number", "version",
                                      "exempt_reason"])
     _hash_frame(digest, comp.submissions, ["unit_id", "version", "content_hash", "is_draft", "received_on"])
+    # (a review makes a new version: its content hash says whether the figures are still pending)
     _hash_frame(digest, comp.totals, ["indicator", "group", *previous_cols])
     # Names and groups of the comparison's units are those of the units, hashed above.
     _hash_frame(digest, comp.comparison, [c for c in comp.comparison.columns if c not in ("name", "group")])
@@ -102,6 +103,7 @@ def summarise(comp: Compilation, findings: list[Finding], footnote: Footnote) ->
         totals=_records(comp.totals, totals_cols),
         footnote=footnote.text,
         findings=[f.to_dict() for f in findings],
+        figures_pending=[r["name"] for r in _records(comp.units[comp.units["figures_pending"]], ["name"])],
     )
 
 

@@ -30,6 +30,8 @@ class IntakeOutcome:
     submission_id: int | None = None
     intake_id: int | None = None
     moved_to: str | None = None  # inbox only: where the file went
+    figures_pending: bool = False  # a prose report: its figures wait for a coordinator's review
+    document: dict | None = None  # a prose report: what was read, and where (tasks.report_package)
 
     @property
     def rejected(self) -> bool:
@@ -43,7 +45,7 @@ class IntakeOutcome:
             received_on=self.received_on.isoformat() if self.received_on else None, doc_number=self.doc_number,
             errors=[p.to_dict() for p in self.errors], warnings=[p.to_dict() for p in self.warnings],
             blob_sha256=self.blob_sha256, submission_id=self.submission_id, intake_id=self.intake_id,
-            moved_to=self.moved_to,
+            moved_to=self.moved_to, figures_pending=self.figures_pending, document=self.document,
         )
 
     def reason_text(self, received_at: datetime) -> str:

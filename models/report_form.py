@@ -64,17 +64,32 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
+    place: str | None = None  # in a prose report: "đoạn 12", "trang 3, dòng 5", "phong bì edXML (Code)"
 
     def __str__(self) -> str:
         where = [f"tệp {self.file}" if self.file else None,
                  f"trang '{self.sheet}'" if self.sheet else None,
                  f"ô {self.cell}" if self.cell else None,
+                 self.place,
                  f"mục {self.field}" if self.field else None]
         prefix = ", ".join(w for w in where if w)
         return f"{prefix}: {self.message}" if prefix else self.message
 
     def to_dict(self) -> dict:
-        return dict(file=self.file, sheet=self.sheet, cell=self.cell, field=self.field, message=self.message)
+        return dict(file=self.file, sheet=self.sheet, cell=self.cell, field=self.field, message=self.message,
+                    place=self.place)
+
+
+Locations = dict[str, "tuple[str, str] | str"]  # field -> (sheet, cell) of a workbook, or a place in a document
+
+
+def located(message: str, file: str | None, locations: Locations, key: str) -> Problem:
+    """A problem of ``key``, said where the field was read: a workbook's cell or a document's place."""
+    where = locations.get(key)
+    if isinstance(where, str):
+        return Problem(message, file, field=key, place=where)
+    sheet, cell = where or (None, None)
+    return Problem(message, file, sheet, cell, key)
 
 
 @dataclass
@@ -85,14 +100,13 @@ class FormResult:
 
 
 class _Collector:
-    def __init__(self, file: str | None, locations: dict[str, tuple[str, str]]):
+    def __init__(self, file: str | None, locations: Locations):
         self.file, self.locations = file, locations
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
     def problem(self, key: str, message: str) -> Problem:
-        sheet, cell = self.locations.get(key, (None, None))
-        return Problem(message, self.file, sheet, cell, key)
+        return located(message, self.file, self.locations, key)
 
     def error(self, key: str, message: str) -> None:
         self.errors.append(self.problem(key, message))
@@ -107,7 +121,7 @@ def form_cycle(form: dict) -> str | None:
 
 
 def read_form(form: object, *, sections: list[Section], indicators: list[Indicator], file: str | None = None,
-              locations: dict[str, tuple[str, str]] | None = None) -> FormResult:
+              locations: Locations | None = None) -> FormResult:
     """Validate a report form against its stream's sections and indicator catalogue."""
     c = _Collector(file, locations or {})
     if not isinstance(form, dict):

@@ -57,6 +57,7 @@ class ReportData:
     answers_request: str | None = None  # 2748/BNV-CTTN
     data_until: date | None = None
     draft: bool = False  # the form says "Dự thảo", whatever its number and date
+    figures_pending: bool = False  # read from prose: its figures wait for a coordinator's review
     sections: dict[str, SectionEntry] = field(default_factory=dict)
     values: dict[str, ValueEntry] = field(default_factory=dict)
 
@@ -70,6 +71,8 @@ class ReportData:
         is ``asdict(self)`` without cycle, unit and sender, built by hand: asdict copies every
         entry deeply, which costs more than the hash.)"""
         payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_HASHED}
+        if not self.figures_pending:
+            del payload["figures_pending"]  # the hashes of reports read from forms stay as they were
         payload["sections"] = {k: {"status": e.status, "text": e.text} for k, e in self.sections.items()}
         payload["values"] = {k: {"status": e.status, "value": e.value, "approximate": e.approximate, "raw": e.raw}
                              for k, e in self.values.items()}
@@ -145,6 +148,7 @@ def store_submission(
     source: str,
     source_ref: str | None = None,
     blob_sha256: str | None = None,
+    review_of: int | None = None,
 ) -> StoreResult:
     if cycle.status != "open":
         raise UserError(f"Kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.")
@@ -168,6 +172,7 @@ def store_submission(
             is_draft=report.is_draft, received_on=received_on, received_at=received_at, source=source,
             source_ref=source_ref, blob_sha256=blob_sha256, content_hash=digest,
             answers_request=report.answers_request, data_until=report.data_until,
+            figures_pending=report.figures_pending and not report.is_draft, review_of=review_of,
         )
         same = select(SubmissionRow).where(SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
                                            SubmissionRow.content_hash == digest)
@@ -189,5 +194,6 @@ def store_submission(
     session.flush()
     outcome = "draft" if row.is_draft else "accepted"
     audit(session, "submit", "submission", f"{cycle.id}:{unit.id}:v{version}", outcome=outcome,
-          sender=sender.id, doc_number=row.doc_number, received_on=received_on, source=source, source_ref=source_ref)
+          sender=sender.id, doc_number=row.doc_number, received_on=received_on, source=source, source_ref=source_ref,
+          **({"figures_pending": True} if row.figures_pending else {}))
     return StoreResult(outcome, row, unit, sender)

@@ -47,6 +47,7 @@ class Unit:
     position: int = 0  # order of the official list (the data file's row order)
     valid_from: date | None = None
     valid_to: date | None = None
+    organ_id: str | None = None  # electronic id of the agency (Quyết định 20/2020/QĐ-TTg), as edXML's OrganId
     renames: list[Rename] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
 
@@ -171,6 +172,17 @@ class Roster:
             )
         return self.units[ids.pop()]
 
+    def by_organ_id(self, organ_id: str, on: date) -> Unit:
+        """The unit whose electronic id (edXML ``From/OrganId``) is ``organ_id``: the one in force
+        on ``on`` if several units carried it over time."""
+        key = organ_id.strip().casefold()
+        found = [u for u in self.units.values() if u.organ_id and u.organ_id.casefold() == key]
+        current = [u for u in found if u.valid_on(on)] or found
+        if not current:
+            raise UserError(f"Mã định danh cơ quan '{organ_id.strip()}' không có trong danh mục đơn vị "
+                            "(cột organ_id của units.csv): hãy bổ sung mã định danh cho đơn vị gửi.")
+        return sorted(current, key=lambda u: u.valid_from or date.min)[-1]
+
     def successors(self, unit_id: str) -> list[str]:
         return [s.successor_id for s in self._successors.get(unit_id, [])]
 
@@ -250,6 +262,7 @@ def load_roster(folder: Path) -> Roster:
             official=r.get("official", "1") not in ("0", "false", "False", ""),
             valid_from=_d(r.get("valid_from")),
             valid_to=_d(r.get("valid_to")),
+            organ_id=(r.get("organ_id") or "").strip() or None,
             position=i,
         )
         for i, r in enumerate(rows("units.csv"))

@@ -17,7 +17,7 @@ _HASH_KEY = "roster_hash"
 
 def _fingerprint(roster: Roster) -> str:
     payload = [
-        [u.id, u.group, u.kind, u.code, u.slug, u.name, u.official, u.position, str(u.valid_from), str(u.valid_to),
+        [u.id, u.group, u.kind, u.code, u.slug, u.name, u.official, u.position, str(u.valid_from), str(u.valid_to), u.organ_id,
          [[r.name, r.kind, str(r.valid_from)] for r in u.renames], sorted(u.aliases)]
         for u in sorted(roster.units.values(), key=lambda u: u.id)
     ] + [[s.predecessor_id, s.successor_id, str(s.effective)] for s in sorted(
@@ -37,6 +37,7 @@ def sync_roster(session: Session, roster: Roster) -> bool:
         fields = dict(
             unit_group=unit.group, kind=unit.kind, code=unit.code, slug=unit.slug, name=unit.name,
             official=unit.official, position=unit.position, valid_from=unit.valid_from, valid_to=unit.valid_to,
+            organ_id=unit.organ_id,
         )
         row = existing.get(unit.id)
         if row is None:
@@ -73,9 +74,10 @@ def load_roster_from_db(session: Session) -> Roster:
         r.id: Unit(
             id=r.id, group=r.unit_group, kind=r.kind, name=r.name, code=r.code, slug=r.slug,
             official=r.official, position=r.position, valid_from=r.valid_from, valid_to=r.valid_to,
+            organ_id=r.organ_id,
         )
-        for r in session.execute(select(u.id, u.unit_group, u.kind, u.name, u.code, u.slug, u.official, u.position,
-                                        u.valid_from, u.valid_to))
+        for r in session.execute(select(u.id, u.unit_group, u.kind, u.name, u.code, u.slug, u.official,  # type: ignore[misc]
+                                        u.position, u.valid_from, u.valid_to, u.organ_id))
     }
     for r in session.execute(select(UnitRenameRow.unit_id, UnitRenameRow.name, UnitRenameRow.kind,
                                     UnitRenameRow.valid_from).order_by(UnitRenameRow.id)):

@@ -29,6 +29,7 @@ class UnitRow(SQLModel, table=True):
     position: int = 0
     valid_from: date | None = None
     valid_to: date | None = None
+    organ_id: str | None = Field(default=None, max_length=32, index=True)  # electronic id (QĐ 20/2020/QĐ-TTg)
 
 
 class UnitRenameRow(SQLModel, table=True):
@@ -148,6 +149,10 @@ class SubmissionRow(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     answers_request: str | None = Field(default=None, max_length=64)
     data_until: date | None = None  # the report's own cut-off, if it declares one
+    # A prose report's figures wait for a coordinator's review; the review makes a new version
+    # (``review_of``: the version whose proposals it settles).
+    figures_pending: bool = False
+    review_of: int | None = Field(default=None, foreign_key="submission.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -167,6 +172,30 @@ class ValueRow(SQLModel, table=True):
     value: float | None = None
     approximate: bool = False
     raw: str | None = Field(default=None, max_length=255)
+
+
+class FigureProposalRow(SQLModel, table=True):
+    """A figure read in a report's sentences, proposed to a coordinator, or a value a coordinator
+    set; never a report's figure until accepted (``models.reviews``)."""
+
+    __tablename__ = "figure_proposal"
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)  # the version it was read from
+    number: int  # 1, 2, 3... within the report: what a coordinator names
+    indicator_id: str = Field(max_length=64)
+    origin: str = Field(default="text", max_length=16)  # text | coordinator
+    value: float
+    of_value: float | None = None  # the second number of a score or rank (7,97/10; 63/63)
+    approximate: bool = False
+    raw: str = Field(max_length=100)  # as written: "21", "81,32", "63/63", "hơn 1.000"
+    sentence: str | None = Field(default=None, max_length=2000)
+    position: int | None = None  # character offset in the document's text
+    location: str | None = Field(default=None, max_length=255)  # "đoạn 57", "trang 3, dòng 12"
+    section_id: str | None = Field(default=None, max_length=16)
+    status: str = Field(default="proposed", max_length=16)  # proposed | accepted | rejected | corrected
+    decided_by: str | None = Field(default=None, max_length=255)
+    decided_at: datetime | None = None
 
 
 class IntakeRow(SQLModel, table=True):

@@ -12,7 +12,7 @@ from pydantic import Field
 from models.errors import UserError
 from models.intake import IntakeOutcome
 from services.inputs import FormulaFree, Input
-from tasks import http_source, intake, workbook
+from tasks import edxml, http_source, intake, report_docx, workbook
 from tasks.intake import Progress
 from wiring.app import App
 
@@ -26,6 +26,18 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
 def fill_form(app: App, cycle_id: str, path: Path, **values) -> Path:
     """The cycle's form filled as a unit fills it in Excel (sample reports of the demo and the tests)."""
     return workbook.fill_form(app, cycle_id, path, **values)
+
+
+def sample_package(path: Path, text: str, *, organ_id: str, organ_name: str, number: str, place: str, issued: date,
+                   subject: str, signer: tuple[str, str, str], header: tuple[list[str], list[str]] | None = None) -> Path:
+    """A report as the document-exchange system carries it: ``text`` written as a Word document
+    (one paragraph a line) inside an edXML package (the demo's real An Giang report)."""
+    lines = [line.strip() for line in text.replace("*", "").splitlines() if line.strip()]
+    document = report_docx.write_docx(path.with_suffix(".docx"), lines, header=header)
+    path.write_bytes(edxml.make_package(
+        organ_id=organ_id, organ_name=organ_name, number=number, place=place, promulgated=issued, subject=subject,
+        signer=signer, attachments=[(document.name, report_docx.DOCX_TYPE, document.read_bytes())]))
+    return path
 
 
 def submit(app: App, paths: Iterable[Path], *, received_at: datetime | None = None, cycle_id: str | None = None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -29,10 +29,13 @@ from models.cycles import get_cycle
 from models.db import DB_ERRORS
 from models.errors import UserError
 from models.intake import IntakeOutcome
-from models.report_form import Problem, form_cycle, read_form
+from models.report_form import Problem, form_cycle, located, read_form
+from models.report_text import Candidate
 from models.reports import ReportData, StoreResult, store_submission
+from models.reviews import add_proposals
 from models.tables import CycleRow, IntakeRow
 from models.text import printable
+from tasks.report_package import document_kind, prose_form, read_package
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
 from wiring.app import App
 
@@ -76,18 +79,35 @@ def unexpected(exc: BaseException) -> str:
 
 def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutcome, received_at: datetime,
                     cycle_id: str | None) -> IntakeOutcome:
-    form, locations, errors = parse_content(content, filename, max_bytes=app.settings.max_file_bytes)
+    limit = app.settings.max_file_bytes
+    prose = None
+    if len(content) <= limit and content.strip() and document_kind(content, filename):
+        # A prose report (.docx, .pdf) or an edXML package: read into the same form as the others.
+        package = read_package(content, filename, max_bytes=limit,
+                               read_form_file=lambda data, name: parse_content(data, name, max_bytes=limit))
+        errors, outcome.warnings = package.errors, list(package.warnings)
+        if not errors:
+            prose = prose_form(app, package, filename=filename, default_cycle=cycle_id,
+                               received_on=vn_date(received_at))
+            form, locations, errors, outcome.warnings = prose.form, prose.locations, prose.errors, prose.warnings
+            outcome.document = prose.info or None
+    else:
+        form, locations, errors = parse_content(content, filename, max_bytes=limit)
     cycle = None
     if not errors:
-        cycle, errors = _cycle_of(app, form, cycle_id, filename, locations)
+        cycle, errors = _cycle_of(app, form, cycle_id if prose is None else None, filename, locations)
         outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id
     if not errors:
         stream = app.config.stream(cycle.stream_id)
         result = read_form(form, sections=stream.sections, indicators=app.catalogue(cycle.stream_id),
                            file=filename, locations=locations)
-        report, errors, outcome.warnings = result.report, result.errors, result.warnings
+        report, errors = result.report, result.errors
+        outcome.warnings = outcome.warnings + result.warnings
     if not errors:
-        return _store(app, cycle, report, outcome, received_at, locations, filename)
+        if prose is not None:
+            report.figures_pending = prose.figures_pending
+        return _store(app, cycle, report, outcome, received_at, locations, filename,
+                      prose.candidates if prose is not None else ())
     outcome.errors = errors
     record_outcome(app, outcome, received_at)
     return outcome
@@ -113,17 +133,13 @@ def parse_content(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BY
     if suffix in (".xlsx", ".xlsm") or (suffix not in (".json", ".yaml", ".yml", ".docx") and is_workbook(content)):
         wb = read_workbook(content, filename)
         return wb.form, wb.locations, wb.errors
+    if suffix == ".doc":
+        return fail("tệp Word 97-2003 (.doc) không được hỗ trợ: hãy lưu lại dạng .docx hoặc PDF.")
     if suffix == ".xls" or content.startswith(OLE_MAGIC):
         return fail("tệp Excel 97-2003 (.xls) không được hỗ trợ: hãy lưu lại dạng .xlsx theo mẫu.")
-    if suffix == ".pdf" or content[:5] == b"%PDF-":
-        return fail("tệp PDF không có số liệu đọc được: dùng 'dvtracker record' để ghi nhận báo cáo, "
-                    "hoặc gửi phụ lục Excel theo mẫu.")
-    if suffix in (".doc", ".docx"):
-        return fail("tệp Word không có số liệu đọc được: dùng 'dvtracker record' để ghi nhận báo cáo, "
-                    "hoặc gửi phụ lục Excel theo mẫu.")
     if suffix not in (".json", ".yaml", ".yml"):
         return fail(f"định dạng tệp '{suffix or 'không có phần mở rộng'}' không được hỗ trợ "
-                    "(cần .xlsx theo mẫu, .json hoặc .yaml).")
+                    "(cần văn bản .docx hoặc .pdf, gói edXML, phụ lục .xlsx theo mẫu, .json hoặc .yaml).")
     try:
         text = _decode(content)
     except ValueError as exc:
@@ -229,10 +245,8 @@ def _checked_text(value, path: str):
 
 def _cycle_of(app: App, form: object, default: str | None, filename: str,
               locations: dict) -> tuple[CycleRow | None, list[Problem]]:
-    sheet, cell = locations.get("cycle", (None, None))
-
     def problem(message: str) -> list[Problem]:
-        return [Problem(message, filename, sheet, cell, "cycle")]
+        return [located(message, filename, locations, "cycle")]
 
     if not isinstance(form, dict):
         return None, [Problem("nội dung phải là một bảng khoá - giá trị (JSON object / YAML mapping).", filename)]
@@ -253,21 +267,23 @@ def _cycle_of(app: App, form: object, default: str | None, filename: str,
 
 
 def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome, received_at: datetime,
-           locations: dict, filename: str | None) -> IntakeOutcome:
+           locations: dict, filename: str | None, proposals: Sequence[Candidate] = ()) -> IntakeOutcome:
     try:
         with app.session() as session:
             result = store_submission(session, app.roster, cycle, report, received_at=received_at,
                                       source=outcome.source, source_ref=outcome.source_ref,
                                       blob_sha256=outcome.blob_sha256)
+            if result.outcome == "accepted" and proposals:
+                add_proposals(session, result.submission, proposals)
             _describe(outcome, cycle, result)
+            outcome.figures_pending = result.submission.figures_pending
             outcome.intake_id = _intake_row(session, outcome, received_at)
         return outcome
     except UserError as exc:
         key = "sender" if exc.message.startswith("Đơn vị gửi") or (
             report.sender and f"'{report.sender}'" in exc.message) else "unit"
-        sheet, cell = locations.get(key, (None, None))
         outcome.outcome = "rejected"
-        outcome.errors = [Problem(exc.message, filename, sheet, cell, key)]
+        outcome.errors = [located(exc.message, filename, locations, key)]
         record_outcome(app, outcome, received_at)
         return outcome
 

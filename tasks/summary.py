@@ -30,6 +30,10 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
                   [[GROUP_LABELS.get(r.group, r.group), r.expected, r.actual, r.on_time, r.late,
                     r.missing + r.not_due, r.draft_only, percent(r.reporting_rate * 100 if r.expected else None)]
                    for r in g.itertuples()])
+    pending = comp.units[comp.units["figures_pending"]]
+    if len(pending):
+        out += ["", f"Báo cáo chờ xác nhận số liệu: {len(pending)} ({'; '.join(pending['name'])}): đã tính là đã báo cáo, "
+                "số liệu đọc trong văn bản chưa xác nhận thì chưa đưa vào tổng hợp."]
     out += ["", "Chú thích về các đơn vị đã báo cáo (sinh từ dữ liệu):", ""]
     out += [f"> {line}  " for line in footnote.lines]
 

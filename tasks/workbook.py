@@ -198,7 +198,7 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
         return fail("tệp nén không phải bảng tính Excel .xlsx (không có xl/workbook.xml).")
     if total > MAX_UNCOMPRESSED:
         return fail(f"bảng tính quá lớn khi giải nén ({total // 1_000_000} MB): không phải mẫu báo cáo.")
-    problem = _oversized_part(content)
+    problem = oversized_part(content)
     if problem:
         return fail(problem)
     try:
@@ -221,14 +221,14 @@ class _Counter:
     memory stays flat. A text longer than a cell of Excel can hold (a shared string that cells
     would repeat without end) is refused before anything reads it."""
 
-    def __init__(self):
-        self.elements = 0
+    def __init__(self, limit: int = MAX_XML_ELEMENTS, max_text: int = MAX_CELL):
+        self.elements, self.limit, self.max_text = 0, limit, max_text
         self.text = 0
 
     def start(self, _tag, _attrib):
         self.elements += 1
         self.text = 0
-        if self.elements > MAX_XML_ELEMENTS:
+        if self.elements > self.limit:
             raise OverflowError
 
     def end(self, _tag):
@@ -236,38 +236,44 @@ class _Counter:
 
     def data(self, text):
         self.text += len(text)
-        if self.text > MAX_CELL:
+        if self.text > self.max_text:
             raise _TextTooLong
 
     def close(self):
         pass
 
 
-def _oversized_part(content: bytes) -> str | None:
-    """Why the workbook is refused before openpyxl reads it, if it is. openpyxl builds trees of
-    some parts, and scans a whole sheet that does not state its size: a part of millions of tiny
-    elements (a sheet of a million rows, a bloated style table) would take gigabytes of memory.
-    Each XML part is streamed once through a counter that stops at MAX_XML_ELEMENTS."""
+def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: int = MAX_XML_ELEMENTS,
+                   max_text: int = MAX_CELL, kind: str = "Excel .xlsx", verdict: str = "không phải mẫu báo cáo"
+                   ) -> str | None:
+    """Why an Office file (a workbook, a Word document: both are zips of XML parts) is refused
+    before its library reads it, if it is. openpyxl and python-docx build trees of their parts: a
+    part of millions of tiny elements (a sheet of a million rows, a bloated style table) would take
+    gigabytes of memory. Each XML part is streamed once through a counter that stops at
+    ``max_elements``, and refuses a text of more than ``max_text`` characters (a shared string that
+    cells would repeat without end)."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():
             if not info.filename.endswith((".xml", ".rels")):
                 continue
-            parser = XMLParser(target=_Counter())
+            parser = XMLParser(target=_Counter(max_elements, max_text))
             try:
                 with zf.open(info) as part:
                     while chunk := part.read(1 << 16):
                         parser.feed(chunk)
                 parser.close()
             except OverflowError:
-                return (f"bảng tính có phần quá lớn ({info.filename}: hơn {MAX_XML_ELEMENTS:,} phần tử)"
-                        .replace(",", ".") + ": không phải mẫu báo cáo.")
+                return (f"{what} có phần quá lớn ({info.filename}: hơn {max_elements:,} phần tử)"
+                        .replace(",", ".") + f": {verdict}.")
             except _TextTooLong:
-                return (f"bảng tính có một ô văn bản dài hơn {vnformat.number(MAX_CELL)} ký tự (phần {info.filename}), "
-                        "giới hạn của một ô Excel: không phải mẫu báo cáo.")
+                if max_text == MAX_CELL:
+                    return (f"{what} có một ô văn bản dài hơn {vnformat.number(max_text)} ký tự (phần {info.filename}), "
+                            f"giới hạn của một ô Excel: {verdict}.")
+                return f"{what} có một đoạn văn bản dài hơn {vnformat.number(max_text)} ký tự (phần {info.filename}): {verdict}."
             except ParseError as exc:
-                return f"không mở được bảng tính (phần {info.filename} hỏng: {exc})."
+                return f"không mở được {what} (phần {info.filename} hỏng: {exc})."
             except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
-                return f"không phải tệp Excel .xlsx hợp lệ (phần {info.filename} hỏng: {exc})."
+                return f"không phải tệp {kind} hợp lệ (phần {info.filename} hỏng: {exc})."
     return None
 
 

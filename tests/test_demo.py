@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dvtracker.demo import CYCLE_ID, DEADLINE, FIRST_DAY, ISSUED, LAST_DAY, REQUEST, plan_arrivals
+from dvtracker.demo import CYCLE_ID, DEADLINE, FIRST_DAY, ISSUED, LAST_DAY, REQUEST, REVIEW_DAY, plan_arrivals, review_an_giang
 from models.clock import vn_moment
 from services.cycles import OpenCycle, open_cycle
 from services.intake import sweep_inbox
@@ -41,3 +41,16 @@ def test_the_demo_cycle_reaches_its_quorum_and_ends_with_9_plus_53_reports(app, 
     summary = status(app, CYCLE_ID, LAST_DAY).groups.set_index("group")
     assert summary.loc["central", ["actual", "missing"]].tolist() == [9, 21]
     assert summary.loc["provincial", ["actual", "missing"]].tolist() == [53, 10]
+
+    # An Giang's real report came as Word inside an edXML package; the demo reviews its figures.
+    assert outcomes["an-giang-529-BC-UBND.edxml"] == "accepted"
+    from rich.console import Console
+
+    from services.review import list_reviews
+
+    assert [r["unit_id"] for r in list_reviews(app, CYCLE_ID)] == ["p2004-89"]
+    console = Console(record=True, width=200)
+    review_an_giang(console, app.settings, REVIEW_DAY)
+    shown = console.export_text()
+    assert "Số cơ quan, đơn vị được kiểm tra công vụ: 21 — «kiểm tra công vụ tại 21 cơ quan, đơn vị.»" in shown
+    assert "lưu thành phiên bản 2" in shown and list_reviews(app, CYCLE_ID) == []

@@ -276,3 +276,17 @@ def test_a_redirect_is_an_error_that_names_it_never_an_empty_file(source, exchan
     assert first[0].outcome == "deferred"
     assert "chuyển hướng sang http://elsewhere.example.invalid/vb-01" in first[0].errors[0].message
     assert list(intakes(source)) == []  # nothing recorded as received
+
+
+def test_an_edxml_package_from_the_service_counts_from_its_receipt(source, exchange, tmp_path):
+    from tests.prose_documents import AN_GIANG, DOCX_TYPE, edxml, seed_lines, write_docx
+
+    document = write_docx(seed_lines(AN_GIANG), tmp_path / "529-BC-UBND.docx")
+    package = edxml(organ_id="000.00.00.H01", organ_name="Ủy ban nhân dân tỉnh An Giang", code_number="529",
+                    code_notation="BC-UBND", place="An Giang", date="2024/05/24", subject="Báo cáo công tác dân vận",
+                    attachments=[(document.name, DOCX_TYPE, document.read_bytes())])
+    exchange.add("vb-529", package, filename="vb-529.edxml", received_at="2024-05-31T16:30:00+07:00")
+    [outcome] = pull_documents(source, **FAST)
+    assert (outcome.outcome, outcome.unit_id, outcome.doc_number, outcome.received_on) == (
+        "accepted", "p2004-89", "529/BC-UBND", date(2024, 5, 31)), outcome.errors
+    assert outcome.figures_pending and outcome.document["format"] == "edxml"
