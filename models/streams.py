@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import UserError
+from models.text import strip_accents
 
 CYCLE_KINDS = {"half_year": "6 tháng đầu năm", "annual": "năm", "adhoc": "chuyên đề"}
 
@@ -32,6 +34,9 @@ class Signer(BaseModel):
 
 
 class Collector(BaseModel):
+    # Who collects, as a stable id: a database belongs to one collector, and its deployments,
+    # events and artifacts on a shared Prefect server are named after it.
+    id: str = Field("", pattern=r"^$|^[a-z0-9][a-z0-9\-]{0,31}$")
     name: str
     parent: str = ""
     department: str = ""
@@ -168,6 +173,8 @@ def load_calendar(path: Path) -> CalendarConfig:
         config = CalendarConfig.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise UserError(f"Không đọc được tệp lịch báo cáo {path}: {exc}") from exc
+    if not config.collector.id:
+        config.collector.id = re.sub(r"[^a-z0-9]+", "-", strip_accents(config.collector.symbol).lower()).strip("-")[:32]
     for sid, stream in config.streams.items():
         stream.id = sid
         if stream.reminders not in config.reminder_policies:

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from models.catalogue import Indicator, load_catalogue
 from models.clock import SYSTEM, Clock
+from models.data_folder import require_valid
 from models.db import (
     DB_ERRORS,
     current_revision,
@@ -39,6 +40,7 @@ from models.workdays import WorkCalendar, load_overrides
 from wiring.settings import Settings, get_settings
 
 ROSTER_FILES_KEY = "roster_files"
+COLLECTOR_KEY = "collector"
 _ADVISORY_LOCK = 0x64767472  # "dvtr": one lock for every dvtracker init on a PostgreSQL server
 
 
@@ -109,6 +111,8 @@ def init_database(settings: Settings | None = None) -> InitResult:
     Idempotent and quick when nothing changed; several processes at once are serialised by a
     lock (a PostgreSQL advisory lock, or a lock file beside a SQLite database)."""
     settings = settings or get_settings()
+    require_valid(settings.data_dir)
+    collector = load_calendar(settings.calendar_file).collector.id
     roster = load_roster(settings.roster_dir)
     files_hash = roster_files_hash(settings.roster_dir)
     engine = make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
@@ -121,6 +125,10 @@ def init_database(settings: Settings | None = None) -> InitResult:
             if migrated:
                 migrate(conn)
             with Session(bind=conn, expire_on_commit=False) as session:
+                owner = session.get(MetaRow, COLLECTOR_KEY)
+                if owner is not None and owner.value != collector:
+                    raise UserError(_not_yours(shown, owner.value, collector, settings))
+                session.add(owner or MetaRow(key=COLLECTOR_KEY, value=collector))
                 synced = sync_roster(session, roster)
                 meta = session.get(MetaRow, ROSTER_FILES_KEY) or MetaRow(key=ROSTER_FILES_KEY, value="")
                 meta.value = files_hash
@@ -160,11 +168,19 @@ def readiness_problem(engine: Engine, settings: Settings) -> str | None:
         if revision != head_revision():
             return (f"Cơ sở dữ liệu {_shown(engine)} chưa được cập nhật lên phiên bản mới nhất: "
                     "hãy chạy 'dvtracker init'.")
-        stored = _meta(conn, ROSTER_FILES_KEY)
+        stored, owner = _meta(conn, ROSTER_FILES_KEY), _meta(conn, COLLECTOR_KEY)
+    collector = load_calendar(settings.calendar_file).collector.id
+    if owner is not None and owner != collector:
+        return _not_yours(_shown(engine), owner, collector, settings)
     if stored != roster_files_hash(settings.roster_dir):
         return (f"Danh mục đơn vị trong {settings.roster_dir} đã thay đổi từ lần khởi tạo cơ sở dữ liệu: "
                 "hãy chạy 'dvtracker init' để cập nhật.")
     return None
+
+
+def _not_yours(database: str, owner: str, collector: str, settings: Settings) -> str:
+    return (f"Cơ sở dữ liệu {database} thuộc đơn vị thu thập '{owner}', không phải '{collector}' của thư mục dữ liệu "
+            f"{settings.data_dir}: mỗi đơn vị thu thập dùng một cơ sở dữ liệu riêng (DVTRACKER_DATABASE_URL).")
 
 
 def _meta(conn: Connection, key: str) -> str | None:

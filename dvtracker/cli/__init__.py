@@ -112,9 +112,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from dvtracker.cli import calendar, compile, cycles, intake, orchestration, reminders, review, roster  # noqa: E402
+from dvtracker.cli import calendar, compile, cycles, data, intake, orchestration, reminders, review, roster  # noqa: E402
 
-for module in (roster, cycles, calendar, intake, review, reminders, compile, orchestration):
+for module in (roster, cycles, calendar, data, intake, review, reminders, compile, orchestration):
     module.register(app)
 
 
