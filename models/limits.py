@@ -75,6 +75,20 @@ def checked(text: str | None, limit: int | None, label: str) -> str | None:
     return text
 
 
+def csv_text(value: object) -> object:
+    """A value as a CSV file should hold it, the second defence behind the inputs'
+    refusal of formulas: a text that Excel would run (starting with =, +, -, @, a tab or a carriage
+    return, as OWASP lists them) gets a leading apostrophe, which Excel shows as text; control
+    characters a cell cannot hold are removed. Other values are unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = without_controls(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text) else text
+
+
+_NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")  # "-5" or "+84" is a number to show, not a formula
+
+
 def runs_as_formula(text: str | None) -> bool:
     return bool(text) and text.lstrip().startswith(FORMULA_START)  # type: ignore[union-attr]
 
@@ -102,3 +116,15 @@ def guard_session() -> None:
     """Check every text of every row written by any session, before it reaches the database."""
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
+
+
+def cells_as_values(worksheet) -> None:
+    """Every cell of an openpyxl sheet written by dvtracker holds a value: a text that starts like
+    a formula is stored as text, never as a formula that Excel would run. (The inputs refuse such
+    texts already; this is the second defence, for whatever else reaches a cell.)"""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            elif isinstance(cell.value, str) and control_character(cell.value):
+                cell.value = without_controls(cell.value)
