@@ -117,14 +117,3 @@ def guard_session() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
 
-
-def cells_as_values(worksheet) -> None:
-    """Every cell of an openpyxl sheet written by dvtracker holds a value: a text that starts like
-    a formula is stored as text, never as a formula that Excel would run. (The inputs refuse such
-    texts already; this is the second defence, for whatever else reaches a cell.)"""
-    for row in worksheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            elif isinstance(cell.value, str) and control_character(cell.value):
-                cell.value = without_controls(cell.value)
