@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from models.catalogue import load_catalogue
 from models.errors import UserError
 from models.streams import CalendarConfig
-from models.validation import describe
+from models.validation import describe_errors
 
 UNIT_COLUMNS = ("id", "group", "kind", "code", "slug", "name", "official", "valid_from", "valid_to", "organ_id")
 REQUIRED_UNIT_COLUMNS = ("id", "group", "kind", "name", "valid_from")
@@ -124,9 +125,13 @@ def _check_calendar(folder: Path, problems: list[DataProblem]) -> CalendarConfig
         for error in exc.errors(include_url=False):
             loc = tuple(str(p) for p in error["loc"])
             where = ".".join(loc)
-            problems.append(DataProblem("calendar.yaml", lines.get(loc), where, describe(
-                CalendarConfig, ValidationError.from_exception_data(exc.title, [error]), label=lambda _n, w=where: w)))
+            problems.append(DataProblem("calendar.yaml", lines.get(loc), where, describe_errors(
+                CalendarConfig, [error], label=_constant(where))))
         return None
+
+
+def _constant(text: str) -> Callable[[str], str]:
+    return lambda _name: text
 
 
 def _yaml_lines(path: Path) -> dict[tuple[str, ...], int]:
@@ -173,7 +178,8 @@ def _rows(folder: Path, name: str, problems: list[DataProblem], required: tuple[
 
 def _check_units(folder: Path, problems: list[DataProblem]) -> list[UnitRecord]:
     name = "roster/units.csv"
-    units, seen = [], {}
+    units: list[UnitRecord] = []
+    seen: dict[str, int] = {}
     rows = _rows(folder, name, problems, REQUIRED_UNIT_COLUMNS, optional_file=False)
     if not rows and (folder / name).is_file() and not any(p.file == name for p in problems):
         problems.append(DataProblem(name, None, None, "danh mục không có đơn vị nào."))
@@ -187,8 +193,7 @@ def _check_units(folder: Path, problems: list[DataProblem]) -> list[UnitRecord]:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else None
-                problems.append(DataProblem(name, line, field, describe(
-                    UnitRecord, ValidationError.from_exception_data(exc.title, [error]))))
+                problems.append(DataProblem(name, line, field, describe_errors(UnitRecord, [error])))
             continue
         if unit.id in seen:
             problems.append(DataProblem(name, line, "id", f"mã '{unit.id}' đã có ở dòng {seen[unit.id]}."))

@@ -39,8 +39,14 @@ _MESSAGES = {
 
 def describe(model: type[BaseModel], exc: ValidationError, label: Callable[[str], str] | None = None) -> str:
     """Every error of ``exc``, each naming its field (by its title, or by ``label(name)``)."""
+    return describe_errors(model, exc.errors(include_url=False), label)
+
+
+def describe_errors(model: type[BaseModel], errors: list[ErrorDetails],
+                    label: Callable[[str], str] | None = None) -> str:
+    """``describe`` for a chosen list of a validation's errors (one per line of a file, say)."""
     parts = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         message = _message(error)
         if error["loc"]:
             field = label(str(error["loc"][0])) if label else _field_label(model, error["loc"])
