@@ -221,6 +221,9 @@ def calendar_config(n_central: int) -> dict:
         collector=dict(name="Sở Nội vụ tỉnh Mẫu", parent="Ủy ban nhân dân tỉnh Mẫu", department="Phòng Xây dựng chính quyền",
                        symbol="SNV-XDCQ", report_symbol="BC-SNV", place="Thành phố Mẫu",
                        report_to="Ủy ban nhân dân tỉnh"),
+        groups=dict(central=dict(label="sở, ban, ngành"),
+                    provincial=dict(label="xã, phường", out_of=True, generic=["Xã ", "Phường "],
+                                    addressed_via="Ủy ban nhân dân")),
         data_windows=dict(nd09=dict(annual=dict(start=[-1, 12, 15], end=[0, 12, 14]))),
         reminder_policies=dict(standard=dict(hour=8, stages=[
             dict(id="truoc-5", offset=-5), dict(id="truoc-2", offset=-2), dict(id="dung-han", offset=0),

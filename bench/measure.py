@@ -286,7 +286,7 @@ def compile_pure(app: App, cycle_id: str, as_of: date) -> dict:
     t, findings = timed(run_checks, comp, app.roster, {})
     steps["checks"] = t
     t0 = time.perf_counter()
-    footnote = build_footnote(comp.units)
+    footnote = build_footnote(comp.units, app.roster.groups)
     inputs_hash(comp, {})
     summary = summarise(comp, findings, footnote)
     summary_markdown(comp, version=1, footnote=footnote, findings=findings, changes={}, files={})

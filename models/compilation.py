@@ -28,15 +28,14 @@ from models import vnformat
 from models.catalogue import Indicator
 from models.cycles import cycle_id_for, requests_of
 from models.db import gc_paused, read_frame
-from models.roster import GROUPS, Roster
+from models.groups import OVERALL
+from models.roster import Roster
 from models.status import StatusReport, compute_status
 from models.streams import Stream
 from models.tables import CycleRow, RequestRow, SectionRow, SubmissionRow, ValueRow
 from models.versions import current_versions
 from models.workdays import WorkCalendar
 
-OVERALL = "overall"
-GROUP_LABELS = {**GROUPS, OVERALL: "tổng cộng"}
 REPORTED = ("on_time", "late")
 RANK_UNITS = {"hạng"}  # a rank: the lower, the better
 VALUE_DTYPES = {"unit_id": "category", "version": int, "indicator": "category", "status": "category",
@@ -184,7 +183,8 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
     values = values.reset_index(drop=True)
 
     summary = status.groups.set_index("group")
-    totals = compute_totals(values, indicators, summary["actual"].to_dict(), summary["expected"].to_dict())
+    totals = compute_totals(values, indicators, summary["actual"].to_dict(), summary["expected"].to_dict(),
+                            list(roster.groups))
 
     previous, comparison, predecessors = None, pd.DataFrame(), dict[str, str]()
     if previous_row is not None:
@@ -202,7 +202,8 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
         prev_summary = prev_status.groups.set_index("group")
         prev_actual = {k: int(v) for k, v in prev_summary["actual"].items()}
         previous = PreviousCycle(previous_row.id, previous_row.label, prev_actual)
-        prev_totals = compute_totals(prev, indicators, prev_actual, prev_summary["expected"].to_dict())
+        prev_totals = compute_totals(prev, indicators, prev_actual, prev_summary["expected"].to_dict(),
+                                     list(roster.groups))
         totals = totals.merge(
             prev_totals[["indicator", "group", "value", "reported", "actual"]].rename(columns={
                 "value": "previous_value", "reported": "previous_reported", "actual": "previous_actual"}),
@@ -235,10 +236,11 @@ def _units(status: StatusReport, roster: Roster, reference: date, submissions: p
     return units
 
 
-def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: dict, expected: dict) -> pd.DataFrame:
+def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: dict, expected: dict,
+                   groups: list[str]) -> pd.DataFrame:
     """Totals per group and overall of ``values`` (long: unit_id, group, indicator, status,
     value, approximate; one row per unit and figure). ``actual``/``expected``: units that
-    reported / were expected, per group."""
+    reported / were expected, per group; ``groups``: the collector's groups in official order."""
     sum_ids = [i.id for i in indicators if i.aggregation == "sum"]
     rates = [i for i in indicators if i.aggregation == "rate"]
     rows = values[values["indicator"].isin(sum_ids)]
@@ -258,7 +260,7 @@ def compute_totals(values: pd.DataFrame, indicators: list[Indicator], actual: di
         unit_group = units["group"].astype(str).to_numpy()
         parts.extend(_rate_totals(wide, approx, unit_group, rate) for rate in rates)
     compiled = [i.id for i in indicators if i.aggregation in ("sum", "rate")]
-    grid = pd.MultiIndex.from_product([compiled, [*GROUPS, OVERALL]], names=["indicator", "group"])
+    grid = pd.MultiIndex.from_product([compiled, [*groups, OVERALL]], names=["indicator", "group"])
     totals = pd.concat([p.astype({"indicator": str, "group": str}) for p in parts if len(p)] or [pd.DataFrame(
         columns=["indicator", "group", "value", "reported", "zero", "approximate"])], ignore_index=True)
     totals = totals.set_index(["indicator", "group"]).reindex(grid).reset_index()

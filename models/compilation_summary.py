@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from models.checks import Finding
-from models.compilation import GROUP_LABELS, OVERALL, Compilation
+from models.compilation import OVERALL, Compilation
 from models.footnote import Footnote
+from models.groups import OVERALL_LABEL
 
 
 def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -122,13 +123,14 @@ def diff_summaries(old: dict | None, new: dict, old_version: int | None) -> dict
     updated = [dict(name=after[u]["name"], before=before[u]["version"], after=after[u]["version"])
                for u in order if u in now & was and before[u]["version"] != after[u]["version"]]
     old_totals = {(t["indicator"], t["group"]): t for t in old["totals"]}
+    labels = {g["group"]: g["group_label"] for g in new["groups"]} | {OVERALL: OVERALL_LABEL}
     totals = []
     for t in new["totals"]:
         o = old_totals.get((t["indicator"], t["group"]))
         if o is None or (o["value"], o["reported"]) != (t["value"], t["reported"]):
             totals.append(dict(indicator=t["indicator"], label=t["label"], unit=t["unit"], group=t["group"],
                                aggregation=t["aggregation"],
-                               group_label=GROUP_LABELS.get(t["group"], t["group"]),
+                               group_label=labels.get(t["group"], t["group"]),
                                before=o["value"] if o else None, after=t["value"],
                                reported_before=o["reported"] if o else 0, reported_after=t["reported"]))
     old_messages = {f["message"] + str(f["unit_id"]) for f in old["findings"]}

@@ -85,7 +85,7 @@ def check_data(folder: Path) -> list[DataProblem]:
     """Every problem of the data folder; [] when it can be used."""
     problems: list[DataProblem] = []
     config = _check_calendar(folder, problems)
-    units = _check_units(folder, problems)
+    units = _check_units(folder, problems, list(config.groups) if config is not None else None)
     ids = {u.id for u in units}
     _check_references(folder, "roster/renames.csv", ("unit_id", "name", "kind", "valid_from"), "unit_id", ids, problems)
     _check_references(folder, "roster/aliases.csv", ("unit_id", "alias"), "unit_id", ids, problems)
@@ -176,7 +176,7 @@ def _rows(folder: Path, name: str, problems: list[DataProblem], required: tuple[
         return []
 
 
-def _check_units(folder: Path, problems: list[DataProblem]) -> list[UnitRecord]:
+def _check_units(folder: Path, problems: list[DataProblem], groups: list[str] | None) -> list[UnitRecord]:
     name = "roster/units.csv"
     units: list[UnitRecord] = []
     seen: dict[str, int] = {}
@@ -199,6 +199,9 @@ def _check_units(folder: Path, problems: list[DataProblem]) -> list[UnitRecord]:
             problems.append(DataProblem(name, line, "id", f"mã '{unit.id}' đã có ở dòng {seen[unit.id]}."))
             continue
         seen[unit.id] = line
+        if groups is not None and unit.group not in groups:
+            problems.append(DataProblem(name, line, "group", f"nhóm '{unit.group}' không có trong calendar.yaml "
+                                        f"(các nhóm: {', '.join(groups)})."))
         units.append(unit)
     return units
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from models.roster import GROUPS
+from models.groups import Group
 from models.vnformat import count
 
 REPORTED = ("on_time", "late")
 NOT_REPORTED = ("missing", "not_due", "draft_only")
-WITH_DENOMINATOR = {"provincial"}  # "53/63 địa phương" but "09 bộ, ngành", as the national report writes it
 
 
 @dataclass
@@ -48,15 +47,15 @@ def join_names(names: list[str]) -> str:
     return ("; " if any("," in n for n in names) else ", ").join(names)
 
 
-def build_footnote(units: pd.DataFrame) -> Footnote:
+def build_footnote(units: pd.DataFrame, words: dict[str, Group]) -> Footnote:
     """``units``: one row per expected unit in official order, with ``group``, ``status``,
     ``footnote_name`` and ``exempt_reason`` (compute_status's units plus the footnote name)."""
     groups = []
-    for group, label in GROUPS.items():
+    for group, group_words in words.items():
         part = units[units["group"] == group]
         if part.empty:
             continue
-        line = GroupLine(group, label, int((part["status"] != "exempted").sum()))
+        line = GroupLine(group, group_words.label, int((part["status"] != "exempted").sum()))
         for r in part.itertuples():
             if r.status in REPORTED:
                 line.reported.append(r.footnote_name)
@@ -71,7 +70,7 @@ def build_footnote(units: pd.DataFrame) -> Footnote:
     heads = []
     for g in groups:
         n = count(len(g.reported))
-        heads.append(f"{n}/{count(g.expected)} {g.label}" if g.group in WITH_DENOMINATOR else f"{n} {g.label}")
+        heads.append(f"{n}/{count(g.expected)} {g.label}" if words[g.group].out_of else f"{n} {g.label}")
     lines = [" và ".join(heads)]
     for g in groups:
         if g.missing:

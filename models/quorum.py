@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.roster import GROUPS, Roster
+from models.roster import Roster
 from models.status import StatusReport
 
 
@@ -28,7 +28,7 @@ def evaluate_quorum(report: StatusReport, rule: dict, roster: Roster) -> QuorumR
         met = expected > 0 and actual >= share * expected
         ok.append(met)
         reasons.append(
-            f"{GROUPS.get(group, group)}: {actual}/{expected} đã báo cáo, cần {share:.0%} "
+            f"{report.labels.get(group, group)}: {actual}/{expected} đã báo cáo, cần {share:.0%} "
             f"— {'đạt' if met else 'chưa đạt'}"
         )
     received = set(report.units_with("on_time", "late")["unit_id"])

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from models import vnformat
 from models.errors import UserError
+from models.groups import Group, plain_groups
 from models.text import name_key, short_name_key
 
-GROUPS = {"central": "bộ, ngành", "provincial": "địa phương"}
 KINDS = {
     "BO": "Bộ",
     "CQNB": "Cơ quan ngang bộ",
@@ -50,6 +50,10 @@ class Unit:
     organ_id: str | None = None  # electronic id of the agency (Quyết định 20/2020/QĐ-TTg), as edXML's OrganId
     renames: list[Rename] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # Set by the roster from its collector's groups: the group's place in the official order, and
+    # its words (how the unit is named in a footnote, inside a sentence, on a letter).
+    group_rank: int = field(default=0, compare=False)
+    words: Group | None = field(default=None, compare=False, repr=False)
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -73,14 +77,20 @@ class Unit:
         return [self.name, *(r.name for r in self.renames), *self.aliases]
 
     def short_name(self, day: date | None = None) -> str:
-        """The name as the footnote of a national report writes it: provinces without
-        "Tỉnh"/"Thành phố", central units in full."""
+        """The name as the footnote writes it: in the national report provinces without
+        "Tỉnh"/"Thành phố" and central units in full (the group's ``short_drop``)."""
         name = self.name_on(day)
-        if self.group == "provincial":
-            for prefix in ("Thành phố ", "Tỉnh "):
-                if name.startswith(prefix):
-                    return name[len(prefix) :]
-        return name
+        return self.words.short_name(name) if self.words else name
+
+    def in_text(self, day: date | None = None) -> str:
+        """The name inside a sentence: "tỉnh An Giang", "Bộ Tư pháp" (the group's ``generic``)."""
+        name = self.name_on(day)
+        return self.words.in_text(name) if self.words else name
+
+    def addressee(self, day: date | None = None) -> str:
+        """How a letter addresses the unit: "Ủy ban nhân dân tỉnh An Giang" (``addressed_via``)."""
+        name = self.name_on(day)
+        return self.words.addressee(name) if self.words else name
 
 
 @dataclass(frozen=True)
@@ -101,8 +111,16 @@ def _keys(name: str) -> set[str]:
 class Roster:
     """All units of a collector, over time. Pure: no database, no files after construction."""
 
-    def __init__(self, units: list[Unit], successions: list[Succession]):
+    def __init__(self, units: list[Unit], successions: list[Succession], groups: dict[str, Group] | None = None):
         self.units: dict[str, Unit] = {u.id: u for u in units}
+        # The collector's groups in official order; without a calendar, those the units name.
+        self.groups: dict[str, Group] = groups or plain_groups(list(dict.fromkeys(u.group for u in units)))
+        rank = {g: i for i, g in enumerate(self.groups)}
+        for u in units:
+            if u.group not in rank:
+                raise UserError(f"Đơn vị '{u.id}' thuộc nhóm '{u.group}' không có trong lịch báo cáo "
+                                f"(các nhóm: {', '.join(self.groups)}).")
+            u.group_rank, u.words = rank[u.group], self.groups[u.group]
         self.successions = list(successions)
         self._successors: dict[str, list[Succession]] = defaultdict(list)
         self._predecessors: dict[str, list[Succession]] = defaultdict(list)
@@ -225,8 +243,9 @@ class Roster:
 
 
 def sort_key(u: Unit) -> tuple:
-    """Central units first, then provinces; each in the order of the official list."""
-    return (0 if u.group == "central" else 1, 0 if u.official else 1, u.position, u.id)
+    """Groups in the collector's order (bộ, ngành before địa phương); each in the order of the
+    official list."""
+    return (u.group_rank, 0 if u.official else 1, u.position, u.id)
 
 
 # --- loading from the project's data files --------------------------------------------------
@@ -241,7 +260,7 @@ def _required_day(text: str | None, where: str) -> date:
     return day
 
 
-def load_roster(folder: Path) -> Roster:
+def load_roster(folder: Path, groups: dict[str, Group] | None = None) -> Roster:
     """Read ``units.csv``, ``renames.csv``, ``aliases.csv`` and ``successions.csv``."""
 
     def rows(name: str) -> list[dict]:
@@ -278,4 +297,4 @@ def load_roster(folder: Path) -> Roster:
     for s in successions:
         if s.predecessor_id not in units or s.successor_id not in units:
             raise UserError(f"Dữ liệu kế thừa tham chiếu đơn vị không có: {s}")
-    return Roster(list(units.values()), successions)
+    return Roster(list(units.values()), successions, groups)

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from models.audit import audit
+from models.groups import Group
 from models.roster import Rename, Roster, Succession, Unit
 from models.tables import MetaRow, SuccessionRow, UnitAliasRow, UnitRenameRow, UnitRow
 
@@ -67,7 +68,7 @@ def sync_roster(session: Session, roster: Roster) -> bool:
     return True
 
 
-def load_roster_from_db(session: Session) -> Roster:
+def load_roster_from_db(session: Session, groups: dict[str, Group] | None = None) -> Roster:
     # Plain rows, not ORM objects: a province's roster has thousands of units, read on every run.
     u = UnitRow
     units = {
@@ -89,4 +90,4 @@ def load_roster_from_db(session: Session) -> Roster:
         for r in session.execute(select(SuccessionRow.predecessor_id, SuccessionRow.successor_id,
                                         SuccessionRow.effective).order_by(SuccessionRow.id))
     ]
-    return Roster(list(units.values()), successions)
+    return Roster(list(units.values()), successions, groups)

@@ -8,7 +8,7 @@ Everything is as known on ``as_of``: later submissions, exemptions and requests 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from models.cycles import effective_deadline, requests_of
 from models.db import read_frame
-from models.roster import GROUPS, Roster, sort_key
+from models.groups import group_labels
+from models.roster import Roster, sort_key
 from models.tables import CycleRow, ExpectedUnitRow, SubmissionRow
 from models.versions import dated_and_current
 from models.workdays import WorkCalendar
@@ -44,6 +45,7 @@ class StatusReport:
     deadline_request: str | None
     units: pd.DataFrame  # one row per expected unit, UNIT_COLUMNS
     groups: pd.DataFrame  # one row per group and one "overall"
+    labels: dict[str, str] = field(default_factory=dict)  # group id → its words, "overall" → "tổng cộng"
 
     def overall(self) -> dict:
         return self.groups.set_index("group").loc["overall"].to_dict()
@@ -99,7 +101,9 @@ def compute_status(session: Session, cycle: CycleRow, roster: Roster, calendar: 
     deadline = current.deadline if current else None
     raw = _fetch(session, cycle.id, as_of)
     units = _unit_status(raw, roster, calendar, cycle.reference_date, deadline, as_of)
-    return StatusReport(cycle.id, as_of, deadline, current.number if current else None, units, _group_summary(units))
+    labels = group_labels(roster.groups)
+    return StatusReport(cycle.id, as_of, deadline, current.number if current else None, units,
+                        _group_summary(units, labels), labels)
 
 
 def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, reference: date,
@@ -166,7 +170,7 @@ def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, refe
     return df.loc[order].reset_index()[UNIT_COLUMNS]
 
 
-def _group_summary(units: pd.DataFrame) -> pd.DataFrame:
+def _group_summary(units: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     def summarise(part: pd.DataFrame, group: str) -> dict:
         counts = part["status"].value_counts()
         expected = int(len(part) - counts.get("exempted", 0))
@@ -174,7 +178,7 @@ def _group_summary(units: pd.DataFrame) -> pd.DataFrame:
         on_time = int(counts.get("on_time", 0))
         return dict(
             group=group,
-            group_label=GROUPS.get(group, "tổng cộng"),
+            group_label=labels[group],
             expected=expected,
             actual=actual,
             on_time=on_time,
@@ -187,6 +191,6 @@ def _group_summary(units: pd.DataFrame) -> pd.DataFrame:
             on_time_rate=round(on_time / expected, 4) if expected else None,
         )
 
-    rows = [summarise(units[units["group"] == g], g) for g in GROUPS if (units["group"] == g).any()]
+    rows = [summarise(units[units["group"] == g], g) for g in labels if g != "overall" and (units["group"] == g).any()]
     rows.append(summarise(units, "overall"))
     return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import UserError
+from models.groups import Group
 from models.text import strip_accents
 
 CYCLE_KINDS = {"half_year": "6 tháng đầu năm", "annual": "năm", "adhoc": "chuyên đề"}
@@ -135,6 +136,8 @@ class Stream(BaseModel):
 
 class CalendarConfig(BaseModel):
     collector: Collector
+    # The collector's groups of units in official order, with their words (models/groups.py).
+    groups: dict[str, Group] = Field(min_length=1)
     data_windows: dict[str, DataWindow]
     reminder_policies: dict[str, ReminderPolicy]
     streams: dict[str, Stream] = Field(default_factory=dict)
@@ -175,6 +178,8 @@ def load_calendar(path: Path) -> CalendarConfig:
         raise UserError(f"Không đọc được tệp lịch báo cáo {path}: {exc}") from exc
     if not config.collector.id:
         config.collector.id = re.sub(r"[^a-z0-9]+", "-", strip_accents(config.collector.symbol).lower()).strip("-")[:32]
+    for gid, group in config.groups.items():
+        group.id = gid
     for sid, stream in config.streams.items():
         stream.id = sid
         if stream.reminders not in config.reminder_policies:

@@ -6,38 +6,27 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.groups import Group
+from models.groups import groups_phrase as _phrase
 from models.reminders import ScheduledStage
-from models.roster import GROUPS, Roster, Unit
+from models.roster import Roster, Unit
 from models.streams import Collector, Stream
 from models.tables import CycleRow, RequestRow
 from models.vnformat import WEEKDAYS, count, text_day
 from models.vnformat import day as vn
 from models.workdays import WorkCalendar
 
-# Nghị định 30/2020, Phụ lục II: names whose generic word keeps its capital inside a sentence.
-CAPITALISED = ("Thành phố Hồ Chí Minh",)
-_GENERIC = ("Tỉnh ", "Thành phố ")
-
 
 def in_text(unit: Unit, on: date | None) -> str:
-    """The unit's name inside a sentence: a province's generic word in lower case ("tỉnh An
-    Giang", "thành phố Hà Nội"), except where the decree capitalises it ("Thành phố Hồ Chí
-    Minh"); a central body's name as it is ("Bộ Tư pháp")."""
-    name = unit.name_on(on)
-    if unit.group != "provincial" or name in CAPITALISED:
-        return name
-    for generic in _GENERIC:
-        if name.startswith(generic):
-            return generic.lower() + name[len(generic):]
-    return name
+    """The unit's name inside a sentence, by its group's words: "tỉnh An Giang", "thành phố Hà
+    Nội", but "Thành phố Hồ Chí Minh" (Nghị định 30/2020, Phụ lục II) and "Bộ Tư pháp"."""
+    return unit.in_text(on)
 
 
 def addressee(unit: Unit, on: date | None) -> str:
     """How a letter addresses the unit: a province through its People's Committee ("Ủy ban nhân
     dân tỉnh An Giang", "Ủy ban nhân dân Thành phố Hồ Chí Minh")."""
-    if unit.group == "provincial":
-        return "Ủy ban nhân dân " + in_text(unit, on)
-    return unit.name_on(on)
+    return unit.addressee(on)
 
 
 def is_own(collector: Collector, unit: Unit) -> bool:
@@ -45,12 +34,9 @@ def is_own(collector: Collector, unit: Unit) -> bool:
     return bool(collector.unit) and collector.unit in (unit.id, unit.slug)
 
 
-def groups_phrase(groups: list[str]) -> str:
+def groups_phrase(groups: list[str], words: dict[str, Group]) -> str:
     """The expected groups as a letter names them: "các bộ, ngành và địa phương"."""
-    names = [GROUPS[g] for g in groups if g in GROUPS]
-    if not names:
-        return ""
-    return "các " + (" và ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0])
+    return _phrase([words[g].label for g in words if g in groups])
 
 
 def _lower_first(text: str) -> str:
@@ -67,7 +53,7 @@ def day_words(d: date) -> dict:
 
 
 def cycle_context(cycle: CycleRow, stream: Stream, collector: Collector, first: RequestRow,
-                  current: RequestRow | None, as_of: date, reply_to: str) -> dict:
+                  current: RequestRow | None, as_of: date, reply_to: str, groups: dict[str, Group]) -> dict:
     """The part shared by every message of a cycle on a day."""
     deadline = None
     if current is not None and current.deadline is not None:
@@ -83,7 +69,7 @@ def cycle_context(cycle: CycleRow, stream: Stream, collector: Collector, first: 
                        report_to=collector.report_to, internal_focal=collector.internal_focal or collector.name,
                        contact=dict(person=contact.person, phone=contact.phone, email=contact.email or reply_to,
                                     address=contact.address)),
-        groups=groups_phrase(stream.expected.groups),
+        groups=groups_phrase(stream.expected.groups, groups),
         request=dict(number=first.number, issued_on=vn(first.issued_on), day=text_day(first.issued_on)),
         deadline_request=(dict(number=current.number, issued_on=vn(current.issued_on), day=text_day(current.issued_on))
                           if current is not None and current.id != first.id else None),

@@ -11,15 +11,17 @@ import pandas as pd
 from models.cycles import get_cycle
 from models.errors import UserError
 from models.history import submission_versions, unit_history
-from models.roster import GROUPS, Unit
+from models.roster import Unit
 from models.status import STATUS_LABELS, StatusReport
 from tasks import exports, tracking
 from wiring.app import App
 
 
 def units_on(app: App, day: date, *, group: str | None = None, all_units: bool = False) -> list[Unit]:
-    if group is not None and group not in GROUPS:
-        raise UserError(f"--group '{group}' không hợp lệ (cần: {', '.join(GROUPS)}).")
+    groups = app.roster.groups
+    if group is not None and group not in groups:
+        known = ", ".join(f"{g} ({w.label})" for g, w in groups.items())
+        raise UserError(f"--group '{group}' không hợp lệ (cần: {known}).")
     return app.roster.on(day, group=group, official_only=not all_units)
 
 

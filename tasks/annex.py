@@ -15,14 +15,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from models.checks import SEVERITIES, Finding
-from models.compilation import GROUP_LABELS, OVERALL, Compilation, coverage, figure_grid, indicator_title
-from models.roster import GROUPS
+from models.compilation import OVERALL, Compilation, coverage, figure_grid, indicator_title
 
 TOTAL_ROW, COVERAGE_ROW = "Tổng cộng", "Số đơn vị có số liệu"
-GROUP_SHEETS = {"central": "Bộ, ngành", "provincial": "Địa phương"}
 UNIT_COLUMNS = {"order": "TT", "code": "Mã", "name": "Đơn vị", "status_label": "Trạng thái",
                 "received_on": "Ngày nhận", "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "version": "Bản",
                 "data_until": "Số liệu đến ngày"}
+
+
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def indicator_column(comp: Compilation, indicator_id: str) -> str:
@@ -36,8 +38,9 @@ def write_annex(path: Path, comp: Compilation, findings: list[Finding]) -> Path:
     book = Workbook(write_only=True)
     _write_sheet(book, "Tình hình báo cáo", _reporting(comp))
     _write_sheet(book, "Tổng hợp", _totals(comp))
-    for group, sheet in GROUP_SHEETS.items():
-        _write_sheet(book, sheet, _group_sheet(comp, group))
+    for group, label in comp.status.labels.items():
+        if group != OVERALL:
+            _write_sheet(book, _title(label), _group_sheet(comp, group))
     _write_sheet(book, "Xếp hạng", _rankings(comp))
     if comp.previous is not None:
         _write_sheet(book, "Cùng kỳ năm trước", _comparison(comp))
@@ -49,7 +52,7 @@ def write_annex(path: Path, comp: Compilation, findings: list[Finding]) -> Path:
 def _reporting(comp: Compilation) -> pd.DataFrame:
     g = comp.status.groups
     return pd.DataFrame({
-        "Nhóm": [GROUP_LABELS.get(x, x) for x in g["group"]],
+        "Nhóm": [comp.status.labels.get(x, x) for x in g["group"]],
         "Phải báo cáo": g["expected"], "Đã báo cáo": g["actual"], "Đúng hạn": g["on_time"], "Muộn": g["late"],
         "Chưa báo cáo": g["missing"] + g["not_due"], "Mới có dự thảo": g["draft_only"], "Miễn báo cáo": g["exempted"],
         "Tỷ lệ báo cáo (%)": (g["reporting_rate"] * 100).round(2),
@@ -64,8 +67,8 @@ def _totals(comp: Compilation) -> pd.DataFrame:
     out["Đơn vị tính"] = out["Mã chỉ tiêu"].map(first["unit"])
     out["Cách tổng hợp"] = out["Mã chỉ tiêu"].map(first["aggregation"]).map({"sum": "cộng", "rate": "tỷ lệ tính lại"})
     by = t.set_index(["indicator", "group"])
-    for group in [*GROUPS, OVERALL]:
-        label = GROUP_LABELS[group].capitalize()
+    for group, words in comp.status.labels.items():
+        label = _title(words)
         rows = by.xs(group, level="group").reindex(out["Mã chỉ tiêu"])
         out[label] = rows["value"].where(rows["reported"] > 0).round(4).to_numpy()
         out[f"{label}: có số liệu"] = [coverage(r, a) for r, a in zip(rows["reported"], rows["actual"], strict=True)]

@@ -128,7 +128,7 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
         comp = build_compilation(session, cycle, app.roster, app.calendar, stream, app.catalogue(stream.id), as_of)
         step("Kiểm tra số liệu")
         findings = run_checks(comp, app.roster, listed)
-        footnote = build_footnote(comp.units)
+        footnote = build_footnote(comp.units, app.roster.groups)
         digest = inputs_hash(comp, listed)
         last = latest_version(session, cycle_id)
         if last is not None and last.inputs_hash == digest:
@@ -217,9 +217,8 @@ def _exemplary_names(comp: Compilation, app: App, exemplary: dict[str, list[str]
     for section, names in exemplary.items():
         ids = exemplary_units(comp, app.roster, names)
         out[section] = {
-            group: [units.loc[u, "name" if group == "central" else "footnote_name"] for u in ids
-                    if units.loc[u, "group"] == group]
-            for group in ("central", "provincial")
+            group: [units.loc[u, "footnote_name"] for u in ids if units.loc[u, "group"] == group]
+            for group in app.roster.groups
         }
     return out
 

@@ -22,7 +22,7 @@ from docx.text.run import Run
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote, join_names
-from models.roster import GROUPS
+from models.groups import groups_phrase
 from models.streams import Collector
 from models.vnformat import change, day, number
 from tasks.docx_footnotes import Footnotes
@@ -206,6 +206,10 @@ def _header(doc, comp: Compilation, collector: Collector) -> None:
     _para(doc, "(Dự thảo tổng hợp)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13)
 
 
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 def _title_lower(title: str) -> str:
     return title[:1].lower() + title[1:]
 
@@ -213,9 +217,10 @@ def _title_lower(title: str) -> str:
 def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, notes: Footnotes) -> None:
     basis = "; ".join(comp.stream.basis)
     request = comp.requests[0] if comp.requests else None
+    askees = groups_phrase([label for g, label in comp.status.labels.items() if g != OVERALL])
     asked = (f"; {collector.name} ban hành Công văn số {request.number} ngày {day(request.issued_on)} đề nghị "
-             "các bộ, ngành và địa phương báo cáo" if request else "")
-    p = _para(doc, f"Thực hiện {basis}{asked}. Trên cơ sở báo cáo của các bộ, ngành và địa phương")
+             f"{askees} báo cáo" if request else "")
+    p = _para(doc, f"Thực hiện {basis}{asked}. Trên cơ sở báo cáo của {askees}")
     notes.add(p, footnote.lines)
     title = _title_lower(comp.stream.report_title)
     p.add_run(f", {collector.name} tổng hợp, báo cáo {title} {comp.cycle.label} như sau:")
@@ -237,17 +242,21 @@ def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], no
         names = exemplary.get(section.id) or {}
         if any(names.values()):
             p = _para(doc, "Đơn vị tiêu biểu", italic=True)
-            notes.add(p, [_exemplary_text(names)])
+            notes.add(p, [_exemplary_text(names, comp.status.labels)])
             p.add_run(".")
         _texts(doc, comp, section.id)
 
 
-def _exemplary_text(names: dict[str, list[str]]) -> str:
-    central, provincial = names.get("central") or [], names.get("provincial") or []
-    text = "Tiêu biểu như: " + join_names(central)
-    if provincial:
-        text += ("; các địa phương: " if central else "các địa phương: ") + ", ".join(provincial)
-    return text + "."
+def _exemplary_text(names: dict[str, list[str]], labels: dict[str, str]) -> str:
+    """"Tiêu biểu như: Bộ A, Bộ B; các địa phương: X, Y." — the first group's names plainly, the
+    others after their words, as the national report writes it."""
+    parts: list[str] = []
+    for group, label in labels.items():
+        listed = names.get(group) or []
+        if listed:
+            parts.append(join_names(listed) if not parts and group == next(iter(labels))
+                         else f"các {label}: " + join_names(listed))
+    return "Tiêu biểu như: " + "; ".join(parts) + "."
 
 
 def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
@@ -257,7 +266,8 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
         return False
     totals = comp.totals.set_index(["indicator", "group"])
     has_previous = comp.previous is not None
-    header = ["Chỉ tiêu", *[GROUPS[g].capitalize() for g in GROUPS], "Tổng cộng"]
+    groups = [g for g in comp.status.labels if g != OVERALL]
+    header = ["Chỉ tiêu", *[_title(comp.status.labels[g]) for g in groups], "Tổng cộng"]
     if comp.previous is not None:
         header.append(f"Cùng kỳ {comp.previous.label}")
     table = doc.add_table(rows=1, cols=len(header))
@@ -268,7 +278,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
         cells = table.add_row().cells
         ind = comp.indicator(iid)
         _cell(cells[0], indicator_title(ind), align=WD_ALIGN_PARAGRAPH.LEFT)
-        for cell, group in zip(cells[1:2 + len(GROUPS)], [*GROUPS, OVERALL], strict=True):
+        for cell, group in zip(cells[1:2 + len(groups)], [*groups, OVERALL], strict=True):
             t = totals.loc[(iid, group)]
             _cell(cell, [format_total(t["value"], t["reported"], t["aggregation"], t["approximate"]),
                          f"({coverage(t['reported'], t['actual'])} đơn vị)"])

@@ -10,7 +10,6 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from models.errors import UserError
-from models.roster import GROUPS
 from models.status import StatusReport
 from tasks.tracking import cycle_status
 from wiring.app import App
@@ -29,7 +28,7 @@ GROUP_HEADERS = {
 
 
 def unit_table(report: StatusReport) -> pd.DataFrame:
-    units = report.units.assign(group_label=report.units["group"].map(GROUPS).str.capitalize())
+    units = report.units.assign(group_label=report.units["group"].map(report.labels).str.capitalize())
     return units[list(UNIT_HEADERS)].rename(columns=UNIT_HEADERS)
 
 

@@ -175,7 +175,7 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     planned = plan_reminders(status.units, due.stage, contacts, log, app.roster, as_of)
     renderer = Renderer(app.settings.templates_dir)
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
-                         effective_deadline(requests, as_of), as_of, _reply_to(app))
+                         effective_deadline(requests, as_of), as_of, _reply_to(app), app.config.groups)
     by_unit = {row["unit_id"]: row for row in status.units.to_dict("records")}
     letter = letters.get(due.stage.id)
     if due.stage.escalate:
@@ -497,7 +497,7 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         earlier = {a.details.get("hash") for a in session.exec(
             select(AuditRow).where(AuditRow.entity == "digest", AuditRow.entity_id == entity_id)).all()}
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
-                         effective_deadline(requests, as_of), as_of, _reply_to(app))
+                         effective_deadline(requests, as_of), as_of, _reply_to(app), app.config.groups)
     subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items))
     digest_hash = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()
     result = DigestResult(cycle_id, as_of, "unchanged", subject)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.checks import SEVERITIES, Finding
-from models.compilation import GROUP_LABELS, OVERALL, Compilation, coverage, format_total, indicator_title
+from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote
-from models.roster import GROUPS
 from models.vnformat import change, day, number, percent
 from tasks.documents import change_lines
 
@@ -27,7 +26,7 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
            f"Kỳ `{comp.cycle.id}`; số liệu nhận đến ngày {day(comp.as_of)}.", "", "## Tình hình gửi báo cáo", ""]
     g = comp.status.groups
     out += _table(["Nhóm", "Phải báo cáo", "Đã báo cáo", "Đúng hạn", "Muộn", "Chưa báo cáo", "Mới có dự thảo", "Tỷ lệ"],
-                  [[GROUP_LABELS.get(r.group, r.group), r.expected, r.actual, r.on_time, r.late,
+                  [[comp.status.labels.get(r.group, r.group), r.expected, r.actual, r.on_time, r.late,
                     r.missing + r.not_due, r.draft_only, percent(r.reporting_rate * 100 if r.expected else None)]
                    for r in g.itertuples()])
     pending = comp.units[comp.units["figures_pending"]]
@@ -39,7 +38,8 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
 
     out += ["", "## Số liệu tổng hợp", "",
             "Mỗi ô: số liệu (số đơn vị có số liệu/số đơn vị đã báo cáo). Tỷ lệ tính lại từ tổng tử số và mẫu số.", ""]
-    header = ["Chỉ tiêu", *[GROUPS[x].capitalize() for x in GROUPS], "Tổng cộng"]
+    groups = [g for g in comp.status.labels if g != OVERALL]
+    header = ["Chỉ tiêu", *[comp.status.labels[g][:1].upper() + comp.status.labels[g][1:] for g in groups], "Tổng cộng"]
     if comp.previous:
         header += [f"Cùng kỳ {comp.previous.label}", "So sánh"]
     totals = comp.totals.set_index(["indicator", "group"])
@@ -50,7 +50,7 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
             empty.append(ind.label)
             continue
         row = [indicator_title(ind)]
-        for group in [*GROUPS, OVERALL]:
+        for group in [*groups, OVERALL]:
             t = totals.loc[(ind.id, group)]
             row.append(f"{format_total(t['value'], t['reported'], t['aggregation'], t['approximate'])} "
                        f"({coverage(t['reported'], t['actual'])})")

@@ -61,10 +61,10 @@ def test_scores_and_ranks_are_ranked_never_summed(app, cycle_2023):
 
 def test_the_footnote_counts_and_names_who_did_not_report(app, cycle_2023):
     comp, _ = compile_models(app, cycle_2023, V1_DAY)
-    assert build_footnote(comp.units).text == FOOTNOTE_V1
+    assert build_footnote(comp.units, app.roster.groups).text == FOOTNOTE_V1
     late_reports(app, cycle_2023)
     comp, _ = compile_models(app, cycle_2023, V2_DAY)
-    assert build_footnote(comp.units).text == FOOTNOTE_V2
+    assert build_footnote(comp.units, app.roster.groups).text == FOOTNOTE_V2
 
 
 def test_findings_name_the_unit_the_figure_and_the_version(app, cycle_2023):
@@ -98,7 +98,7 @@ def test_drafts_are_not_submissions_and_are_flagged(app):
     assert (visits["value"], visits["reported"], visits["actual"]) == (40, 1, 1)  # BTP's signed v1 only
     kinds = {(f.kind, f.unit_name, f.version) for f in findings}
     assert ("draft_only", "Bộ Y tế", 1) in kinds and ("draft_after_report", "Bộ Tư pháp", 2) in kinds
-    footnote = build_footnote(comp.units).text
+    footnote = build_footnote(comp.units, app.roster.groups).text
     assert footnote.startswith("01 bộ, ngành và 00/63 địa phương\n- 29 bộ, ngành chưa có báo cáo gồm: ")
     assert "Bộ Y tế (mới gửi dự thảo)" in footnote
 

@@ -127,7 +127,7 @@ def test_an_exempted_unit_leaves_the_denominator_and_its_report_is_not_compiled(
     visits = total(comp, "reception_visits", "central")
     assert (visits["value"], visits["reported"], visits["actual"], visits["expected"]) == (10, 1, 1, 29)
     assert [(f.kind, f.unit_name) for f in findings] == [("exempted_reported", "Bộ Quốc phòng")]
-    lines = build_footnote(comp.units).lines
+    lines = build_footnote(comp.units, app.roster.groups).lines
     assert lines[0] == "01 bộ, ngành và 00/63 địa phương"
     assert lines[-1] == "- 01 bộ, ngành được miễn báo cáo: Bộ Quốc phòng (báo cáo mật)."
     assert lines[1].startswith("- 28 bộ, ngành chưa có báo cáo gồm: Bộ Ngoại giao; ")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from models.footnote import build_footnote, join_names
 from models.vnformat import count
-from tests.test_roster import ROSTER
+from tests.test_roster import GROUPS, ROSTER
 
 DAY = date(2023, 12, 14)
 UNITS = ROSTER.on(DAY)  # 30 central units and 63 provinces, in official order
@@ -41,7 +41,7 @@ def listed(lines: list[str], label: str, verb: str) -> tuple[int, list[str]]:
 @given(st.lists(st.sampled_from(STATUSES), min_size=len(UNITS), max_size=len(UNITS)))
 def test_counts_match_names_and_add_up_to_the_expected_set(statuses):
     units = frame(statuses)
-    lines = build_footnote(units).lines
+    lines = build_footnote(units, GROUPS).lines
     head = re.fullmatch(r"(\d+) bộ, ngành và (\d+)/(\d+) địa phương", lines[0])
     assert head, lines[0]
     reported = {"central": int(head.group(1)), "provincial": int(head.group(2))}
@@ -67,4 +67,4 @@ def test_names_holding_a_comma_are_separated_by_semicolons():
 
 
 def test_everybody_reported():
-    assert build_footnote(frame(["on_time"] * len(UNITS))).lines == ["30 bộ, ngành và 63/63 địa phương"]
+    assert build_footnote(frame(["on_time"] * len(UNITS)), GROUPS).lines == ["30 bộ, ngành và 63/63 địa phương"]

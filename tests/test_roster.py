@@ -7,10 +7,12 @@ from sqlmodel import select
 from models.errors import UserError
 from models.roster import Roster, Unit, load_roster
 from models.roster_store import load_roster_from_db, sync_roster
+from models.streams import load_calendar
 from models.tables import AuditRow
 from tests.conftest import PROJECT_DIR
 
-ROSTER = load_roster(PROJECT_DIR / "data" / "roster")
+GROUPS = load_calendar(PROJECT_DIR / "data" / "calendar.yaml").groups
+ROSTER = load_roster(PROJECT_DIR / "data" / "roster", GROUPS)
 
 
 def counts(day: date) -> tuple[int, int]:

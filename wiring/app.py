@@ -80,7 +80,7 @@ class App:
     @cached_property
     def roster(self) -> Roster:
         with self.session() as session:
-            return load_roster_from_db(session)
+            return load_roster_from_db(session, self.config.groups)
 
     def catalogue(self, stream_id: str) -> list[Indicator]:
         if stream_id not in self._catalogues:
@@ -112,8 +112,9 @@ def init_database(settings: Settings | None = None) -> InitResult:
     lock (a PostgreSQL advisory lock, or a lock file beside a SQLite database)."""
     settings = settings or get_settings()
     require_valid(settings.data_dir)
-    collector = load_calendar(settings.calendar_file).collector.id
-    roster = load_roster(settings.roster_dir)
+    config = load_calendar(settings.calendar_file)
+    collector = config.collector.id
+    roster = load_roster(settings.roster_dir, config.groups)
     files_hash = roster_files_hash(settings.roster_dir)
     engine = make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
     shown = make_url(settings.database_url).render_as_string(hide_password=True)

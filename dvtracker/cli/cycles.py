@@ -10,7 +10,6 @@ from rich.markup import escape
 from dvtracker.cli.common import JSON_OPTION, actor, console, fmt_date, get_app, print_json, table, to_date
 from models.cycles import REQUEST_KINDS
 from models.errors import UserError
-from models.roster import GROUPS
 from models.streams import CYCLE_KINDS
 from services import cycles as service
 from services.cycles import Exemption, NewRequest, OpenCycle
@@ -180,9 +179,10 @@ def _print_cycle(data: dict, title: str) -> None:
             r["deadline_text"], fmt_date(date.fromisoformat(r["deadline"])) if r["deadline"] else "",
             fmt_date(date.fromisoformat(r["addition_deadline"])) if r["addition_deadline"] else ""]
            for r in data["requests"]])
-    by_group = {g: sum(1 for u in data["expected_units"] if u["group"] == g and not u["exempt"]) for g in GROUPS}
+    groups = get_app().roster.groups
+    by_group = {g: sum(1 for u in data["expected_units"] if u["group"] == g and not u["exempt"]) for g in groups}
     exempted = [u for u in data["expected_units"] if u["exempt"]]
-    console.print("Phải báo cáo: " + " + ".join(f"{n} {GROUPS[g]}" for g, n in by_group.items())
+    console.print("Phải báo cáo: " + " + ".join(f"{n} {groups[g].label}" for g, n in by_group.items())
                   + (f"; miễn: {', '.join(u['name'] for u in exempted)}" if exempted else ""))
 
 

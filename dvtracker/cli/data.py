@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -41,6 +43,24 @@ def schema(output: Path = typer.Option(None, "--output", "-o", help="Tệp JSON 
         console.print(f"Đã ghi {output}")
     else:
         typer.echo(text, nl=False)
+
+
+@data_app.command("communes")
+def communes(province: int = typer.Option(..., "--province", help="Mã tỉnh, thành phố (từ 01/07/2025), ví dụ 22: Quảng Ninh."),
+             group: str = typer.Option("commune", "--group", help="Mã nhóm của các xã, phường trong calendar.yaml."),
+             as_json: bool = JSON_OPTION) -> None:
+    """Các xã, phường, đặc khu của một tỉnh với mã chính thức, theo định dạng roster/units.csv
+    (sinh từ gói vietnam-provinces: pip install 'dvtracker[communes]')."""
+    name, rows = service.communes(province, group)
+    if as_json:
+        print_json(dict(province=name, communes=rows))
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    typer.echo(buffer.getvalue(), nl=False)
+    typer.echo(f"{name}: {len(rows)} xã, phường, đặc khu.", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from dvtracker.cli.common import JSON_OPTION, fmt_date, get_app, print_json, table, to_date
-from models.roster import GROUPS, KINDS, Roster, Unit
+from models.roster import KINDS, Roster, Unit
 from services import tracking
 
 unit_app = typer.Typer(help="Tra cứu một đơn vị.", no_args_is_help=True)
@@ -25,7 +25,7 @@ def unit_json(roster: Roster, u: Unit, on: date | None) -> dict:
 
 def units(
     on: str = typer.Option(None, "--on", help="Ngày tra cứu (mặc định: hôm nay)."),
-    group: str = typer.Option(None, "--group", help="central (bộ, ngành) hoặc provincial (địa phương)."),
+    group: str = typer.Option(None, "--group", help="Mã nhóm trong lịch báo cáo (central: bộ, ngành; provincial: địa phương)."),
     all_units: bool = typer.Option(False, "--all", help="Kể cả cơ quan ngoài danh mục chính thức."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -37,7 +37,7 @@ def units(
     if as_json:
         print_json([unit_json(roster, u, day) for u in found])
         return
-    counts = " + ".join(f"{sum(u.group == g for u in found)} {label}" for g, label in GROUPS.items())
+    counts = " + ".join(f"{sum(u.group == g for u in found)} {w.label}" for g, w in roster.groups.items())
     table(
         f"Đơn vị báo cáo ngày {fmt_date(day)}: {counts}",
         ["Mã", "Tên", "Loại", "Hiệu lực", "Kế thừa bởi"],
