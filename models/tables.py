@@ -306,6 +306,23 @@ class CompilationRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class OutputRow(SQLModel, table=True):
+    """A file the tool wrote for people (a compilation's draft, annex and summary, a day's status
+    export, a reminder or digest written to the outbox, a công văn đôn đốc): its bytes are a blob,
+    so that any machine sharing the database can fetch it (``dvtracker outputs get``)."""
+
+    __tablename__ = "output"
+    __table_args__ = (UniqueConstraint("cycle_id", "name", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: str = Field(foreign_key="cycle.id", max_length=80, index=True)
+    kind: str = Field(max_length=32)  # compilation | status | reminder | digest | letter
+    version: int | None = None  # the compilation's version
+    name: str = Field(max_length=500)  # where it goes, relative to the var folder ("exports/…", "outbox/…")
+    sha256: str = Field(foreign_key="blob.sha256", max_length=64)
+    size: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # --- bookkeeping -------------------------------------------------------------------------------
 class AuditRow(SQLModel, table=True):
     """Who or what changed which fact, and when."""

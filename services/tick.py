@@ -89,15 +89,16 @@ class TickResult:
 
 
 def run_daily_tick(app: App, day: date, *, cycle_id: str | None = None, steps: TickSteps = PLAIN_STEPS,
-                   secrets: SecretLookup = env_secret) -> TickResult:
+                   secrets: SecretLookup = env_secret, sweep_inbox: bool = True) -> TickResult:
     """One working day of every open cycle (or of ``cycle_id``). A day other than today is a
     replay: its files are taken as received at the tick's hour, its reminders as sent at the
-    policy's hour of that day."""
+    policy's hour of that day. ``sweep_inbox`` False: this machine's inbox is not read (on
+    several workers the inbox is swept by the ``intake-inbox`` deployment on its own machine)."""
     reason = app.calendar.day_off_reason(day)
     if reason:
         return TickResult(day, skipped=reason)
     replay = day != app.clock.today()
-    outcomes, source_error = _take_in(app, steps, sending_time(day, TICK_HOUR) if replay else None)
+    outcomes, source_error = _take_in(app, steps, sending_time(day, TICK_HOUR) if replay else None, sweep_inbox)
     result = TickResult(day, outcomes=outcomes, source_error=source_error)
     result.refs = {cid: tracking.cycle_ref(app, cid) for cid in {o.cycle_id for o in outcomes if o.cycle_id}}
     rejected = [o for o in outcomes if o.outcome == "rejected"]
@@ -108,10 +109,11 @@ def run_daily_tick(app: App, day: date, *, cycle_id: str | None = None, steps: T
     return result
 
 
-def _take_in(app: App, steps: TickSteps, received_at: datetime | None) -> tuple[list[IntakeOutcome], str | None]:
+def _take_in(app: App, steps: TickSteps, received_at: datetime | None,
+             sweep_inbox: bool = True) -> tuple[list[IntakeOutcome], str | None]:
     """Sweep the inbox (a second tick waits for the inbox's lock) and pull the document-exchange
     service (its cursor and the duplicate check make a second pull harmless)."""
-    outcomes = steps.sweep_inbox(app, received_at=received_at)
+    outcomes = steps.sweep_inbox(app, received_at=received_at) if sweep_inbox else []
     if not app.settings.http_base_url:
         return outcomes, None
     try:

@@ -33,6 +33,7 @@ from models.errors import UserError
 from models.footnote import build_footnote
 from models.streams import Stream
 from models.tables import CompilationRow
+from tasks import outputs
 from tasks.annex import write_annex
 from tasks.documents import write_report
 from tasks.summary import summary_markdown
@@ -164,6 +165,9 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
                     return _unchanged(app, session, other)
                 raise UserError(f"Kỳ '{cycle_id}' vừa được một phiên khác tổng hợp thành bản {version}; "
                                 "hãy chạy lại.")
+            for kind, path in staged.items():  # the version's files, fetched from any machine (dvtracker outputs)
+                outputs.record(session, app.settings, files[kind], path.read_bytes(), cycle_id=cycle_id,
+                               kind="compilation", version=version)
             audit(session, "compile", "compilation", f"{cycle_id}:v{version}", trigger=trigger, as_of=as_of,
                   inputs_hash=digest, findings=len(findings), out_dir=str(folder))
         except BaseException:

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from models.errors import UserError
 from models.status import StatusReport
+from tasks import outputs
 from tasks.tracking import cycle_status
 from wiring.app import App
 
@@ -59,7 +60,8 @@ def write_status(report: StatusReport, path: Path) -> Path:
 def export_status(app: App, cycle_id: str, as_of: date, path: Path | None = None) -> Path:
     """The status of ``cycle_id`` on ``as_of`` as a file (default: Excel in the exports folder)."""
     path = path or app.settings.exports_dir / f"tinh-hinh-bao-cao-{cycle_id}-{as_of:%Y%m%d}.xlsx"
-    return write_status(cycle_status(app, cycle_id, as_of), path)
+    written = write_status(cycle_status(app, cycle_id, as_of), path)
+    return outputs.keep(app, written, cycle_id=cycle_id, kind="status")
 
 
 def _format(ws, frame: pd.DataFrame) -> None:
@@ -78,5 +80,6 @@ def _format(ws, frame: pd.DataFrame) -> None:
 def export_status_files(app: App, report: StatusReport) -> dict[str, Path]:
     """The day's status as Excel and CSV in the exports folder."""
     base = app.settings.exports_dir / report.cycle_id / f"tinh-hinh-{report.as_of:%Y%m%d}"
-    return {"Tình hình báo cáo (Excel)": write_status(report, base.with_suffix(".xlsx")),
-            "Tình hình báo cáo (CSV)": write_status(report, base.with_suffix(".csv"))}
+    files = {"Tình hình báo cáo (Excel)": write_status(report, base.with_suffix(".xlsx")),
+             "Tình hình báo cáo (CSV)": write_status(report, base.with_suffix(".csv"))}
+    return {label: outputs.keep(app, path, cycle_id=report.cycle_id, kind="status") for label, path in files.items()}

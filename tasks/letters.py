@@ -28,6 +28,7 @@ from models.tables import CycleRow, ReminderLetterRow, RequestRow
 from models.vnformat import long_day, text_day
 from notifications.messages import addressee, day_words, succession, vn
 from notifications.render import Renderer
+from tasks import outputs
 from tasks.documents import _cell, _no_borders, _page_and_styles, _para
 from wiring.app import App
 
@@ -196,6 +197,7 @@ def draft_letter(app: App, renderer: Renderer, base: dict, cycle: CycleRow, dead
         row = first or row
         if inserted:
             audit(session, "draft", "reminder_letter", f"{cycle.id}:{stage.id}", units=len(units), path=str(path))
+            outputs.record(session, app.settings, path, content, cycle_id=cycle.id, kind="letter")
         else:
             content = _draft(session, row)
     if not Path(row.path).exists():

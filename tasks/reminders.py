@@ -44,8 +44,9 @@ from models.status import StatusReport, compute_status
 from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderLetterRow, ReminderRow, RequestRow
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
 from notifications.messages import cycle_context, is_own, reminder_context, vn
-from notifications.outbox import build_message, digest_path, reminder_path, sender, write_eml
+from notifications.outbox import build_message, digest_path, message_bytes, reminder_path, sender, write_eml
 from notifications.render import ReminderMessage, Renderer
+from tasks import outputs
 from tasks.letters import draft_letter, letter_context, letter_state
 from wiring.app import App
 
@@ -324,7 +325,8 @@ def _record(app: App, cycle_id: str, p: PlannedReminder, delivery: Delivery, alr
 def _write_outbox(app: App, cycle_id: str, p: PlannedReminder, email: EmailMessage, already: set[str]) -> Delivery:
     to = [r.address for r in p.recipients if r.address not in already]
     try:
-        write_eml(reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), email)
+        outputs.keep(app, reminder_path(app.settings.outbox_dir, cycle_id, p.unit_id, p.stage.id), message_bytes(email),
+                     cycle_id=cycle_id, kind="reminder")
     except OSError as exc:
         return Delivery(errors=dict.fromkeys(to, f"không ghi được vào hộp thư đi: {exc}"))
     return Delivery(delivered=to)
@@ -517,9 +519,10 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         result.status = "sent"
     else:
         path = digest_path(app.settings.outbox_dir, cycle_id, as_of.isoformat(), digest_hash)
-        write_eml(path, build_message(sender=_from(app, _sender_name(app)), to=[(None, _from(app, "")[1])],
-                                      subject=subject, body=body,
-                                      key=f"digest/{entity_id}/{digest_hash[:12]}", at=now or app.clock.now()))
+        message = build_message(sender=_from(app, _sender_name(app)), to=[(None, _from(app, "")[1])],
+                                subject=subject, body=body, key=f"digest/{entity_id}/{digest_hash[:12]}",
+                                at=now or app.clock.now())
+        outputs.keep(app, path, message_bytes(message), cycle_id=cycle_id, kind="digest")
         result.status, result.path = "written", str(path)
     with app.session() as session:
         audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,

@@ -35,7 +35,7 @@ def deployed(prefect_api):
     """`prefect deploy --all` from the project folder, as an administrator would run it."""
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
         client.create_work_pool(WorkPoolCreate(name="dvtracker", type="process"))
-    env = {**os.environ, "DVTRACKER_PROJECT_DIR": str(PROJECT_DIR)}
+    env = {**os.environ, "DVTRACKER_PROJECT_DIR": str(PROJECT_DIR), "DVTRACKER_INBOX_HOST": "may-tiep-nhan"}
     result = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all"], cwd=PROJECT_DIR,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -63,6 +63,9 @@ def test_prefect_yaml_deploys_with_schedules_in_vietnam_time(deployed):
     tick = deployed["daily-tick"]
     assert [(s.schedule.cron, s.schedule.timezone) for s in tick.schedules] == [("0 8 * * 1-6", "Asia/Ho_Chi_Minh")]
     assert tick.work_pool_name == "dvtracker"
+    # The inbox is bound to one machine: its own queue; the tick elsewhere leaves local inboxes alone.
+    assert (tick.work_queue_name, tick.parameters) == ("default", {"sweep_inbox": False})
+    assert deployed["intake-inbox"].work_queue_name == "intake-may-tiep-nhan"
     assert tick.pull_steps == [{"prefect.deployments.steps.set_working_directory": {"directory": str(PROJECT_DIR)}}]
 
     scheduled = wait_for(lambda: [r for r in runs_of("daily-tick") if r.state_name == "Scheduled"])

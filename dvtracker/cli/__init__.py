@@ -112,9 +112,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from dvtracker.cli import calendar, compile, cycles, data, intake, orchestration, reminders, review, roster  # noqa: E402
+from dvtracker.cli import (  # noqa: E402
+    calendar,
+    compile,
+    cycles,
+    data,
+    intake,
+    orchestration,
+    outputs,
+    reminders,
+    review,
+    roster,
+)
 
-for module in (roster, cycles, calendar, data, intake, review, reminders, compile, orchestration):
+for module in (roster, cycles, calendar, data, intake, review, reminders, compile, outputs, orchestration):
     module.register(app)
 
 
