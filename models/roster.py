@@ -25,6 +25,13 @@ KINDS = {
     "OTHER": "Cơ quan khác",
     "TINH": "Tỉnh",
     "TP": "Thành phố trực thuộc Trung ương",
+    # One level down: a province's departments and communes.
+    "SO": "Sở",
+    "VP": "Văn phòng",
+    "TTR": "Thanh tra",
+    "XA": "Xã",
+    "PHUONG": "Phường",
+    "DACKHU": "Đặc khu",
 }
 
 
