@@ -206,7 +206,7 @@ def _group_summary(units: pd.DataFrame) -> pd.DataFrame:
         return dict(
             group=group,
             group_label=GROUPS.get(group, "tổng cộng"),
-            units=int(len(part)),
+            units=len(part),
             expected=expected,
             actual=actual,
             on_time=on_time,

@@ -32,7 +32,8 @@ UNIT_HEADERS = {
     "reminded": "Đã nhắc", "exempt_reason": "Lý do miễn",
 }
 GROUP_HEADERS = {
-    "group_label": "Nhóm", "units": "Số đơn vị", "expected": "Phải báo cáo", "actual": "Đã báo cáo", "on_time": "Đúng hạn", "late": "Muộn",
+    "group_label": "Nhóm", "units": "Số đơn vị", "expected": "Phải báo cáo",
+    "actual": "Đã báo cáo", "on_time": "Đúng hạn", "late": "Muộn",
     "missing": "Chưa báo cáo", "draft_only": "Mới có dự thảo", "not_due": "Chưa đến hạn", "exempted": "Miễn báo cáo",
     "reporting_rate": "Tỷ lệ báo cáo", "on_time_rate": "Tỷ lệ đúng hạn",
 }

@@ -33,7 +33,8 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
                    for r in g.itertuples()])
     pending = comp.units[comp.units["figures_pending"]]
     if len(pending):
-        out += ["", f"Báo cáo chờ xác nhận số liệu: {len(pending)} ({'; '.join(map(markdown_text, pending['name']))}): đã tính là đã báo cáo, "
+        waiting = "; ".join(map(markdown_text, pending["name"]))
+        out += ["", f"Báo cáo chờ xác nhận số liệu: {len(pending)} ({waiting}): đã tính là đã báo cáo, "
                 "số liệu đọc trong văn bản chưa xác nhận thì chưa đưa vào tổng hợp."]
     out += ["", "Chú thích về các đơn vị đã báo cáo (sinh từ dữ liệu):", ""]
     out += [f"> {markdown_text(line)}  " for line in footnote.lines]
