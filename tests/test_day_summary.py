@@ -6,9 +6,12 @@ phương, overdue first; no "quá hạn" before the deadline has passed; who was
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -66,6 +69,17 @@ def test_the_days_of_the_demo_cycle_tell_one_story(app, cycle, cli):
             {k: g[k] for k in ("units", "expected", "actual", *COUNT_PARTS)} for g in groups]
         printed = cli("status", "--cycle", cycle.id, "--as-of", day.isoformat(), "--summary").stdout
         assert printed == summary == c.files["Tóm tắt (Markdown)"].read_text(encoding="utf-8")
+
+        # The digest gives the same counts, in a sentence that adds up.
+        if c.digest.path:
+            body = email.message_from_bytes(Path(c.digest.path).read_bytes(), policy=email.policy.default)
+            text = body.get_body(("plain",)).get_content()
+            o = report.overall()
+            pending = f"quá hạn chưa báo cáo {o['missing']}" if day > DEADLINE else f"chưa gửi (chưa đến hạn) {o['not_due']}"
+            assert (f"Số đơn vị: {o['units']} = đúng hạn {o['on_time']} + muộn {o['late']} + {pending} + mới có dự thảo "
+                    f"{o['draft_only']} + miễn báo cáo {o['exempted']}.") in text
+            if day <= DEADLINE:
+                assert "quá hạn" not in text.lower()
 
         # The status export: the same counts, one row per unit, the overdue first.
         wb = load_workbook(c.files["Tình hình báo cáo (Excel)"])
