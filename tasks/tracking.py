@@ -61,7 +61,9 @@ def with_todays_reminders(app: App, report: StatusReport) -> StatusReport:
 
 def cycle_ref(app: App, cycle_id: str) -> CycleRef:
     with app.session() as session:
-        return CycleRef(cycle_id, get_cycle(session, cycle_id).created_at.isoformat())
+        cycle = get_cycle(session, cycle_id)
+        name = f"Kỳ báo cáo {app.config.stream(cycle.stream_id).short_name} {cycle.label}"
+        return CycleRef(cycle_id, cycle.created_at.isoformat(), name)
 
 
 def cycle_title(app: App, cycle_id: str) -> str:
