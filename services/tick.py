@@ -164,7 +164,11 @@ def cycle_events(c: CycleDay, day: date) -> list[Event]:
     out = []
     report, quorum = c.status, c.quorum
     if report.deadline and day > report.deadline:
+        # One event per change: a unit becomes late on the first working day after the deadline,
+        # not again on each later day (docs/reminders.md, "Sự kiện").
         for u in report.units_with("missing", "draft_only").itertuples():
+            if u.working_days_late != 1:
+                continue
             out.append(Event(events.UNIT_LATE, c.cycle, f"{u.unit_id}|{report.deadline}", (u.unit_id, u.name),
                              {"deadline": report.deadline.isoformat(), "status": u.status}))
     for item in c.reminders.sent:
