@@ -44,7 +44,7 @@ def test_a_day_tells_its_story_and_a_replay_happens_at_the_schedules_hours(app):
 
     result = run_daily_tick(app, SAU_2, cycle_id=cycle.id)  # a day in the past: a replay
 
-    (day,) = result.cycles
+    (_day,) = result.cycles
     received = next(o for o in result.outcomes if o.source_ref == "ha-noi.json")
     assert received.outcome == "accepted"
     with app.session() as session:
