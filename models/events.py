@@ -34,9 +34,10 @@ class CycleRef:
 
     id: str
     opened_at: str
+    name: str = field(default="", compare=False)  # how coordinators name it: "dân vận CQHCNN & CQCC năm 2023"
 
 
-UNKNOWN_CYCLE = CycleRef("unknown", "")
+UNKNOWN_CYCLE = CycleRef("unknown", "", "Tệp không rõ kỳ báo cáo")
 
 
 @dataclass(frozen=True)

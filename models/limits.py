@@ -89,6 +89,21 @@ def csv_text(value: object) -> object:
 _NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")  # "-5" or "+84" is a number to show, not a formula
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def markdown_text(value: object) -> str:
+    """A value placed into Markdown (the Prefect artifacts) as the text it is: on one line, every
+    character Markdown would read as markup escaped, so that a unit's name or a reason with ``|``,
+    ``*`` or ``[x](y)`` neither breaks a table nor becomes a link; a leading ``-``, ``=``,
+    ``+`` or ``#`` that would start a list or a heading is escaped too; parentheses stay."""
+    if value is None:
+        return ""
+    text = " ".join(without_controls(str(value)).split())
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "\\" + text if text[:1] in ("-", "=", "+", "#") else text
+
+
 def runs_as_formula(text: str | None) -> bool:
     return bool(text) and text.lstrip().startswith(FORMULA_START)  # type: ignore[union-attr]
 

@@ -238,3 +238,44 @@ def link_letter(session: Session, cycle_id: str, request: RequestRow) -> Reminde
                   issued_on=request.issued_on)
             return draft
     return None
+
+
+# --- who was reminded, as a coordinator asks it any day --------------------------------------------
+@dataclass(frozen=True)
+class Reminded:
+    stage: str  # the stage's label ("trước hạn 5 ngày làm việc")
+    on: date  # the Vietnam date it was sent
+
+
+def _sent_rows(session: Session, cycle: CycleRow, as_of: date) -> list[tuple[str, str, date]]:
+    """(unit, stage label, day sent) of every reminder of ``cycle`` sent by the end of ``as_of``."""
+    from models.clock import vn_date
+
+    labels = {s.id: stage_label(s.offset, s.escalate) for s in cycle_policy(cycle).stages}
+    rows = session.execute(select(ReminderRow.unit_id, ReminderRow.stage, ReminderRow.sent_at)
+                           .where(ReminderRow.cycle_id == cycle.id, ReminderRow.status == "sent")).all()
+    out = []
+    for unit_id, stage, sent_at in rows:
+        if sent_at is None:
+            continue
+        day = vn_date(sent_at)
+        if day <= as_of:
+            out.append((unit_id, labels.get(stage, stage), day))
+    return out
+
+
+def last_reminded(session: Session, cycle: CycleRow, as_of: date) -> dict[str, Reminded]:
+    """Each unit's last reminder sent by ``as_of``: its stage and day (one query)."""
+    last: dict[str, Reminded] = {}
+    for unit_id, label, day in sorted(_sent_rows(session, cycle, as_of), key=lambda r: r[2]):
+        last[unit_id] = Reminded(label, day)
+    return last
+
+
+def latest_round(session: Session, cycle: CycleRow, as_of: date) -> tuple[date, int] | None:
+    """The last day by ``as_of`` on which reminders went, and to how many units."""
+    rows = _sent_rows(session, cycle, as_of)
+    if not rows:
+        return None
+    day = max(r[2] for r in rows)
+    return day, len({r[0] for r in rows if r[2] == day})

@@ -15,9 +15,11 @@ import pandas as pd
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
+from models import vnformat
 from models.cycles import effective_deadline, requests_of
 from models.db import read_frame
 from models.groups import group_labels
+from models.reminders import last_reminded, latest_round
 from models.roster import Roster, sort_key
 from models.tables import CycleRow, ExpectedUnitRow, SubmissionRow
 from models.versions import dated_and_current
@@ -31,9 +33,15 @@ STATUS_LABELS = {
     "not_due": "Chưa đến hạn",
     "exempted": "Miễn báo cáo",
 }
+# The order in which units are listed to people: the overdue first, then those with only a draft,
+# those not yet due, the late and on-time reports, the exempted; within a status, most late first.
+STATUS_ORDER = ("missing", "draft_only", "not_due", "late", "on_time", "exempted")
+# The six parts of a group, which add up to its number of units (expected = units - exempted).
+COUNT_PARTS = ("on_time", "late", "not_due", "missing", "draft_only", "exempted")
 UNIT_COLUMNS = [
     "unit_id", "code", "name", "group", "status", "status_label", "received_on", "doc_number", "version",
     "versions", "sender_id", "sender_name", "days_late", "working_days_late", "exempt_reason",
+    "reminded_stage", "reminded_on",
 ]
 
 
@@ -46,12 +54,18 @@ class StatusReport:
     units: pd.DataFrame  # one row per expected unit, UNIT_COLUMNS
     groups: pd.DataFrame  # one row per group and one "overall"
     labels: dict[str, str] = field(default_factory=dict)  # group id → its words, "overall" → "tổng cộng"
+    last_round: tuple[date, int] | None = None  # the last day reminders went by as_of, to how many units
 
     def overall(self) -> dict:
         return self.groups.set_index("group").loc["overall"].to_dict()
 
     def units_with(self, *statuses: str) -> pd.DataFrame:
         return self.units[self.units["status"].isin(statuses)]
+
+    @property
+    def overdue(self) -> bool:
+        """The last allowed day has passed: only then is a unit overdue ("quá hạn")."""
+        return self.deadline is not None and self.as_of > self.deadline
 
     def to_dict(self) -> dict:
         units = self.units.astype(object).where(self.units.notna(), None)
@@ -61,6 +75,8 @@ class StatusReport:
             as_of=self.as_of.isoformat(),
             deadline=self.deadline.isoformat() if self.deadline else None,
             deadline_request=self.deadline_request,
+            last_reminders=(dict(on=self.last_round[0].isoformat(), units=self.last_round[1])
+                            if self.last_round else None),
             summary=[_plain(r) for r in groups.to_dict("records")],
             units=[_plain(r) for r in units.to_dict("records")],
         )
@@ -102,8 +118,20 @@ def compute_status(session: Session, cycle: CycleRow, roster: Roster, calendar: 
     raw = _fetch(session, cycle.id, as_of)
     units = _unit_status(raw, roster, calendar, cycle.reference_date, deadline, as_of)
     labels = group_labels(roster.groups)
-    return StatusReport(cycle.id, as_of, deadline, current.number if current else None, units,
-                        _group_summary(units, labels), labels)
+    report = StatusReport(cycle.id, as_of, deadline, current.number if current else None, units,
+                          _group_summary(units, labels), labels)
+    return with_reminders(session, cycle, report)
+
+
+def with_reminders(session: Session, cycle: CycleRow, report: StatusReport) -> StatusReport:
+    """``report`` with each unit's last reminder ("Đã nhắc") and the last round, as sent by the
+    end of its day (the tick asks again once the day's reminders are out)."""
+    last = last_reminded(session, cycle, report.as_of)
+    ids = report.units["unit_id"]
+    report.units["reminded_stage"] = [last[u].stage if u in last else None for u in ids]
+    report.units["reminded_on"] = [last[u].on if u in last else None for u in ids]
+    report.last_round = latest_round(session, cycle, report.as_of)
+    return report
 
 
 def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, reference: date,
@@ -166,6 +194,8 @@ def _unit_status(raw: pd.DataFrame, roster: Roster, calendar: WorkCalendar, refe
     ]
     df["exempt_reason"] = df["exempt_reason"].where(exempt, None)
     df["version"] = df["version"].astype("Int64")
+    df["reminded_stage"] = None
+    df["reminded_on"] = None
     order = sorted(df.index, key=lambda u: sort_key(names[u]))
     return df.loc[order].reset_index()[UNIT_COLUMNS]
 
@@ -179,6 +209,7 @@ def _group_summary(units: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
         return dict(
             group=group,
             group_label=labels[group],
+            units=len(part),
             expected=expected,
             actual=actual,
             on_time=on_time,
@@ -194,3 +225,32 @@ def _group_summary(units: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     rows = [summarise(units[units["group"] == g], g) for g in labels if g != "overall" and (units["group"] == g).any()]
     rows.append(summarise(units, "overall"))
     return pd.DataFrame(rows)
+
+
+def counts_add_up(group: dict) -> bool:
+    """A group's counts tell one story: its units are on time, late, not yet due, overdue, with
+    only a draft or exempted, each exactly one; expected = units - exempted, actual = on time + late."""
+    return (group["units"] == sum(group[k] for k in COUNT_PARTS)
+            and group["expected"] == group["units"] - group["exempted"]
+            and group["actual"] == group["on_time"] + group["late"])
+
+
+def reminded_text(stage: str | None, on: date | None) -> str | None:
+    """The "Đã nhắc" cell: the last stage and the day it was sent."""
+    return f"{stage}, {vnformat.day(on)}" if isinstance(on, date) else None
+
+
+def by_urgency(units: pd.DataFrame) -> pd.DataFrame:
+    """``units`` (in roster order) as people read them: groups in their order (bộ, ngành then địa
+    phương); in each, the overdue first (most
+    working days late first), then draft only, not yet due, late, on time, exempted; ties in roster
+    order."""
+    group_rank = {g: i for i, g in enumerate(dict.fromkeys(units["group"]))}  # units come in roster order
+    status_rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    keys = pd.DataFrame({
+        "g": units["group"].map(group_rank).fillna(len(group_rank)),
+        "s": units["status"].map(status_rank).fillna(len(status_rank)),
+        "late": -pd.to_numeric(units["working_days_late"], errors="coerce").fillna(0),
+        "pos": range(len(units)),
+    }, index=units.index)
+    return units.loc[keys.sort_values(["g", "s", "late", "pos"]).index]

@@ -24,7 +24,7 @@ from models.reminders import cycle_policy, sending_time
 from models.status import StatusReport
 from notifications.channels import env_secret
 from services.cycles import open_cycle_ids
-from tasks import exports, http_source, intake, reminders, tracking
+from tasks import day_summary, exports, http_source, intake, reminders, tracking
 from tasks.reminders import DigestResult, ReminderRun, SecretLookup
 from tasks.tracking import QuorumCheck
 from wiring.app import App
@@ -131,10 +131,12 @@ def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: 
                 rejected: list[IntakeOutcome], now: datetime | None, secrets: SecretLookup) -> CycleDay:
     report = steps.cycle_status(app, cycle_id, day)
     run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets)
+    report = tracking.with_todays_reminders(app, report)  # "Đã nhắc" includes today's
     digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets)
     quorum = steps.check_quorum(app, cycle_id, day, report)
     files = steps.export_status(app, report)
-    summary = tracking.tick_summary(app, report, run, quorum, files, rejected)
+    summary = day_summary.day_summary(app, report, quorum)  # what `dvtracker status --summary` prints
+    files[exports.SUMMARY_LABEL] = day_summary.write_summary(app, report, summary)
     return CycleDay(tracking.cycle_ref(app, cycle_id), tracking.cycle_title(app, cycle_id), report, run, digest,
                     quorum, files, received, rejected, summary)
 
@@ -164,7 +166,11 @@ def cycle_events(c: CycleDay, day: date) -> list[Event]:
     out = []
     report, quorum = c.status, c.quorum
     if report.deadline and day > report.deadline:
+        # One event per change: a unit becomes late on the first working day after the deadline,
+        # not again on each later day (docs/reminders.md, "Sự kiện").
         for u in report.units_with("missing", "draft_only").itertuples():
+            if u.working_days_late != 1:
+                continue
             out.append(Event(events.UNIT_LATE, c.cycle, f"{u.unit_id}|{report.deadline}", (u.unit_id, u.name),
                              {"deadline": report.deadline.isoformat(), "status": u.status}))
     for item in c.reminders.sent:

@@ -13,7 +13,7 @@ from models.errors import UserError
 from models.history import submission_versions, unit_history
 from models.roster import Unit
 from models.status import STATUS_LABELS, StatusReport
-from tasks import exports, tracking
+from tasks import day_summary, exports, tracking
 from wiring.app import App
 
 
@@ -26,7 +26,7 @@ def units_on(app: App, day: date, *, group: str | None = None, all_units: bool =
 
 
 def status(app: App, cycle_id: str, as_of: date, *, only: list[str] | None = None,
-           export: Path | None = None) -> StatusReport:
+           export: Path | None = None, sep: str = ",") -> StatusReport:
     """Every expected unit's status on ``as_of``; ``only`` keeps the units of those statuses in
     ``units`` (the counts stay those of all units); ``export`` writes it to a file first."""
     bad = [s for s in only or [] if s not in STATUS_LABELS]
@@ -34,10 +34,15 @@ def status(app: App, cycle_id: str, as_of: date, *, only: list[str] | None = Non
         raise UserError(f"--only '{bad[0]}' không hợp lệ (cần: {', '.join(STATUS_LABELS)}).")
     report = tracking.cycle_status(app, cycle_id, as_of)
     if export:
-        exports.write_status(report, export)
+        exports.write_status(report, export, title=tracking.cycle_title(app, cycle_id), sep=sep)
     if only:
         report.units = report.units[report.units["status"].isin(only)]
     return report
+
+
+def summary(app: App, cycle_id: str, as_of: date) -> str:
+    """The day's summary (Markdown), as the tick's artifact and file show it."""
+    return day_summary.cycle_summary(app, cycle_id, as_of)
 
 
 def versions(app: App, cycle_id: str, unit: str | None = None) -> pd.DataFrame:

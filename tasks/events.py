@@ -7,10 +7,11 @@ from prefect.events import emit_event
 from models.events import Event
 
 
-def cycle_resource(cycle_id: str) -> dict[str, str]:
+def cycle_resource(cycle_id: str, name: str = "") -> dict[str, str]:
+    """The cycle as a Prefect resource, named in Vietnamese (its id when no name is known)."""
     return {
         "prefect.resource.id": f"dvtracker.cycle.{cycle_id}",
-        "prefect.resource.name": cycle_id,
+        "prefect.resource.name": name or cycle_id,
         "dvtracker.cycle.id": cycle_id,
     }
 
@@ -21,10 +22,10 @@ def unit_resource(unit_id: str, name: str) -> dict[str, str]:
 
 
 def emit(event: Event) -> None:
-    cycle_id = event.cycle.id
+    cycle_id, name = event.cycle.id, event.cycle.name
     if event.unit is None:
-        resource, related = cycle_resource(cycle_id), []
+        resource, related = cycle_resource(cycle_id, name), []
     else:
         resource = {**unit_resource(*event.unit), "dvtracker.cycle.id": cycle_id}
-        related = [{**cycle_resource(cycle_id), "prefect.resource.role": "cycle"}]
+        related = [{**cycle_resource(cycle_id, name), "prefect.resource.role": "cycle"}]
     emit_event(event=event.name, resource=resource, related=related, payload=event.payload, id=event.id)

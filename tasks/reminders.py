@@ -40,7 +40,7 @@ from models.reminders import (
     plan_reminders,
     sending_time,
 )
-from models.status import StatusReport, compute_status
+from models.status import StatusReport, by_urgency, compute_status
 from models.tables import AuditRow, ContactRow, CycleRow, MetaRow, ReminderLetterRow, ReminderRow, RequestRow
 from notifications.channels import Delivery, Dispatcher, display_address, env_secret, notify_urls
 from notifications.messages import cycle_context, is_own, reminder_context, vn
@@ -404,7 +404,7 @@ def _sender_name(app: App) -> str:
 def _new_run(app: App, cycle: CycleRow, status: StatusReport, as_of: date, dry_run: bool,
              stage: ScheduledStage | None, note: str | None) -> ReminderRun:
     overall = {k: (v.item() if hasattr(v, "item") else v) for k, v in status.overall().items()}
-    waiting = status.units[status.units["status"].isin(ELIGIBLE_STATUSES)]
+    waiting = by_urgency(status.units[status.units["status"].isin(ELIGIBLE_STATUSES)])
     outstanding = [
         dict(unit_id=r.unit_id, name=r.name, status=r.status, status_label=r.status_label,
              days_late=_int_or_none(r.days_late), working_days_late=_int_or_none(r.working_days_late))
@@ -440,6 +440,17 @@ def _stale_item(row: ReminderRow, names: dict) -> ReminderItem:
     )
 
 
+def _counts_sentence(run: ReminderRun) -> str:
+    """The cycle's counts as the summary gives them, in one sentence that adds up."""
+    c = run.summary
+    if "units" not in c:
+        return ""
+    overdue = run.deadline is not None and run.as_of > run.deadline
+    pending = (f"quá hạn chưa báo cáo {c['missing']}" if overdue else f"chưa gửi (chưa đến hạn) {c['not_due']}")
+    return (f"Số đơn vị: {c['units']} = đúng hạn {c['on_time']} + muộn {c['late']} + {pending} + mới có dự thảo "
+            f"{c['draft_only']} + miễn báo cáo {c['exempted']}.")
+
+
 def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> dict:
     reached = ("sent", "already_sent", "would_send")
     return dict(
@@ -447,6 +458,7 @@ def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> 
         stage=(dict(id=run.stage.id, label=run.stage.label, due_on=vn(run.stage.due_on)) if run.stage else None),
         note=run.note or "",
         summary=run.summary,
+        counts=_counts_sentence(run),
         reminded=[dict(unit=i.unit_name, via=i.via_unit_name, channel=CHANNEL_LABELS[i.channel],
                        recipients=", ".join(i.recipients)) for i in items if i.outcome in reached],
         failed=[dict(unit=i.unit_name, channel=CHANNEL_LABELS[i.channel], error=i.error or "")

@@ -17,3 +17,41 @@ def cells_as_values(worksheet) -> None:
                 cell.data_type = "s"
             elif isinstance(cell.value, str) and control_character(cell.value):
                 cell.value = without_controls(cell.value)
+
+
+def table_sheet(worksheet, *, max_width: int = 60, date_format: str = "dd/mm/yyyy",
+                percent_columns: tuple[str, ...] = ()) -> None:
+    """A sheet whose first row is the header, laid out as a coordinator opens and prints it:
+    bold header frozen with an autofilter, columns as wide as their content (at most
+    ``max_width``), dates dd/mm/yyyy, landscape A4 fitted to the page width with the header row
+    repeated on every page; then every cell made a value (``cells_as_values``)."""
+    from datetime import date as _date
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for cell in worksheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col in worksheet.iter_cols(min_row=1):
+        letter = get_column_letter(col[0].column)
+        header = str(col[0].value or "")
+        width = max([len(header) if len(header) <= 24 else 24, 8,
+                     *(len(str(c.value)) for c in col[1:] if c.value is not None)])
+        worksheet.column_dimensions[letter].width = min(max_width, width + 2)
+        for cell in col[1:]:
+            if isinstance(cell.value, _date):
+                cell.number_format = date_format
+            elif header in percent_columns and isinstance(cell.value, int | float):
+                cell.number_format = "0.0%"
+    worksheet.freeze_panes = "A2"
+    if worksheet.max_row >= 1 and worksheet.max_column >= 1:
+        worksheet.auto_filter.ref = worksheet.dimensions
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = "1:1"
+    cells_as_values(worksheet)

@@ -7,12 +7,13 @@ from pathlib import Path
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote
+from models.limits import markdown_text
 from models.vnformat import change, day, number, percent
 from tasks.documents import change_lines
 
 
 def _cell(text) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -31,10 +32,11 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
                    for r in g.itertuples()])
     pending = comp.units[comp.units["figures_pending"]]
     if len(pending):
-        out += ["", f"Báo cáo chờ xác nhận số liệu: {len(pending)} ({'; '.join(pending['name'])}): đã tính là đã báo cáo, "
+        waiting = "; ".join(map(markdown_text, pending["name"]))
+        out += ["", f"Báo cáo chờ xác nhận số liệu: {len(pending)} ({waiting}): đã tính là đã báo cáo, "
                 "số liệu đọc trong văn bản chưa xác nhận thì chưa đưa vào tổng hợp."]
     out += ["", "Chú thích về các đơn vị đã báo cáo (sinh từ dữ liệu):", ""]
-    out += [f"> {line}  " for line in footnote.lines]
+    out += [f"> {markdown_text(line)}  " for line in footnote.lines]
 
     out += ["", "## Số liệu tổng hợp", "",
             "Mỗi ô: số liệu (số đơn vị có số liệu/số đơn vị đã báo cáo). Tỷ lệ tính lại từ tổng tử số và mẫu số.", ""]
@@ -67,7 +69,8 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
     if not comp.rankings.empty:
         out += ["", "## Điểm số, xếp hạng (không cộng dồn)", ""]
         for iid, part in comp.rankings.groupby("indicator", sort=False):
-            items = "; ".join(f"{r.rank}. {r.name} {r.raw or number(r.value)}" for r in part.itertuples())
+            items = "; ".join(f"{r.rank}. {markdown_text(r.name)} {markdown_text(r.raw or number(r.value))}"
+                              for r in part.itertuples())
             out.append(f"- {comp.indicator(iid).label}: {items}")
 
     out += ["", f"## Cần kiểm tra ({len(findings)})", ""]
@@ -81,7 +84,7 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
         out.append("Không phát hiện điểm nào cần kiểm tra.")
     if changes:
         out += ["", f"## Thay đổi so với bản {changes['previous_version']}", ""]
-        out += [f"- {line}" for line in change_lines(changes)]
+        out += [f"- {markdown_text(line)}" for line in change_lines(changes)]
     if files:
         out += ["", "## Tệp", ""] + [f"- {name}: `{path}`" for name, path in files.items()]
     return "\n".join(out) + "\n"

@@ -79,9 +79,10 @@ def test_a_day_of_a_cycle_through_the_daily_tick(flow_env, app):
     assert float(progress.data) == round(100 / 93, 1)
     summary = artifacts(keys["summary"], state.state_details.flow_run_id)[0].data
     assert "tình hình ngày 24/05/2024" in summary and "Hạn nộp **31/05/2024**" in summary
-    assert "| Địa phương | 63 | 1 | 1 | 0 | 0 | 0 | 1,6% | 1,6% |" in summary
-    assert "Đã nhắc Bộ Nội vụ (email)" in summary
-    assert (flow_env.exports_dir / cycle_id / "tinh-hinh-20240524.xlsx").as_uri() in summary
+    assert "| Địa phương | 63 | 1 | 0 | 62 | 0 | 0 | 63 | 1 | 1,6% | 1,6% |" in summary
+    assert "Hôm nay đã nhắc 1 đơn vị (đợt: trước hạn 5 ngày làm việc)." in summary
+    assert "- Bộ Nội vụ: Chưa đến hạn; đã nhắc: trước hạn 5 ngày làm việc, 24/05/2024" in summary
+    assert f"`{flow_env.exports_dir / cycle_id / 'tinh-hinh-20240524.xlsx'}`" in summary
 
     again = daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)["cycles"][cycle_id]
     assert (again["received"], again["reminders_sent"], again["actual"]) == (0, 0, 1)

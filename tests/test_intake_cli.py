@@ -64,7 +64,7 @@ def test_seed_000_through_the_command_line_shows_exactly_21_plus_10_missing(cli,
     assert data["deadline"] == "2024-05-31" and data["deadline_request"] == "2748/BNV-CTTN"
 
     human = cli("status", "--cycle", CYCLE, "--as-of", "2024-06-10", "--only", "missing").stdout
-    assert "Bộ, ngành: phải báo cáo 30; đã báo cáo 9 (30,0%); đúng hạn 9 (30,0%); muộn 0; chưa báo cáo 21" in human
+    assert "Bộ, ngành: phải báo cáo 30; đã báo cáo 9 (30,0%); đúng hạn 9 (30,0%); muộn 0; quá hạn chưa báo cáo 21" in human
     assert "Tổng cộng: phải báo cáo 93; đã báo cáo 62 (66,7%)" in human
     assert "Chưa báo cáo" in human and "Đúng hạn" not in human
 

@@ -17,7 +17,7 @@ from dvtracker.cli.roster import unit_app
 from models import vnformat
 from models.clock import VN_TZ
 from models.intake import OUTCOME_LABELS, IntakeOutcome
-from models.status import STATUS_LABELS
+from models.status import STATUS_LABELS, by_urgency, reminded_text
 from services import intake as service
 from services import tracking
 from services.intake import PaperReport
@@ -147,12 +147,17 @@ def status(
     as_of: str = typer.Option(None, "--as-of", help="Tình hình như đã biết vào ngày này (mặc định: hôm nay)."),
     only: list[str] = typer.Option([], "--only", help=f"Chỉ liệt kê đơn vị có tình trạng: {', '.join(STATUS_LABELS)}."),
     export: Path = typer.Option(None, "--export", help="Xuất ra tệp .xlsx hoặc .csv."),
+    sep: str = typer.Option(",", "--sep", help="Dấu phân cách của tệp CSV: ',' hoặc ';' (Excel đặt kiểu Việt Nam)."),
+    summary: bool = typer.Option(False, "--summary", help="In bản tóm tắt (Markdown) như trên giao diện Prefect."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Đơn vị nào đã báo cáo, đúng hạn hay muộn, đơn vị nào chưa; tỷ lệ theo nhóm và chung."""
     app = get_app()
     day = to_date(as_of, "--as-of", app.clock.today())
-    report = tracking.status(app, cycle, day, only=only, export=export)
+    if summary:
+        typer.echo(tracking.summary(app, cycle, day), nl=False)
+        return
+    report = tracking.status(app, cycle, day, only=only, export=export, sep=sep)
     units = report.units
     if as_json:
         print_json(report.to_dict())
@@ -161,17 +166,19 @@ def status(
         else "chưa có hạn nộp"
     table(f"Tình hình báo cáo kỳ {cycle} tính đến ngày {fmt_date(day)} — {deadline}",
           ["Mã", "Đơn vị", "Tình trạng", "Ngày nhận", "Số văn bản", "Phiên bản", "Trễ (ngày)", "Trễ (ngày làm việc)",
-           "Ghi chú"],
+           "Đã nhắc", "Ghi chú"],
           [[u["code"], u["name"], u["status_label"], _day(u["received_on"]), u["doc_number"], _int(u["version"]),
-            _int(u["days_late"]), _int(u["working_days_late"]), _note(u)]
-           for u in map(_plain, units.to_dict("records"))])
+            _int(u["days_late"]), _int(u["working_days_late"]),
+            reminded_text(u["reminded_stage"], u["reminded_on"]) or "", _note(u)]
+           for u in map(_plain, by_urgency(units).to_dict("records"))])
     for g in report.groups.to_dict("records"):
         console.print(
             f"[bold]{g['group_label'].capitalize()}[/bold]: phải báo cáo {g['expected']}; đã báo cáo {g['actual']} "
             f"({vnformat.rate(g['reporting_rate'])}); đúng hạn {g['on_time']} ({vnformat.rate(g['on_time_rate'])}); "
             f"muộn {g['late']}; "
-            f"chưa báo cáo {g['missing']}; mới có dự thảo {g['draft_only']}; chưa đến hạn {g['not_due']}; "
-            f"miễn {g['exempted']}", highlight=False)
+            + (f"quá hạn chưa báo cáo {g['missing']}; " if report.overdue else f"chưa đến hạn {g['not_due']}; ")
+            + f"mới có dự thảo {g['draft_only']}; miễn {g['exempted']} (tổng số {g['units']} đơn vị)",
+            highlight=False)
     if export:
         console.print(f"Đã xuất: {export}")
 
