@@ -123,7 +123,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
 
             path = fill_form(app, CYCLE_ID, work_dir / f"{stem}.xlsx", unit=unit_id,
                              meta={k: report[k] for k in ("number", "signer", "answers_request")} |
-                             {"date": f"{day:%d/%m/%Y}"},
+                             {"date": f"{vnformat.day(day)}"},
                              values=dict(report["indicators"].items()))
             arrivals.append(Arrival(day, path.name, path.read_bytes(), note))
         else:
@@ -265,9 +265,9 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
 
     cycle = open_cycle(stream="danvan", kind="annual", year=2023, request_number=REQUEST, issued_on=ISSUED,
                        deadline=DEADLINE)
-    console.print(f"Đã mở kỳ [bold]{cycle['id']}[/bold] từ Công văn {REQUEST} ngày {ISSUED:%d/%m/%Y}: "
+    console.print(f"Đã mở kỳ [bold]{cycle['id']}[/bold] từ Công văn {REQUEST} ngày {vnformat.day(ISSUED)}: "
                   f"{cycle['expected_count']} đơn vị phải báo cáo, hạn nộp \"{DEADLINE}\" → "
-                  f"{date.fromisoformat(cycle['deadline']):%d/%m/%Y}.")
+                  f"{vnformat.day(date.fromisoformat(cycle['deadline']))}.")
     app = open_app(settings)
     samples = settings.var_dir / "samples"
     samples.mkdir()
@@ -275,7 +275,7 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
     console.print(f"Đã nạp {imported.created} đầu mối liên hệ mẫu (địa chỉ @example.invalid).")
     arrivals = plan_arrivals(app, samples)
     console.print(f"{len(arrivals)} tệp báo cáo mẫu sẽ đến hộp thư {settings.inbox_dir} từ {FIRST_DAY:%d/%m} "
-                  f"đến {LAST_DAY:%d/%m/%Y}.\n")
+                  f"đến {vnformat.day(LAST_DAY)}.\n")
 
     compilations, last_tick = 0, None
     day = FIRST_DAY
@@ -286,18 +286,18 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
         if day == LETTER_ISSUED:
             linked = add_request(app, CYCLE_ID, NewRequest.of(number=LETTER, issued=day, kind="reminder"))
             if linked["letter"]:
-                console.print(f"{day:%d/%m/%Y}: văn thư cho số Công văn {LETTER} (dự thảo đôn đốc "
+                console.print(f"{vnformat.day(day)}: văn thư cho số Công văn {LETTER} (dự thảo đôn đốc "
                               f"{linked['letter']['units']} đơn vị): gửi lãnh đạo các đơn vị trong lần chạy hôm nay.")
         started = prefect_now("UTC")
         state = daily_tick(as_of=day, cycle_id=CYCLE_ID, return_state=True)
         result, last_tick = state.result(), state.state_details.flow_run_id
         if "skipped" in result:
-            console.print(f"{day:%d/%m/%Y}: ngày nghỉ ({result['skipped']}).", style="dim")
+            console.print(f"{vnformat.day(day)}: ngày nghỉ ({result['skipped']}).", style="dim")
             day += timedelta(days=1)
             continue
         r = result["cycles"][CYCLE_ID]
         notes = "; ".join(sorted({a.note for a in arrivals if a.day == day and a.note != "mẫu"}))
-        console.print(f"{day:%d/%m/%Y}: nhận {result['files']} tệp, {r['actual']}/{r['expected']} đã báo cáo, "
+        console.print(f"{vnformat.day(day)}: nhận {result['files']} tệp, {r['actual']}/{r['expected']} đã báo cáo, "
                       f"gửi {r['reminders_sent']} nhắc nhở" + (f" — {notes}" if notes else ""))
         if day == REVIEW_DAY:
             review_an_giang(console, settings, day)
@@ -334,7 +334,7 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
     why = {"quorum": "khi đủ điều kiện tổng hợp", "late_report": "sau báo cáo muộn", "manual": "chạy tay"}
     for v in versions:
         files = v.summary.get("files", {})
-        console.print(f"- Bản tổng hợp v{v.version} ({why.get(v.trigger, v.trigger)}, số liệu đến {v.as_of:%d/%m/%Y}): "
+        console.print(f"- Bản tổng hợp v{v.version} ({why.get(v.trigger, v.trigger)}, số liệu đến {vnformat.day(v.as_of)}): "
                       f"{v.out_dir}"
                       + (f" ({', '.join(Path(f).name for f in files.values())})" if files else ""))
     console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV): {settings.exports_dir / CYCLE_ID}")

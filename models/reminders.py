@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from models import vnformat
 from models.audit import audit
 from models.clock import utcnow, vn_moment
 from models.errors import UserError
@@ -113,17 +114,17 @@ def due_stage(cycle: CycleRow, policy: ReminderPolicy, deadline: date | None, ca
     if cycle.status != "open":
         return DueStage(None, f"Kỳ '{cycle.id}' đã đóng: không đôn đốc nữa.")
     if deadline is None:
-        return DueStage(None, f"Kỳ '{cycle.id}' chưa có hạn nộp vào ngày {as_of:%d/%m/%Y}: chưa có gì để nhắc.")
+        return DueStage(None, f"Kỳ '{cycle.id}' chưa có hạn nộp vào ngày {vnformat.day(as_of)}: chưa có gì để nhắc.")
     stages = tuple(schedule(policy, deadline, calendar))
     reason = calendar.day_off_reason(as_of)
     if reason:
-        return DueStage(None, f"Ngày {as_of:%d/%m/%Y} là ngày nghỉ ({reason}): không gửi nhắc.", stages)
+        return DueStage(None, f"Ngày {vnformat.day(as_of)} là ngày nghỉ ({reason}): không gửi nhắc.", stages)
     due = [s for s in stages if s.due_on <= as_of]
     if not due:
-        first = f" (đợt đầu: {stages[0].due_on:%d/%m/%Y})" if stages else ""
+        first = f" (đợt đầu: {vnformat.day(stages[0].due_on)})" if stages else ""
         return DueStage(None, f"Chưa đến đợt nhắc nào{first}.", stages)
     if moment is not None and moment < sending_time(as_of, policy.hour):
-        return DueStage(None, f"Chưa đến giờ gửi nhắc ({policy.hour:02d}:00 ngày {as_of:%d/%m/%Y}).", stages)
+        return DueStage(None, f"Chưa đến giờ gửi nhắc ({policy.hour:02d}:00 ngày {vnformat.day(as_of)}).", stages)
     return DueStage(due[-1], None, stages)
 
 

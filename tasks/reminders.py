@@ -150,8 +150,8 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     stamp: Callable[[], datetime] = (lambda: now) if now else app.clock.now
     moment = stamp()
     if not dry_run and vn_date(moment) != as_of:
-        raise UserError(f"Chỉ gửi nhắc cho ngày hôm nay ({vn_date(moment):%d/%m/%Y}), không cho ngày "
-                        f"{as_of:%d/%m/%Y}; để xem trước một ngày khác hãy dùng --dry-run.")
+        raise UserError(f"Chỉ gửi nhắc cho ngày hôm nay ({vnformat.day(vn_date(moment))}), không cho ngày "
+                        f"{vnformat.day(as_of)}; để xem trước một ngày khác hãy dùng --dry-run.")
     if eml_dir is not None and not dry_run:
         raise UserError("--eml chỉ dùng cùng --dry-run: thư thật được ghi vào hộp thư đi hoặc gửi qua SMTP.")
     with app.session() as session:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from models import vnformat
 from models.cycles import cycle_id_for
 from models.errors import UserError
 from models.report_form import Problem
@@ -159,7 +160,7 @@ def _plain(value: object) -> object:
 
 
 def _shown(value: object) -> str:
-    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+    return f"{vnformat.day(value)}" if isinstance(value, date) else str(value)
 
 
 def prose_form(app: App, package: Package, *, filename: str, default_cycle: str | None,

@@ -63,6 +63,15 @@ def test_nothing_but_the_clock_asks_the_machine_for_the_time():
     assert offenders == []
 
 
+def test_dates_shown_to_people_are_written_by_one_formatter():
+    """dd/mm/yyyy is written in models/vnformat.py only: one way to show a date."""
+    writing = re.compile(r"%d/%m/%Y")
+    offenders = [f"{path.relative_to(PROJECT_DIR)}:{n}" for name in PACKAGES
+                 for path in (PROJECT_DIR / name).rglob("*.py") if path.name != "vnformat.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if writing.search(line)]
+    assert offenders == []
+
+
 def test_the_whole_project_loads_without_a_prefect_server(monkeypatch):
     """Every entrypoint of prefect.yaml imports and builds its deployment, every template renders,
     every command answers --help: what a broken import or a typo would break, found in seconds."""
