@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, figure_grid, indicator_title
+from tasks.sheets import write_only_value
 
 TOTAL_ROW, COVERAGE_ROW = "Tổng cộng", "Số đơn vị có số liệu"
 UNIT_COLUMNS = {"order": "TT", "code": "Mã", "name": "Đơn vị", "status_label": "Trạng thái",
@@ -163,7 +164,7 @@ def _write_sheet(book: Workbook, title: str, df: pd.DataFrame) -> None:
         if any(isinstance(v, date) for v in values):
             columns[n] = [_date_cell(ws, v) if isinstance(v, date) else v for v in values]
     for row in zip(*columns, strict=True):
-        ws.append(row)
+        ws.append([write_only_value(ws, v) for v in row])
 
 
 def _cells(series: pd.Series) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.limits import control_character, csv_text, without_controls
 
-__all__ = ["cells_as_values", "csv_text"]
+__all__ = ["cells_as_values", "csv_text", "write_only_value"]
 
 
 def cells_as_values(worksheet) -> None:
@@ -17,6 +17,21 @@ def cells_as_values(worksheet) -> None:
                 cell.data_type = "s"
             elif isinstance(cell.value, str) and control_character(cell.value):
                 cell.value = without_controls(cell.value)
+
+
+def write_only_value(worksheet, value: object) -> object:
+    """``cells_as_values`` for a sheet written row by row (openpyxl's write-only mode, where a text
+    starting with "=" would be stored as a formula): such a text becomes a cell holding text."""
+    if not isinstance(value, str):
+        return value
+    text = without_controls(value) if control_character(value) else value
+    if not text.startswith("="):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def table_sheet(worksheet, *, max_width: int = 60, date_format: str = "dd/mm/yyyy",

@@ -64,3 +64,18 @@ def test_markdown_from_data_cannot_break_a_table_or_make_a_link(app):
     assert line.startswith("- Tỉnh X \\| \\[bấm vào\\](http://e.example) \\*đậm\\*:")
     assert "](http" not in summary.replace("\\](http", "")
     assert pd.notna(report.units.loc[0, "name"])
+
+
+def test_a_formula_like_number_stays_text_in_the_compilation_annex(app, tmp_path):
+    """The annex is written row by row (write-only mode, where "=…" would become a formula): a
+    document number that got past the inputs is still a text cell there."""
+    from tasks.compile import compile_cycle
+    from tests.helpers import submit
+
+    cycle = open_2023_danvan(app)
+    submit(app, cycle.id, "Tỉnh An Giang", date(2024, 5, 24), number=HOSTILE[0])
+    result = compile_cycle(app, cycle.id, as_of=date(2024, 6, 3), out_dir=tmp_path / "out")
+    wb = load_workbook(result.files["xlsx"])
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    assert any(isinstance(c.value, str) and HOSTILE[0] in c.value for c in cells)
