@@ -11,6 +11,7 @@ database (a test, a fresh demo) makes new events.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,11 @@ class Event:
     @property
     def id(self) -> uuid.UUID:
         return uuid.uuid5(_NAMESPACE, f"{self.name}|{self.cycle.id}|{self.cycle.opened_at}|{self.key}")
+
+
+def group_rate_key(cycle_id: str, group: str) -> str:
+    """The key of a group's reporting-rate artifact (the quorum is per group, so is the rate)."""
+    return f"{cycle_id.lower()}-reporting-rate-" + re.sub(r"[^a-z0-9]+", "-", group.lower()).strip("-")
 
 
 def artifact_keys(cycle_id: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from datetime import date
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 
 from models import vnformat
-from models.events import artifact_keys
+from models.events import artifact_keys, group_rate_key
 from models.status import StatusReport
 from tasks.exports import unit_table
 
@@ -30,5 +30,9 @@ def publish_status(report: StatusReport, summary_markdown: str, label: str) -> d
                           description=f"Tình hình báo cáo {label}, ngày {day}")
     create_progress_artifact(round(rate * 100, 1), key=keys["rate"],
                              description=f"Tỷ lệ báo cáo {label}: {overall['actual']}/{overall['expected']} đơn vị, ngày {day}")
+    for g in report.groups[report.groups["group"] != "overall"].itertuples():
+        create_progress_artifact(round((g.reporting_rate or 0.0) * 100, 1), key=group_rate_key(report.cycle_id, g.group),
+                                 description=f"Tỷ lệ báo cáo của các {g.group_label}, {label}: "
+                                             f"{g.actual}/{g.expected} đơn vị, ngày {day}")
     create_markdown_artifact(summary_markdown, key=keys["summary"], description=f"Tóm tắt {label}, ngày {day}")
     return keys

@@ -20,7 +20,7 @@ from flows.daily_tick import daily_tick
 from flows.digest import digest
 from flows.open_cycle import open_cycle
 from models.tables import ReminderRow, SubmissionRow
-from tasks.publish import artifact_keys
+from tasks.publish import artifact_keys, group_rate_key
 from tests.conftest import PROJECT_DIR
 from tests.helpers import add_contacts
 
@@ -77,6 +77,10 @@ def test_a_day_of_a_cycle_through_the_daily_tick(flow_env, app):
     assert rows["Bộ Nội vụ"]["Tình trạng"] == "Chưa đến hạn"
     progress = artifacts(keys["rate"], state.state_details.flow_run_id)[0]
     assert float(progress.data) == round(100 / 93, 1)
+    by_group = {g: artifacts(group_rate_key(cycle_id, g), state.state_details.flow_run_id)[0]
+                for g in ("central", "provincial")}
+    assert (float(by_group["central"].data), float(by_group["provincial"].data)) == (0.0, round(100 / 63, 1))
+    assert by_group["provincial"].description.startswith("Tỷ lệ báo cáo của các địa phương")
     summary = artifacts(keys["summary"], state.state_details.flow_run_id)[0].data
     assert "tình hình ngày 24/05/2024" in summary and "Hạn nộp **31/05/2024**" in summary
     assert "| Địa phương | 63 | 1 | 0 | 62 | 0 | 0 | 63 | 1 | 1,6% | 1,6% |" in summary
