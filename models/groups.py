@@ -28,8 +28,7 @@ class Group(BaseModel):
 
     @property
     def title(self) -> str:
-        """As a column or sheet heading: "Bộ, ngành", "Xã, phường"."""
-        return self.label[:1].upper() + self.label[1:]
+        return heading(self.label)
 
     def short_name(self, name: str) -> str:
         for word in self.short_drop:
@@ -47,6 +46,11 @@ class Group(BaseModel):
 
     def addressee(self, name: str) -> str:
         return f"{self.addressed_via} {self.in_text(name)}" if self.addressed_via else name
+
+
+def heading(label: str) -> str:
+    """A group's label as a column or sheet heading: "Bộ, ngành", "Xã, phường", "Tổng cộng"."""
+    return label[:1].upper() + label[1:]
 
 
 OVERALL = "overall"

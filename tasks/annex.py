@@ -16,16 +16,13 @@ from openpyxl.utils import get_column_letter
 
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, figure_grid, indicator_title
+from models.groups import heading
 from tasks.sheets import write_only_value
 
 TOTAL_ROW, COVERAGE_ROW = "Tổng cộng", "Số đơn vị có số liệu"
 UNIT_COLUMNS = {"order": "TT", "code": "Mã", "name": "Đơn vị", "status_label": "Trạng thái",
                 "received_on": "Ngày nhận", "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "version": "Bản",
                 "data_until": "Số liệu đến ngày"}
-
-
-def _title(label: str) -> str:
-    return label[:1].upper() + label[1:]
 
 
 def indicator_column(comp: Compilation, indicator_id: str) -> str:
@@ -41,7 +38,7 @@ def write_annex(path: Path, comp: Compilation, findings: list[Finding]) -> Path:
     _write_sheet(book, "Tổng hợp", _totals(comp))
     for group, label in comp.status.labels.items():
         if group != OVERALL:
-            _write_sheet(book, _title(label), _group_sheet(comp, group))
+            _write_sheet(book, heading(label), _group_sheet(comp, group))
     _write_sheet(book, "Xếp hạng", _rankings(comp))
     if comp.previous is not None:
         _write_sheet(book, "Cùng kỳ năm trước", _comparison(comp))
@@ -69,7 +66,7 @@ def _totals(comp: Compilation) -> pd.DataFrame:
     out["Cách tổng hợp"] = out["Mã chỉ tiêu"].map(first["aggregation"]).map({"sum": "cộng", "rate": "tỷ lệ tính lại"})
     by = t.set_index(["indicator", "group"])
     for group, words in comp.status.labels.items():
-        label = _title(words)
+        label = heading(words)
         rows = by.xs(group, level="group").reindex(out["Mã chỉ tiêu"])
         out[label] = rows["value"].where(rows["reported"] > 0).round(4).to_numpy()
         out[f"{label}: có số liệu"] = [coverage(r, a) for r, a in zip(rows["reported"], rows["actual"], strict=True)]

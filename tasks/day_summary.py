@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from models import vnformat
 from models.clock import vn_date
+from models.groups import heading
 from models.limits import markdown_text as md
 from models.reminders import CHANNEL_LABELS
 from models.report_form import Problem
@@ -56,7 +57,7 @@ def grouped(units: Iterable[dict], labels: dict[str, str]) -> list[dict]:
     for g, label in labels.items():
         part = [u for u in units if u["group"] == g]
         if part:
-            out.append(dict(label=label.capitalize(), count=len(part), lines=[unit_line(u) for u in part]))
+            out.append(dict(label=heading(label), count=len(part), lines=[unit_line(u) for u in part]))
     return out
 
 
@@ -129,7 +130,7 @@ def day_summary(app: App, report: StatusReport, quorum: QuorumCheck | None = Non
         steps.append("Không có việc gì cần làm thêm.")
 
     pending_header = "Quá hạn, chưa gửi" if report.overdue else "Chưa gửi (chưa đến hạn)"
-    groups = [dict(label=md(g["group_label"].capitalize()), units=g["units"], on_time=g["on_time"], late=g["late"],
+    groups = [dict(label=md(heading(g["group_label"])), units=g["units"], on_time=g["on_time"], late=g["late"],
                    pending=g["missing"] + g["not_due"], draft_only=g["draft_only"], exempted=g["exempted"],
                    expected=g["expected"], actual=g["actual"], reporting_rate=vnformat.rate(g["reporting_rate"]),
                    on_time_rate=vnformat.rate(g["on_time_rate"])) for g in report.to_dict()["summary"]]

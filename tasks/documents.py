@@ -22,7 +22,7 @@ from docx.text.run import Run
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote, join_names
-from models.groups import groups_phrase
+from models.groups import groups_phrase, heading
 from models.streams import Collector
 from models.vnformat import change, day, number
 from tasks.docx_footnotes import Footnotes
@@ -206,10 +206,6 @@ def _header(doc, comp: Compilation, collector: Collector) -> None:
     _para(doc, "(Dự thảo tổng hợp)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13)
 
 
-def _title(label: str) -> str:
-    return label[:1].upper() + label[1:]
-
-
 def _title_lower(title: str) -> str:
     return title[:1].lower() + title[1:]
 
@@ -267,7 +263,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
     totals = comp.totals.set_index(["indicator", "group"])
     has_previous = comp.previous is not None
     groups = [g for g in comp.status.labels if g != OVERALL]
-    header = ["Chỉ tiêu", *[_title(comp.status.labels[g]) for g in groups], "Tổng cộng"]
+    header = ["Chỉ tiêu", *[heading(comp.status.labels[g]) for g in groups], "Tổng cộng"]
     if comp.previous is not None:
         header.append(f"Cùng kỳ {comp.previous.label}")
     table = doc.add_table(rows=1, cols=len(header))

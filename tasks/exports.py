@@ -19,6 +19,7 @@ import pandas as pd
 
 from models import vnformat
 from models.errors import UserError
+from models.groups import heading
 from models.status import StatusReport, by_urgency, reminded_text
 from tasks import outputs
 from tasks.sheets import csv_text, table_sheet
@@ -45,14 +46,14 @@ SUMMARY_LABEL = "Tóm tắt (Markdown)"
 def unit_table(report: StatusReport) -> pd.DataFrame:
     """Every unit, in the order people read them (``by_urgency``), with Vietnamese headers."""
     units = by_urgency(report.units)
-    units = units.assign(group_label=units["group"].map(report.labels).str.capitalize(),
+    units = units.assign(group_label=units["group"].map(report.labels).map(heading),
                          reminded=[reminded_text(s, d) for s, d in zip(units["reminded_stage"], units["reminded_on"],
                                                                         strict=True)])
     return units[list(UNIT_HEADERS)].rename(columns=UNIT_HEADERS).reset_index(drop=True)
 
 
 def group_table(report: StatusReport) -> pd.DataFrame:
-    groups = report.groups.assign(group_label=report.groups["group_label"].str.capitalize())
+    groups = report.groups.assign(group_label=report.groups["group_label"].map(heading))
     return groups[list(GROUP_HEADERS)].rename(columns=GROUP_HEADERS)
 
 

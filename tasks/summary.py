@@ -7,6 +7,7 @@ from pathlib import Path
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote
+from models.groups import heading
 from models.limits import markdown_text
 from models.vnformat import change, day, number, percent
 from tasks.documents import change_lines
@@ -41,7 +42,7 @@ def summary_markdown(comp: Compilation, *, version: int, footnote: Footnote, fin
     out += ["", "## Số liệu tổng hợp", "",
             "Mỗi ô: số liệu (số đơn vị có số liệu/số đơn vị đã báo cáo). Tỷ lệ tính lại từ tổng tử số và mẫu số.", ""]
     groups = [g for g in comp.status.labels if g != OVERALL]
-    header = ["Chỉ tiêu", *[comp.status.labels[g][:1].upper() + comp.status.labels[g][1:] for g in groups], "Tổng cộng"]
+    header = ["Chỉ tiêu", *[heading(comp.status.labels[g]) for g in groups], "Tổng cộng"]
     if comp.previous:
         header += [f"Cùng kỳ {comp.previous.label}", "So sánh"]
     totals = comp.totals.set_index(["indicator", "group"])
