@@ -13,8 +13,9 @@ from datetime import date
 
 import pandas as pd
 
-from models.compilation import REPORTED, Compilation, figure_grid
+from models.compilation import OVERALL, REPORTED, Compilation, figure_grid
 from models.errors import UserError
+from models.national import NationalFigure, check_national
 from models.roster import Roster
 from models.text import name_key
 from models.vnformat import day, number, percent
@@ -39,8 +40,10 @@ class Finding:
 
 
 def run_checks(comp: Compilation, roster: Roster,
-               exemplary: Mapping[str, Sequence[str]] | None = None) -> list[Finding]:
+               exemplary: Mapping[str, Sequence[str]] | None = None,
+               national: Sequence[NationalFigure] = ()) -> list[Finding]:
     findings = [
+        *check_national_figures(comp, national),
         *check_parts(comp),
         *check_rates(comp),
         *check_values(comp),
@@ -55,6 +58,26 @@ def run_checks(comp: Compilation, roster: Roster,
     unit_order = dict(zip(comp.units["unit_id"], comp.units["order"], strict=True))
     return sorted(findings, key=lambda f: (severity[f.severity], unit_order.get(f.unit_id, -1), f.kind,
                                            f.section or "", f.indicator or ""))
+
+
+def check_national_figures(comp: Compilation, national: Sequence[NationalFigure]) -> list[Finding]:
+    """The drafter's national figures: parts against their total, and the units' own sum
+    against the national figure (``models.national.check_national``)."""
+    totals = comp.totals[comp.totals["group"] == OVERALL] if len(comp.totals) else comp.totals
+    sums = {str(r.indicator): (float(r.value), int(r.reported)) for r in totals.itertuples()
+            if r.aggregation == "sum" and r.reported}
+    out = []
+    for c in check_national(list(national), sums):
+        f = c.figure
+        if c.kind == "parts_sum":
+            parts = " + ".join(number(v) for _, v in f.parts)
+            message = (f"Số liệu toàn quốc \"{f.label}\" ({f.source}): tổng là {number(f.value)} {f.unit} nhưng các "
+                       f"phần cộng lại {parts} = {number(c.found)} {f.unit} (lệch {number(abs(c.found - f.value))}).")
+        else:
+            message = (f"Số liệu toàn quốc \"{f.label}\" ({f.source}) là {number(f.value)} {f.unit}, ít hơn tổng "
+                       f"các đơn vị đã báo cáo ({number(c.found)} {f.unit}): hai nguồn không khớp.")
+        out.append(Finding("error", f"national_{c.kind}", message, indicator=f.indicator, section=f.section))
+    return out
 
 
 class _Findings(list):

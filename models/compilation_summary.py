@@ -51,7 +51,7 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def inputs_hash(comp: Compilation, exemplary: Mapping[str, Sequence[str]]) -> str:
+def inputs_hash(comp: Compilation, exemplary: Mapping[str, Sequence[str]], draft: Mapping | None = None) -> str:
     """Everything the compilation is made of: who is expected and their status, every version
     received (its content hash covers figures and texts), last year's figures, the catalogue
     and the draft's own data. The same inputs give the same hash, whatever the day."""
@@ -63,6 +63,7 @@ def inputs_hash(comp: Compilation, exemplary: Mapping[str, Sequence[str]]) -> st
         previous=comp.previous.cycle_id if comp.previous else None,
         catalogue=[asdict(i) for i in comp.indicators],
         exemplary={k: list(v) for k, v in sorted(exemplary.items())},
+        **({"draft": dict(draft)} if draft and any(draft.values()) else {}),
     ), sort_keys=True, ensure_ascii=False, default=str).encode())
     _hash_frame(digest, comp.units, ["unit_id", "name", "group", "status", "received_on", "doc_number", "version",
                                      "exempt_reason"])

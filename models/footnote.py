@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from models.groups import Group
+from models.text import vietnamese_sort_key
 from models.vnformat import count
 
 REPORTED = ("on_time", "late")
@@ -65,6 +66,9 @@ def build_footnote(units: pd.DataFrame, words: dict[str, Group]) -> Footnote:
             else:
                 note = " (mới gửi dự thảo)" if r.status == "draft_only" else ""
                 line.missing.append(f"{r.footnote_name}{note}")
+        if group_words.alphabetical:
+            for names in (line.reported, line.missing, line.exempted):
+                names.sort(key=vietnamese_sort_key)
         groups.append(line)
 
     heads = []

@@ -23,6 +23,9 @@ class Group(BaseModel):
     generic: list[str] = []
     # Names whose generic word keeps its capital (Nghị định 30/2020, Phụ lục II).
     capitalised: list[str] = []
+    # Whether the footnote lists the group's names alphabetically ("An Giang, Gia Lai, Hà Nội")
+    # rather than in official order, as the national report lists the provinces.
+    alphabetical: bool = False
     # The body a letter is addressed to, before the unit's name ("Ủy ban nhân dân tỉnh An Giang").
     addressed_via: str = ""
 

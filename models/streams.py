@@ -53,6 +53,10 @@ class Collector(BaseModel):
     contact: Contact = Contact()
     signer: Signer = Signer()
     copies: list[str] = []  # "Nơi nhận" of a letter, after the addressees ("Như trên") and before "Lưu"
+    # The compiled report (Nghị định 30/2020): its signature block ("KT. BỘ TRƯỞNG" / "THỨ TRƯỞNG",
+    # the name left for the signer) and its "Nơi nhận" before "Lưu: VT, <department>.".
+    report_signer: Signer = Signer(lines=["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"])
+    report_recipients: list[str] = []
 
 
 class ExpectedSet(BaseModel):
@@ -87,7 +91,11 @@ class ReminderPolicy(BaseModel):
 
 class Section(BaseModel):
     id: str
-    heading: str
+    heading: str  # short, as units' reports name the section (matched when reading them)
+    # As the compiled report writes it (seed 000, verbatim); empty: ``heading``.
+    title: str = ""
+    items: list[str] = []  # its a), b), c) sub-items, verbatim, without the letter
+    lead: str = ""  # a sentence the section opens with ("Bộ Nội vụ báo cáo, kiến nghị, … chỉ đạo:")
 
 
 class WindowBounds(BaseModel):

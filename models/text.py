@@ -34,6 +34,38 @@ def name_key(name: str) -> str:
     return " ".join(_syllable_key(s) for s in text.split())
 
 
+# The Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y): a letter
+# with a breve, circumflex or horn is a letter of its own, sorted after its base; tone marks
+# only break ties. Written here because Python's locale collation depends on the machine's
+# locales and PyICU needs the ICU library compiled in.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+
+
+def vietnamese_sort_key(text: str) -> tuple:
+    """Sorts names as a Vietnamese reader expects: "Đắk Lắk" after "Dak", "Ơ" after "Ô"."""
+    letters: list[tuple[int, str]] = []
+    tones: list[str] = []
+    for ch in unicodedata.normalize("NFD", text.casefold()):
+        if ch in _TONE_MARKS:
+            tones[-1:] = [_TONE_MARKS[ch]]
+        elif ch in _LETTER_MARKS and letters:
+            composed = unicodedata.normalize("NFC", letters[-1][1] + ch)
+            letters[-1] = (_rank(composed), composed)
+        else:
+            letters.append((_rank(ch), ch))
+            tones.append("0")
+    return tuple(rank for rank, _ in letters), tuple(ch for _, ch in letters), tuple(tones)
+
+
+def _rank(ch: str) -> int:
+    """Spaces and punctuation first ("Hà Giang" before "Hải Dương"), then the alphabet, then the rest."""
+    if not ch.isalnum():
+        return -1
+    at = _ALPHABET.find(ch)
+    return at if at >= 0 else len(_ALPHABET) + ord(ch)
+
+
 def strip_accents(text: str) -> str:
     text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
     return "".join(ch for ch in text if not unicodedata.combining(ch))

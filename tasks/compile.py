@@ -1,11 +1,15 @@
-"""Compile a cycle into the national draft (Word), its annex (Excel) and a summary (Markdown).
+"""Compile a cycle into three Word files, each with one reader — the draft to be signed (only the
+report), "Tư liệu tổng hợp" (the units' words and figures, for the drafter) and "Cần kiểm tra"
+(every finding and what changed) — with the Excel annex and a summary (Markdown).
 
 Each compilation whose inputs differ from the last one is a new version (v1 at quorum, v2 after
 late reports, ...), written to ``exports/<cycle>/v<N>/`` and recorded with what changed. With
 the same inputs nothing is written and the last version is returned: compiling is idempotent.
 
-The draft's own data (the exemplary units per section) is a file the coordinator edits,
-``exports/<cycle>/draft.yaml``; the first compilation writes an empty one to fill in.
+The draft's own data is a file the coordinator edits, ``exports/<cycle>/draft.yaml``: the
+exemplary units per section, the year's guidance the opening cites, and the national figures
+entered from outside sources with their source (``models.national``); the first compilation
+writes an empty one to fill in.
 """
 
 from __future__ import annotations
@@ -24,18 +28,20 @@ from sqlmodel import Session, col, select
 
 from models.audit import audit
 from models.blobs import read_blob, store_blob
+from models.catalogue import Indicator
 from models.checks import Finding, exemplary_units, run_checks
 from models.compilation import Compilation, build_compilation
 from models.compilation_summary import diff_summaries, inputs_hash, summarise
 from models.cycles import get_cycle
 from models.db import insert_once
 from models.errors import UserError
-from models.footnote import build_footnote
+from models.footnote import Footnote, build_footnote
+from models.national import NationalFigure, parse_national
 from models.streams import Stream
 from models.tables import CompilationRow
 from tasks import outputs
 from tasks.annex import write_annex
-from tasks.documents import write_report
+from tasks.documents import write_materials, write_report, write_review
 from tasks.summary import summary_markdown
 from wiring.app import App
 
@@ -65,8 +71,29 @@ def draft_file(app: App, cycle_id: str) -> Path:
     return app.settings.exports_dir / cycle_id / DRAFT_FILE
 
 
-def read_exemplary(path: Path, stream: Stream) -> dict[str, list[str]]:
-    """``exemplary: {section id: [unit names]}`` from the draft's data file; {} if there is none."""
+# The files of a version: kind -> (name after "<cycle>-v<N>", what the summary calls it).
+OUTPUTS = {
+    "docx": (".docx", "Dự thảo báo cáo (để trình ký)"),
+    "materials": ("-tu-lieu-tong-hop.docx", "Tư liệu tổng hợp (cho người soạn thảo)"),
+    "review": ("-can-kiem-tra.docx", "Cần kiểm tra"),
+    "xlsx": (".xlsx", "Phụ lục số liệu (Excel)"),
+    "md": (".md", "Tóm tắt (Markdown)"),
+}
+
+
+@dataclass(frozen=True)
+class DraftData:
+    """What the drafter gives the draft, from draft.yaml."""
+
+    exemplary: dict[str, list[str]] = field(default_factory=dict)
+    guidance: str = ""  # "Công văn số 1432/BNV-CTTN ngày 03/4/2023"
+    national: tuple[NationalFigure, ...] = ()
+
+    def digest(self) -> dict:
+        return dict(guidance=self.guidance, national=[f.to_dict() for f in self.national])
+
+
+def _load_draft(path: Path) -> dict:
     if not path.exists():
         return {}
     try:
@@ -75,6 +102,22 @@ def read_exemplary(path: Path, stream: Stream) -> dict[str, list[str]]:
         raise UserError(f"Tệp {path} không phải văn bản mã UTF-8: hãy lưu lại với bảng mã UTF-8.") from None
     except (OSError, yaml.YAMLError) as exc:
         raise UserError(f"Không đọc được tệp dữ liệu dự thảo {path}: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def read_draft(path: Path, stream: Stream, catalogue: Sequence[Indicator]) -> DraftData:
+    data = _load_draft(path)
+    guidance = data.get("guidance") or ""
+    if not isinstance(guidance, str):
+        raise UserError(f"{path}: 'guidance' là một dòng, ví dụ  Công văn số 1432/BNV-CTTN ngày 03/4/2023.")
+    national = parse_national(data.get("national"), path=str(path), sections={s.id for s in stream.sections},
+                              indicators={i.id: (i.label, i.unit, i.section) for i in catalogue})
+    return DraftData(read_exemplary(path, stream), guidance.strip(), tuple(national))
+
+
+def read_exemplary(path: Path, stream: Stream) -> dict[str, list[str]]:
+    """``exemplary: {section id: [unit names]}`` from the draft's data file; {} if there is none."""
+    data = _load_draft(path)
     listed = data.get("exemplary") if isinstance(data, dict) else None
     if listed is None:
         return {}
@@ -104,12 +147,24 @@ def write_draft_template(path: Path, stream: Stream) -> None:
              "# hoặc nêu hai lần sẽ được liệt kê ở phần \"Cần kiểm tra\".",
              "# Ví dụ:  \"II.1\": [Bộ Tài chính, Cà Mau, Cao Bằng]", "exemplary:"]
     lines += [f'  "{s.id}": []    # {s.heading}' for s in stream.sections]
+    lines += ["# guidance: văn bản hướng dẫn của năm mà phần mở đầu viện dẫn,",
+              "#   ví dụ  guidance: Công văn số 1432/BNV-CTTN ngày 03/4/2023",
+              "# national: số liệu toàn quốc từ nguồn khác (báo cáo của Ban Dân vận Trung ương, Văn phòng Chính phủ,",
+              "#   Cổng Dịch vụ công quốc gia, Thanh tra Chính phủ...), ghi chú nguồn ở chân trang. Ví dụ:",
+              "#   - label: thủ tục hành chính trên Cổng Dịch vụ công quốc gia",
+              "#     value: \"6.348\"            # số có dấu chấm hàng nghìn phải trong ngoặc kép",
+              "#     unit: TTHC",
+              "#     section: III.4",
+              "#     source: Cổng Dịch vụ công quốc gia, số liệu ngày 22/12/2023",
+              "#     parts: {thực hiện tại bộ, cơ quan Trung ương: \"3.827\", thực hiện tại địa phương: \"1.337\"}",
+              "#   (indicator: mã chỉ tiêu trong danh mục thay cho label, để so với tổng của các đơn vị)",
+              "national: []"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None = None, trigger: str = "manual",
                   exemplary: Mapping[str, Sequence[str]] | None = None,
-                  on_step: Callable[[str], None] | None = None) -> CompilationResult:
+                  on_step: Callable[[str], None] | None = None, draft: DraftData | None = None) -> CompilationResult:
     """Compile ``cycle_id`` with the reports received by ``as_of``. ``exemplary`` (section id ->
     unit names) overrides the cycle's draft.yaml. ``on_step`` is told each step (for a progress bar).
 
@@ -120,17 +175,20 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         stream = app.config.stream(cycle.stream_id)
-        if exemplary is None:
+        catalogue = app.catalogue(stream.id)
+        if draft is None:
             write_draft_template(draft_file(app, cycle_id), stream)
-            exemplary = read_exemplary(draft_file(app, cycle_id), stream)
-        listed = {str(k): list(v) for k, v in exemplary.items() if v}
+            draft = read_draft(draft_file(app, cycle_id), stream, catalogue)
+        if exemplary is not None:
+            draft = DraftData({str(k): list(v) for k, v in exemplary.items()}, draft.guidance, draft.national)
+        listed = {str(k): list(v) for k, v in draft.exemplary.items() if v}
 
         step("Đọc dữ liệu các báo cáo")
-        comp = build_compilation(session, cycle, app.roster, app.calendar, stream, app.catalogue(stream.id), as_of)
+        comp = build_compilation(session, cycle, app.roster, app.calendar, stream, catalogue, as_of)
         step("Kiểm tra số liệu")
-        findings = run_checks(comp, app.roster, listed)
+        findings = run_checks(comp, app.roster, listed, draft.national)
         footnote = build_footnote(comp.units, app.roster.groups)
-        digest = inputs_hash(comp, listed)
+        digest = inputs_hash(comp, listed, draft.digest())
         last = latest_version(session, cycle_id)
         if last is not None and last.inputs_hash == digest:
             return _unchanged(app, session, last)
@@ -139,18 +197,12 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
         summary = summarise(comp, findings, footnote)
         changes = diff_summaries(last.summary if last else None, summary, last.version if last else None)
         folder = Path(out_dir) if out_dir else app.settings.exports_dir / cycle_id / f"v{version}"
-        files = {kind: folder / f"{cycle_id}-v{version}.{kind}" for kind in ("docx", "xlsx", "md")}
+        files = {kind: folder / f"{cycle_id}-v{version}{suffix}" for kind, (suffix, _) in OUTPUTS.items()}
         staging = folder.parent / f".{folder.name}-{uuid.uuid4().hex[:8]}.tmp"
         staged = {kind: staging / path.name for kind, path in files.items()}
         try:
-            step("Viết dự thảo báo cáo (Word)")
-            write_report(staged["docx"], comp, collector=app.config.collector, footnote=footnote, findings=findings,
-                         exemplary=_exemplary_names(comp, app, listed), version=version, changes=changes)
-            step("Viết phụ lục (Excel)")
-            write_annex(staged["xlsx"], comp, findings)
-            markdown = summary_markdown(comp, version=version, footnote=footnote, findings=findings, changes=changes,
-                                        files=files)
-            staged["md"].write_text(markdown, encoding="utf-8")
+            markdown = write_outputs(staged, files, comp, app, version=version, footnote=footnote, findings=findings,
+                                     changes=changes, draft=draft, listed=listed, step=step)
             hashes = {kind: store_blob(session, path.read_bytes(), files[kind].name) for kind, path in staged.items()}
             summary.update(changes=changes, markdown=markdown, files={k: str(v) for k, v in files.items()},
                            file_sha256=hashes)
@@ -176,6 +228,28 @@ def compile_cycle(app: App, cycle_id: str, *, as_of: date, out_dir: Path | None 
     # Committed: the version is this run's, its files go into place.
     _place(staging, folder)
     return CompilationResult(cycle_id, version, True, as_of, folder, files, markdown, footnote.text, findings, changes)
+
+
+def write_outputs(staged: dict[str, Path], files: dict[str, Path], comp: Compilation, app: App, *, version: int,
+                  footnote: Footnote, findings: list[Finding], changes: dict, draft: DraftData,
+                  listed: dict[str, list[str]], step: Callable[[str], None]) -> str:
+    """The one place a version's files are written (into ``staged``, named as ``files`` will be
+    once placed); returns the Markdown summary, which links them all."""
+    collector = app.config.collector
+    names = _exemplary_names(comp, app, listed)
+    step("Viết dự thảo báo cáo (Word)")
+    write_report(staged["docx"], comp, collector=collector, footnote=footnote, exemplary=names, version=version,
+                 guidance=draft.guidance, national=list(draft.national))
+    step("Viết tư liệu tổng hợp và phần cần kiểm tra (Word)")
+    write_materials(staged["materials"], comp, collector=collector, exemplary=names, version=version)
+    write_review(staged["review"], comp, collector=collector, findings=findings, version=version, changes=changes,
+                 national=list(draft.national))
+    step("Viết phụ lục (Excel)")
+    write_annex(staged["xlsx"], comp, findings)
+    markdown = summary_markdown(comp, version=version, footnote=footnote, findings=findings, changes=changes,
+                                files={OUTPUTS[k][1]: p for k, p in files.items()})
+    staged["md"].write_text(markdown, encoding="utf-8")
+    return markdown
 
 
 def latest_version(session: Session, cycle_id: str) -> CompilationRow | None:

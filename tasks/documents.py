@@ -6,6 +6,7 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 from __future__ import annotations
 
 from copy import deepcopy
+from datetime import datetime, time
 from pathlib import Path
 
 from docx import Document
@@ -21,10 +22,12 @@ from docx.text.run import Run
 
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
-from models.footnote import Footnote, join_names
+from models.footnote import Footnote
 from models.groups import groups_phrase, heading
+from models.national import NationalFigure
+from models.report_prose import Sentence, exemplary_text, groups, placeholder, section_sentences
 from models.streams import Collector
-from models.vnformat import change, day, number
+from models.vnformat import change, day, number, text_day
 from tasks.docx_footnotes import Footnotes
 
 FONT = "Times New Roman"
@@ -32,24 +35,100 @@ BODY_PT, TABLE_PT, NOTE_PT = 14, 12, 10
 CHECK_HEADING = "CẦN KIỂM TRA"
 FIGURES_NOTE = ("Ghi chú: (n/N đơn vị) = số đơn vị có số liệu/số đơn vị đã gửi báo cáo; đơn vị không báo cáo số liệu "
                 "không được tính là 0; tỷ lệ tính lại từ tổng tử số và tổng mẫu số.")
-DRAFTER_NOTE = "Tư liệu từ báo cáo của các đơn vị (để người soạn thảo tổng hợp; xóa trước khi trình ký):"
+DRAFTER_NOTE = "Nội dung báo cáo của các đơn vị:"
 
 
-def write_report(path: Path, comp: Compilation, *, collector: Collector, footnote: Footnote, findings: list[Finding],
-                 exemplary: dict[str, dict[str, list[str]]], version: int, changes: dict) -> Path:
-    """``exemplary``: per section id, the names of the exemplary units that reported, per group."""
+REPORT_TITLE = "BÁO CÁO"
+MATERIALS_TITLE = "TƯ LIỆU TỔNG HỢP"
+REVIEW_TITLE = "CẦN KIỂM TRA"
+LANGUAGE = "vi-VN"
+
+
+def write_report(path: Path, comp: Compilation, *, collector: Collector, footnote: Footnote,
+                 exemplary: dict[str, dict[str, list[str]]], version: int, guidance: str = "",
+                 national: list[NationalFigure] | None = None) -> Path:
+    """The draft to be signed, and only it: the form of Nghị định 30/2020, the outline of the
+    real report with its sub-items, each section opening with the sentences written from the
+    figures (``models.report_prose``) and a marked place for what only the drafter can write.
+    ``exemplary``: per section id, the names of the exemplary units that reported, per group."""
     doc = Document()
     _page_and_styles(doc)
+    _page_numbers(doc)
     notes = Footnotes(doc, FONT, NOTE_PT)
-    _header(doc, comp, collector)
-    _opening(doc, comp, collector, footnote, notes)
-    _body(doc, comp, exemplary, notes)
+    title = f"{comp.stream.report_title} {comp.cycle.label}"
+    _header(doc, comp, collector, title)
+    _opening(doc, comp, collector, footnote, notes, guidance)
+    _body(doc, comp, exemplary, notes, national or [])
     _closing(doc, comp, collector)
-    doc.add_page_break()
-    _checks(doc, comp, findings, version, changes)
+    _properties(doc, comp, collector, f"{REPORT_TITLE} {title}", version, "Dự thảo báo cáo để trình ký")
+    return _save(doc, path)
+
+
+def write_materials(path: Path, comp: Compilation, *, collector: Collector,
+                    exemplary: dict[str, dict[str, list[str]]], version: int) -> Path:
+    """"Tư liệu tổng hợp", the drafter's working file: per section of the outline, the totals
+    with their coverage, the scores and ranks, the exemplary units named, and every unit's own
+    words; then the figures each unit gave. Never sent."""
+    doc = Document()
+    _page_and_styles(doc)
+    _page_numbers(doc)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, MATERIALS_TITLE, bold=True, align=center, indent=False)
+    _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
+    _para(doc, f"Tài liệu làm việc của người soạn thảo, kèm bản tổng hợp số {version}; số liệu nhận đến ngày "
+               f"{day(comp.as_of)}. Không gửi kèm báo cáo.", italic=True, align=center, indent=False, size=13)
+    current_part, noted = None, False
+    for section in comp.stream.sections:
+        part, _, sub = section.id.partition(".")
+        if part != current_part:
+            current_part = part
+            heading = comp.stream.parts.get(part) or (section.heading.upper() if not sub else "")
+            doc.add_heading(f"{part}. {heading}".rstrip(". "), level=1)
+        if sub:
+            doc.add_heading(f"{sub}. {section.title or section.heading}", level=2)
+        noted = _figures(doc, comp, section.id, with_note=not noted) or noted
+        _rankings(doc, comp, section.id)
+        names = exemplary.get(section.id) or {}
+        if any(names.values()):
+            _para(doc, f"Đơn vị tiêu biểu do người soạn thảo nêu: {exemplary_text(names, groups(comp))}", italic=True)
+        _texts(doc, comp, section.id)
+    _unit_figures(doc, comp)
+    _properties(doc, comp, collector, f"{MATERIALS_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
+                "Tư liệu của người soạn thảo, không gửi kèm báo cáo")
+    return _save(doc, path)
+
+
+def write_review(path: Path, comp: Compilation, *, collector: Collector, findings: list[Finding], version: int,
+                 changes: dict, national: list[NationalFigure] | None = None) -> Path:
+    """"Cần kiểm tra": every finding of the compilation and what changed since the previous version."""
+    doc = Document()
+    _page_and_styles(doc)
+    _page_numbers(doc)
+    _checks(doc, comp, findings, version, changes, national or [])
+    _properties(doc, comp, collector, f"{REVIEW_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
+                "Các điểm cần kiểm tra trước khi trình ký")
+    return _save(doc, path)
+
+
+def _save(doc, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def _properties(doc, comp: Compilation, collector: Collector, title: str, version: int, comments: str) -> None:
+    """Core properties of the file: its own title, author and dates, not python-docx's of 2013."""
+    props = doc.core_properties
+    moment = datetime.combine(comp.as_of, time())
+    props.title, props.subject = title, comp.stream.name
+    props.author = props.last_modified_by = collector.department or collector.name
+    props.category, props.language = "Báo cáo", LANGUAGE
+    props.keywords = f"{comp.cycle.id}; bản {version}"
+    props.comments = f"{comments}; bản tổng hợp số {version}, số liệu nhận đến ngày {day(comp.as_of)}."
+    props.created = props.modified = moment
+    props.last_printed = moment
+    props.revision = version
+    props.identifier = f"{comp.cycle.id}-v{version}"
 
 
 # --- layout ------------------------------------------------------------------------------------
@@ -72,9 +151,48 @@ def _page_and_styles(doc) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     for rfonts in defaults.iter(qn("w:rFonts")) if defaults is not None else ():
         _times(rfonts)
+    _language(doc)
     normal = doc.styles["Normal"].paragraph_format
     normal.space_after, normal.first_line_indent = Pt(6), Mm(10)
     normal.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _language(doc) -> None:
+    """vi-VN for every run (the template's en-US makes Word mark every word misspelt)."""
+    for rpr in doc.styles.element.iter(qn("w:rPr")):
+        for old in rpr.findall(qn("w:lang")):
+            rpr.remove(old)
+        lang = OxmlElement("w:lang")
+        for attr in ("w:val", "w:eastAsia"):
+            lang.set(qn(attr), LANGUAGE)
+        lang.set(qn("w:bidi"), "ar-SA")
+        rpr.append(lang)
+    settings = doc.settings.element
+    for old in settings.findall(qn("w:themeFontLang")):
+        old.set(qn("w:val"), LANGUAGE)
+
+
+def _page_numbers(doc) -> None:
+    """Arabic page numbers centred in the top margin, size 14, not on the first page."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Mm(0)
+    run = _run(p, "", size=BODY_PT)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
 
 
 def _times(rfonts) -> None:
@@ -159,7 +277,9 @@ def _no_borders(table: Table) -> None:
 
 def _cell(cell, lines: list[str] | str, *, bold=False, italic=False, size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER):
     lines = [lines] if isinstance(lines, str) else lines
-    cell.paragraphs[0].text = ""
+    first = cell.paragraphs[0]._p
+    for run in first.r_lst:  # not ``.text = ""``, which leaves an empty run before the text
+        first.remove(run)
     for n, line in enumerate(lines):
         p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
         _cell_paragraph_format(p, align)
@@ -186,45 +306,103 @@ def _cell_paragraph_format(p: Paragraph, align) -> None:
         p.paragraph_format.space_after = Pt(0)
 
 
-def _header(doc, comp: Compilation, collector: Collector) -> None:
+HEADER_WIDTHS = (Mm(66), Mm(99))  # 4:6 of the 165 mm text width: the national title on one line
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+CHAR_MM = {12: 2.45, 13: 2.65, 14: 2.85}  # mean width of a bold capital letter or a motto letter, in mm
+
+
+def _widths(table: Table, *widths) -> None:
+    """Fixed column widths (Word and LibreOffice otherwise share the page evenly)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def rule(container, length, within) -> Paragraph:
+    """A short solid rule, centred: an empty paragraph with a top border, indented so that the
+    border is ``length`` long inside a column ``within`` wide."""
+    p = container.add_paragraph()
+    side = max(int((within - length) / 2), 0)
+    fmt = p.paragraph_format
+    fmt.left_indent = fmt.right_indent = side
+    fmt.first_line_indent, fmt.space_before, fmt.space_after = Mm(0), Pt(0), Pt(0)
+    fmt.line_spacing = Pt(2)
+    border = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for attr, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        top.set(qn(attr), value)
+    border.append(top)
+    p._p.get_or_add_pPr().append(border)
+    return p
+
+
+def text_length(text: str, size: int) -> int:
+    """An estimate of the printed length of ``text`` in EMU (for the rules under the names)."""
+    return int(Mm(len(text) * CHAR_MM.get(size, 2.65)))
+
+
+def _header(doc, comp: Compilation, collector: Collector, title: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, *HEADER_WIDTHS)
     left, right = table.rows[0].cells
     issuer = [collector.parent.upper()] if collector.parent else []
-    _cell(left, [*issuer, collector.name.upper(), "", f"Số:      /{collector.report_symbol}"], size=13)
-    left.paragraphs[len(issuer)].runs[0].bold = True
-    _cell(right, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""], bold=True, size=13)
+    _cell(left, [*issuer, collector.name.upper()], size=13)
+    left.paragraphs[-1].runs[0].bold = True
+    rule(left, text_length(collector.name.upper(), 13) * 2 // 5, HEADER_WIDTHS[0])
+    p = left.add_paragraph()
+    _cell_paragraph_format(p, WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.space_before = Pt(6)
+    _run(p, f"Số:      /{collector.report_symbol}", size=13)
+    _cell(right, [NATIONAL_TITLE, MOTTO], bold=True, size=12)
+    right.paragraphs[1].runs[0].font.size = Pt(14)
+    rule(right, text_length(MOTTO, 13), HEADER_WIDTHS[1])
     p = right.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.first_line_indent = Mm(0)
-    run = p.add_run(f"{collector.place}, ngày      tháng      năm {comp.as_of.year}")
-    run.italic, run.font.size = True, Pt(13)
+    _cell_paragraph_format(p, WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.space_before = Pt(6)
+    _run(p, f"{collector.place}, ngày      tháng      năm {comp.as_of.year}", italic=True, size=BODY_PT)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _para(doc, "BÁO CÁO", bold=True, align=center, indent=False).paragraph_format.space_before = Pt(12)
-    _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
-    _para(doc, "(Dự thảo tổng hợp)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13)
+    _para(doc, REPORT_TITLE, bold=True, align=center, indent=False).paragraph_format.space_before = Pt(18)
+    p = _para(doc, title, bold=True, align=center, indent=False)
+    p.paragraph_format.space_after = Pt(0)
+    rule(doc, text_length(title[:60], 13) * 2 // 5, Mm(165)).paragraph_format.space_after = Pt(12)
 
 
 def _title_lower(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
-def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, notes: Footnotes) -> None:
+def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, notes: Footnotes,
+             guidance: str) -> None:
+    """"Thực hiện <basis>; <collector> ban hành <the year's guidance> hướng dẫn …" (seed 000); without
+    the guidance in the draft's data, the request letter of the cycle."""
     basis = "; ".join(comp.stream.basis)
     request = comp.requests[0] if comp.requests else None
     askees = groups_phrase([label for g, label in comp.status.labels.items() if g != OVERALL])
-    asked = (f"; {collector.name} ban hành Công văn số {request.number} ngày {day(request.issued_on)} đề nghị "
-             f"{askees} báo cáo" if request else "")
+    if guidance:
+        asked = f"; {collector.name} ban hành {guidance} hướng dẫn {askees} triển khai thực hiện"
+    elif request:
+        asked = (f"; {collector.name} ban hành Công văn số {request.number} ngày {text_day(request.issued_on)} đề nghị "
+                 f"{askees} báo cáo")
+    else:
+        asked = ""
     p = _para(doc, f"Thực hiện {basis}{asked}. Trên cơ sở báo cáo của {askees}")
     notes.add(p, footnote.lines)
     title = _title_lower(comp.stream.report_title)
     p.add_run(f", {collector.name} tổng hợp, báo cáo {title} {comp.cycle.label} như sau:")
 
 
-def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], notes: Footnotes) -> None:
+ITEM_LETTERS = "abcdefgh"
+
+
+def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], notes: Footnotes,
+          national: list[NationalFigure]) -> None:
     parts = comp.stream.parts
-    current_part, noted = None, False
+    current_part = None
     for section in comp.stream.sections:
         part, _, sub = section.id.partition(".")
         if part != current_part:
@@ -232,27 +410,29 @@ def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], no
             heading = parts.get(part) or (section.heading.upper() if not sub else "")
             doc.add_heading(f"{part}. {heading}".rstrip(". "), level=1)
         if sub:
-            doc.add_heading(f"{sub}. {section.heading}", level=2)
-        noted = _figures(doc, comp, section.id, with_note=not noted) or noted
-        _rankings(doc, comp, section.id)
-        names = exemplary.get(section.id) or {}
-        if any(names.values()):
-            p = _para(doc, "Đơn vị tiêu biểu", italic=True)
-            notes.add(p, [_exemplary_text(names, comp.status.labels)])
-            p.add_run(".")
-        _texts(doc, comp, section.id)
+            doc.add_heading(f"{sub}. {section.title or section.heading}", level=2)
+        if section.lead:
+            _para(doc, section.lead)
+        for sentence in section_sentences(comp, section.id, national=national, exemplary=exemplary.get(section.id)):
+            _sentence(doc, sentence, notes)
+        what = _title_lower(section.title or section.heading)
+        for n, item in enumerate(section.items):
+            doc.add_heading(f"{ITEM_LETTERS[n]}) {item}", level=3)
+            _sentence(doc, placeholder(f"Người soạn thảo viết nội dung mục này từ Tư liệu tổng hợp, mục "
+                                       f"{section.id}."), notes)
+        if not section.items:
+            _sentence(doc, placeholder(f"Người soạn thảo viết: {what}, từ Tư liệu tổng hợp, mục {section.id}."), notes)
 
 
-def _exemplary_text(names: dict[str, list[str]], labels: dict[str, str]) -> str:
-    """"Tiêu biểu như: Bộ A, Bộ B; các địa phương: X, Y." — the first group's names plainly, the
-    others after their words, as the national report writes it."""
-    parts: list[str] = []
-    for group, label in labels.items():
-        listed = names.get(group) or []
-        if listed:
-            parts.append(join_names(listed) if not parts and group == next(iter(labels))
-                         else f"các {label}: " + join_names(listed))
-    return "Tiêu biểu như: " + "; ".join(parts) + "."
+def _sentence(doc, sentence: Sentence, notes: Footnotes) -> None:
+    p = _para(doc)
+    run = _run(p, sentence.text, italic=True if sentence.placeholder else None)
+    if sentence.placeholder:
+        highlight = OxmlElement("w:highlight")
+        highlight.set(qn("w:val"), "yellow")
+        run._r.get_or_add_rPr().append(highlight)
+    if sentence.notes:
+        notes.add(p, sentence.notes)
 
 
 def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
@@ -337,19 +517,27 @@ def _closing(doc, comp: Compilation, collector: Collector) -> None:
                f"trân trọng báo cáo {collector.report_to} theo quy định./.")
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, Mm(80), Mm(85))
     left, right = table.rows[0].cells
-    _cell(left, ["Nơi nhận:", f"- {collector.report_to};", "- Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ;",
-                 "- UBND các tỉnh, thành phố trực thuộc Trung ương;", "- Lưu: VT."], size=NOTE_PT + 1,
-          align=WD_ALIGN_PARAGRAPH.LEFT)
-    left.paragraphs[0].runs[0].bold = left.paragraphs[0].runs[0].italic = True
-    _cell(right, ["QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ", "", "", "", "Họ và tên"], bold=True, size=13)
+    recipients = collector.report_recipients or [collector.report_to, "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+                                                 "UBND các tỉnh, thành phố trực thuộc Trung ương"]
+    keep = f"- Lưu: VT{', ' + collector.department_symbol if collector.department_symbol else ''}."
+    _cell(left, ["Nơi nhận:", *[f"- {r};" for r in recipients if r], keep], size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    first = left.paragraphs[0].runs[0]
+    first.bold = first.italic = True
+    first.font.size = Pt(12)
+    signer = collector.report_signer
+    _cell(right, [*signer.lines, "", "", "", signer.name or ""], bold=True, size=BODY_PT)
 
 
-def _checks(doc, comp: Compilation, findings: list[Finding], version: int, changes: dict) -> None:
-    doc.add_heading(CHECK_HEADING, level=1)
-    _para(doc, f"Phần dành cho người soạn thảo, xóa trước khi trình ký. Bản tổng hợp số {version}, số liệu nhận "
-               f"đến ngày {day(comp.as_of)}. Các điểm dưới đây được phát hiện khi tổng hợp; số liệu của đơn vị "
-               "không được tự động sửa.", italic=True)
+def _checks(doc, comp: Compilation, findings: list[Finding], version: int, changes: dict,
+            national: list[NationalFigure]) -> None:
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, CHECK_HEADING, bold=True, align=center, indent=False)
+    _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
+    _para(doc, f"Bản tổng hợp số {version}, số liệu nhận đến ngày {day(comp.as_of)}. Các điểm dưới đây được phát hiện "
+               "khi tổng hợp; số liệu của đơn vị không được tự động sửa. Không gửi kèm báo cáo.", italic=True)
+    doc.add_heading(f"Các điểm cần kiểm tra ({len(findings)})", level=1)
     if not findings:
         _para(doc, "Không phát hiện điểm nào cần kiểm tra.")
     else:
@@ -365,10 +553,36 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,
                                           str(f.version) if f.version else "", f.message], strict=True):
                 _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT)
+    if national:
+        doc.add_heading(f"Số liệu toàn quốc do người soạn thảo nhập ({len(national)})", level=1)
+        for figure in national:
+            parts = "; ".join(f"{k}: {number(v)}" for k, v in figure.parts)
+            within = f"; trong đó {parts}" if parts else ""
+            _para(doc, f"- {figure.label}: {number(figure.value)} {figure.unit} (nguồn: {figure.source}){within}.")
     if changes:
-        doc.add_heading(f"Thay đổi so với bản {changes['previous_version']}", level=2)
+        doc.add_heading(f"Thay đổi so với bản {changes['previous_version']}", level=1)
         for line in change_lines(changes):
             _para(doc, f"- {line}")
+
+
+def _unit_figures(doc, comp: Compilation) -> None:
+    """The figures each unit gave, unit by unit, in official order."""
+    values = comp.values
+    if values.empty:
+        return
+    doc.add_heading("SỐ LIỆU TỪNG ĐƠN VỊ BÁO CÁO", level=1)
+    labels = {i.id: indicator_title(i) for i in comp.indicators}
+    order = {i.id: n for n, i in enumerate(comp.indicators)}
+    names = comp.units.set_index("unit_id")["name"]
+    for unit_id in (u for u in comp.units["unit_id"] if u in set(values["unit_id"])):
+        rows = values[values["unit_id"] == unit_id]
+        rows = rows.assign(position=rows["indicator"].map(order)).sort_values("position")
+        given = "; ".join(f"{labels.get(r.indicator, r.indicator)}: "
+                          f"{r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)}"
+                          for r in rows.itertuples())
+        p = _para(doc)
+        _run(p, f"{names.get(unit_id, unit_id)}: ", bold=True, size=BODY_PT - 1)
+        _run(p, given + ".", size=BODY_PT - 1)
 
 
 def change_lines(changes: dict) -> list[str]:

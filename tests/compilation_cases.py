@@ -79,14 +79,15 @@ MISSING_CENTRAL_V1 = (
 FOOTNOTE_V1 = "\n".join([
     "09 bộ, ngành và 53/63 địa phương",
     f"- 21 bộ, ngành chưa có báo cáo gồm: {MISSING_CENTRAL_V1}.",
-    "- 10 địa phương chưa có báo cáo gồm: Hà Nội, Lào Cai, Yên Bái, Vĩnh Phúc, Quảng Trị, Khánh Hòa, Gia Lai, "
-    "Hồ Chí Minh, Trà Vinh, An Giang.",
+    # Alphabetically, as seed 000 lists them (it puts Hồ Chí Minh, as "TP. Hồ Chí Minh", after Quảng Trị).
+    "- 10 địa phương chưa có báo cáo gồm: An Giang, Gia Lai, Hà Nội, Hồ Chí Minh, Khánh Hòa, Lào Cai, Quảng Trị, "
+    "Trà Vinh, Vĩnh Phúc, Yên Bái.",
 ])
 FOOTNOTE_V2 = "\n".join([
     "09 bộ, ngành và 55/63 địa phương",
     f"- 21 bộ, ngành chưa có báo cáo gồm: {MISSING_CENTRAL_V1}.",
-    "- 08 địa phương chưa có báo cáo gồm: Hà Nội, Lào Cai, Yên Bái, Vĩnh Phúc, Khánh Hòa, Gia Lai, Hồ Chí Minh, "
-    "Trà Vinh.",
+    "- 08 địa phương chưa có báo cáo gồm: Gia Lai, Hà Nội, Hồ Chí Minh, Khánh Hòa, Lào Cai, Trà Vinh, Vĩnh Phúc, "
+    "Yên Bái.",
 ])
 
 

@@ -78,4 +78,4 @@ def test_one_tiny_round_of_every_phase(tmp_path, empty_database_url):
     assert 0 < compiled["reports_compiled"] <= 20 and compiled["figures"] > 0
 
     documents = phase_documents(ws)
-    assert documents["created"] and set(documents["files"]) == {"docx", "xlsx", "md"}
+    assert documents["created"] and set(documents["files"]) == {"docx", "materials", "review", "xlsx", "md"}

@@ -22,8 +22,8 @@ def test_quang_tri_s_parts_that_do_not_add_up_are_to_be_checked(app):
     assert finding.message == (
         "Số lượt tiếp công dân: tổng số là 419 nhưng các thành phần cộng lại là 420 (Tiếp định kỳ của người đứng đầu "
         "(lượt) 342 + Tiếp thường xuyên (lượt) 78 + Tiếp đột xuất (lượt) 0).")
-    # The finding is in the draft's "Cần kiểm tra"; the total stays as reported, not silently corrected.
-    doc = Document(str(result.files["docx"]))
+    # The finding is in the review file "Cần kiểm tra"; the total stays as reported, not silently corrected.
+    doc = Document(str(result.files["review"]))
     checks = doc.tables[-1]
     assert [c.text for c in checks.rows[0].cells] == ["TT", "Mức độ", "Đơn vị", "Chỉ tiêu", "Bản", "Nội dung"]
     assert [c.text for c in checks.rows[1].cells] == ["1", "Sai", "Tỉnh Quảng Trị", "Số lượt tiếp công dân", "1",
@@ -49,10 +49,16 @@ def test_the_same_period_of_last_year_is_compared(app):
     assert (qt["current"], qt["previous"], qt["predecessors"]) == (352, 419, "Tỉnh Quảng Trị")
 
     result = compile_cycle(app, cycle.id, as_of=date(2024, 6, 10))
-    row = next(r for t in Document(str(result.files["docx"])).tables for r in t.rows
+    row = next(r for t in Document(str(result.files["materials"])).tables for r in t.rows
                if r.cells[0].text == "Số lượt tiếp công dân (lượt)")
-    # 932 against 619 the year before: +50,57%.
+    # 932 against 619 the year before: +50,57%, in the drafter's table and in the draft's sentence.
     assert row.cells[-1].text == "619\n(2/2 đơn vị)\ntăng 50,57%"
+    (sentence,) = [p.text for p in Document(str(result.files["docx"])).paragraphs
+                   if "số lượt tiếp công dân là" in p.text]
+    assert sentence.startswith("Năm 2023, theo số liệu của 3/3 cơ quan, đơn vị đã gửi báo cáo, số lượt tiếp công "
+                               "dân là 932 lượt (chi tiết theo số liệu của 1/3 cơ quan, đơn vị: tiếp định kỳ của "
+                               "người đứng đầu 289 lượt; ")
+    assert sentence.endswith(" (tăng 50,57% so với năm 2022).")
 
 
 def test_last_year_s_units_are_mapped_to_their_successors(app):

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 import yaml
 from docx import Document
-from docx.oxml.ns import qn
 from sqlmodel import select
 
 from models.errors import UserError
@@ -31,71 +30,70 @@ def write_exemplary(app, cycle_id, listed):
     path.write_text(yaml.safe_dump({"exemplary": listed}, allow_unicode=True), encoding="utf-8")
 
 
-def test_the_word_draft_is_an_official_report_with_the_generated_footnote(app, cycle_2023):
+def paragraphs(path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_each_version_is_three_word_files_each_with_one_reader(app, cycle_2023):
     write_exemplary(app, cycle_2023.id, EXEMPLARY)
     result = compile_cycle(app, cycle_2023.id, as_of=V1_DAY)
     assert (result.version, result.created) == (1, True)
-    assert result.files["docx"] == app.settings.exports_dir / cycle_2023.id / "v1" / f"{cycle_2023.id}-v1.docx"
+    folder = app.settings.exports_dir / cycle_2023.id / "v1"
+    assert result.files == {kind: folder / f"{cycle_2023.id}-v1{suffix}" for kind, suffix in (
+        ("docx", ".docx"), ("materials", "-tu-lieu-tong-hop.docx"), ("review", "-can-kiem-tra.docx"),
+        ("xlsx", ".xlsx"), ("md", ".md"))}
+
+    # The draft to be signed: the report and only it — the generated footnote, the figures as
+    # sentences, the exemplary units; no unit's excerpt, no finding, nothing "to delete".
     doc = Document(str(result.files["docx"]))
-
-    header = doc.tables[0]
-    left, right = (c.text.split("\n") for c in header.rows[0].cells)
-    assert left == ["BỘ NỘI VỤ", "", "Số:      /BC-BNV"]
-    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
-                     "Hà Nội, ngày      tháng      năm 2024"]
-    texts = [p.text for p in doc.paragraphs]
-    title = texts.index("BÁO CÁO")
-    assert texts[title + 1] == ("Kết quả thực hiện công tác dân vận của cơ quan hành chính nhà nước và chính quyền "
-                                "các cấp năm 2023")
-    for style in ("Normal", "Heading 1", "Heading 2"):  # no theme font overriding Times New Roman
-        rfonts = doc.styles[style].element.rPr.rFonts
-        assert rfonts.get(qn("w:ascii")) == "Times New Roman" and rfonts.get(qn("w:asciiTheme")) is None
-
-    assert headings(doc) == [
-        "I. KHÁI QUÁT CHUNG", "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO",
-        "1. Lãnh đạo, chỉ đạo triển khai Chỉ thị 33/CT-TTg và Chương trình phối hợp 03",
-        "2. Quán triệt, tuyên truyền, tập huấn cán bộ về công tác dân vận", "III. KẾT QUẢ THỰC HIỆN",
-        "1. Thể chế; thực hiện dân chủ ở cơ sở; phối hợp thực hiện công tác dân vận",
-        "2. Tuyên truyền, vận động vùng sâu, vùng xa, vùng đồng bào dân tộc thiểu số, vùng tôn giáo",
-        "3. Phong trào thi đua \"Dân vận khéo\"", "4. Cải cách hành chính, thủ tục hành chính, chuyển đổi số",
-        "5. Đạo đức công vụ; kiểm tra, thanh tra công vụ, xử lý vi phạm",
-        "6. Tiếp công dân, đối thoại, giải quyết khiếu nại, tố cáo, kiến nghị, phản ánh",
-        "7. Phối hợp với Mặt trận Tổ quốc và các tổ chức chính trị - xã hội", "IV. ĐÁNH GIÁ CHUNG", "1. Ưu điểm",
-        "2. Khó khăn, hạn chế và nguyên nhân", "V. NHIỆM VỤ, GIẢI PHÁP", "VI. KIẾN NGHỊ, ĐỀ XUẤT", "CẦN KIỂM TRA"]
-
-    # A real footnote on "Trên cơ sở báo cáo của các bộ, ngành và địa phương", then the exemplary units.
+    draft = paragraphs(result.files["docx"])
     opening = next(p for p in doc.paragraphs if "Trên cơ sở báo cáo của các bộ, ngành và địa phương" in p.text)
-    assert "footnoteReference" in opening._p.xml and "2748/BNV-CTTN ngày 17/05/2024" in opening.text
-    notes = read_footnotes(doc)
-    assert notes[1] == FOOTNOTE_V1
-    assert notes[2] == ("Tiêu biểu như: Bộ Tài chính, Bộ Lao động - Thương binh và Xã hội; các địa phương: Bình Phước, "
-                        "Cà Mau, Cao Bằng, Đồng Tháp, Hà Giang, Kiên Giang, Kon Tum, Lai Châu, Lâm Đồng, Nam Định, "
-                        "Phú Thọ, Quảng Ngãi, Tây Ninh, Thái Bình, Thanh Hóa, Tuyên Quang.")
+    assert "footnoteReference" in opening._p.xml and "2748/BNV-CTTN ngày 17/5/2024" in opening.text
+    assert read_footnotes(doc)[1] == FOOTNOTE_V1
+    assert ("Tiêu biểu như: Bộ Tài chính, Bộ Lao động - Thương binh và Xã hội; các địa phương: Bình Phước, Cà Mau, "
+            "Cao Bằng, Đồng Tháp, Hà Giang, Kiên Giang, Kon Tum, Lai Châu, Lâm Đồng, Nam Định, Phú Thọ, Quảng Ngãi, "
+            "Tây Ninh, Thái Bình, Thanh Hóa, Tuyên Quang.") in draft
+    # The groups' shares add up to the total; the parts, given by fewer units, carry their own coverage.
+    assert ("Năm 2023, theo số liệu của 5/62 cơ quan, đơn vị đã gửi báo cáo, số lượt tiếp công dân là 803 lượt "
+            "(trong đó: các bộ, ngành 223 lượt; các địa phương 580 lượt) (chi tiết theo số liệu của 1/62 cơ quan, đơn "
+            "vị: tiếp định kỳ của người đứng đầu 20 lượt; tiếp thường xuyên 100 lượt; tiếp đột xuất 0 lượt).") in draft
+    assert ("Năm 2023, tỷ lệ giải quyết khiếu nại, tố cáo thuộc thẩm quyền đạt 79% (79/100 vụ việc; tính lại từ số "
+            "liệu của 3/62 cơ quan, đơn vị).") in draft
+    everything = "\n".join(draft + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    for not_for_signing in ("Vụ I đã tiếp nhận", "CẦN KIỂM TRA", "TƯ LIỆU", "xóa trước khi trình ký", "(bản 1)",
+                            "chưa có số liệu"):
+        assert not_for_signing not in everything, not_for_signing
+    assert [t.rows[0].cells[0].text for t in doc.tables] == [doc.tables[0].rows[0].cells[0].text, doc.tables[-1].rows[
+        0].cells[0].text]  # only the header block and the closing: no table of figures in the body
 
-    # Figures in place with their coverage.
-    figures = {t.rows[1].cells[0].text: t for t in table_with(doc, "Chỉ tiêu")}
-    visits = next(t for t in figures.values() if any(r.cells[0].text == "Số lượt tiếp công dân (lượt)" for r in t.rows))
-    row = next(r for r in visits.rows if r.cells[0].text == "Số lượt tiếp công dân (lượt)")
+    # "Tư liệu tổng hợp": the figures with their coverage, every unit's words by section, each unit's figures.
+    materials = Document(str(result.files["materials"]))
+    texts = paragraphs(result.files["materials"])
+    assert texts[:2] == ["TƯ LIỆU TỔNG HỢP", "Kết quả thực hiện công tác dân vận của cơ quan hành chính nhà nước và "
+                                              "chính quyền các cấp năm 2023"]
+    row = next(r for t in table_with(materials, "Chỉ tiêu") for r in t.rows
+               if r.cells[0].text == "Số lượt tiếp công dân (lượt)")
     assert [c.text for c in row.cells] == ["Số lượt tiếp công dân (lượt)", "223\n(3/9 đơn vị)", "580\n(2/53 đơn vị)",
                                            "803\n(5/62 đơn vị)"]
-    rate = next(r for r in visits.rows if r.cells[0].text.startswith("Tỷ lệ giải quyết"))
-    assert rate.cells[1].text == "81,67%\n(2/9 đơn vị)" and rate.cells[3].text == "79%\n(3/62 đơn vị)"
-    dialogues = next(r for r in visits.rows if r.cells[0].text.startswith("Số cuộc đối thoại"))
-    assert dialogues.cells[3].text == "chưa có số liệu\n(0/62 đơn vị)"
-
-    # The units' own words, with their names, for the drafter.
-    assert any(p.text == "Văn phòng Chính phủ (bản 1): Năm 2023, Vụ I đã tiếp nhận, phân loại xử lý 22.153 đơn thư "
-                         "khiếu nại, tố cáo, kiến nghị, phản ánh; đã chuyển các Bộ, ngành, địa phương 4.244 đơn đủ "
-                         "điều kiện." for p in doc.paragraphs)
+    assert ("Văn phòng Chính phủ (bản 1): Năm 2023, Vụ I đã tiếp nhận, phân loại xử lý 22.153 đơn thư khiếu nại, tố "
+            "cáo, kiến nghị, phản ánh; đã chuyển các Bộ, ngành, địa phương 4.244 đơn đủ điều kiện.") in texts
     assert "Báo cáo ghi không có nội dung: Văn phòng Chính phủ." in texts
+    assert any(t.startswith("Văn phòng Chính phủ: ") and "Số lượt tiếp công dân (lượt): 103" in t for t in texts)
 
-    # Every finding is listed under "Cần kiểm tra".
-    (checks,) = table_with(doc, "TT")[-1:]
-    assert len(checks.rows) - 1 == len(result.findings)
+    # "Cần kiểm tra": every finding.
+    review = Document(str(result.files["review"]))
+    assert paragraphs(result.files["review"])[0] == "CẦN KIỂM TRA"
+    (checks,) = table_with(review, "TT")
+    assert len(checks.rows) - 1 == len(result.findings) > 0
     rows = [[c.text for c in r.cells] for r in checks.rows[1:]]
     assert ["Bộ Tài chính", "Tỷ lệ giải quyết khiếu nại, tố cáo thuộc thẩm quyền", "1"] in [r[2:5] for r in rows]
     assert any(r[2] == "Đài Truyền hình Việt Nam" and "chưa có báo cáo" in r[5] for r in rows)
-    assert "Nơi nhận:" in doc.tables[-2].rows[0].cells[0].text
+
+    # The summary links all three.
+    for name in ("Dự thảo báo cáo (để trình ký)", "Tư liệu tổng hợp (cho người soạn thảo)", "Cần kiểm tra"):
+        assert name in result.markdown
+    for kind in ("docx", "materials", "review"):
+        assert result.files[kind].name in result.markdown
 
 
 def test_the_excel_annex_has_one_sheet_per_group_with_totals_and_coverage(app, cycle_2023):
@@ -139,9 +137,10 @@ def test_a_late_report_makes_a_new_version_that_says_what_changed(app, cycle_202
     assert (visits["before"], visits["after"], visits["reported_before"], visits["reported_after"]) == (803, 1155, 5, 6)
     assert "- Số lượt tiếp công dân: 803 (5 đơn vị) → 1.155 (6 đơn vị)" in second.markdown
     assert first.files["docx"].exists() and second.files["docx"].parent.name == "v2"
-    doc = Document(str(second.files["docx"]))
-    assert read_footnotes(doc)[1] == FOOTNOTE_V2
-    assert "Thay đổi so với bản 1" in headings(doc)
+    assert read_footnotes(Document(str(second.files["docx"])))[1] == FOOTNOTE_V2
+    review = Document(str(second.files["review"]))
+    assert "Thay đổi so với bản 1" in headings(review)
+    assert "- Số lượt tiếp công dân: 803 (5 đơn vị) → 1.155 (6 đơn vị)" in paragraphs(second.files["review"])
 
     with app.session() as session:
         rows = session.exec(select(CompilationRow).order_by(CompilationRow.version)).all()
@@ -184,8 +183,8 @@ def test_a_cycle_without_any_report_compiles_to_an_empty_draft(app):
     sheets = pd.read_excel(result.files["xlsx"], sheet_name=None)
     assert sheets["Địa phương"].set_index("Đơn vị").loc["Số đơn vị có số liệu", "Số lượt tiếp công dân (lượt)"] == "0/0"
     doc = Document(str(result.files["docx"]))
-    assert headings(doc)[0] == "I. KHÁI QUÁT CHUNG" and headings(doc)[-1] == "CẦN KIỂM TRA"
-    assert "Không phát hiện điểm nào cần kiểm tra." in [p.text for p in doc.paragraphs]
+    assert headings(doc)[0] == "I. KHÁI QUÁT CHUNG" and headings(doc)[-1] == "VI. KIẾN NGHỊ, ĐỀ XUẤT"
+    assert "Không phát hiện điểm nào cần kiểm tra." in paragraphs(result.files["review"])
 
 
 def test_a_run_that_loses_the_race_to_the_same_version_returns_it(app, monkeypatch):

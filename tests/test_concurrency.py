@@ -5,6 +5,7 @@ released together by a barrier (tests/processes.py)."""
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, func, select
 
@@ -139,5 +140,7 @@ def test_two_compilations_at_once_leave_one_version_whose_files_are_its_own(app)
     assert row.version == 1
     folder = app.settings.exports_dir / cycle.id
     assert sorted(p.name for p in folder.iterdir() if p.is_dir() or p.name.startswith(".")) == ["v1"]
-    placed = {p.suffix[1:]: hashlib.sha256(p.read_bytes()).hexdigest() for p in (folder / "v1").iterdir()}
+    files = {kind: Path(path) for kind, path in row.summary["files"].items()}
+    assert sorted(p.name for p in (folder / "v1").iterdir()) == sorted(p.name for p in files.values())
+    placed = {kind: hashlib.sha256(path.read_bytes()).hexdigest() for kind, path in files.items()}
     assert placed == row.summary["file_sha256"]

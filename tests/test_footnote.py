@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.footnote import build_footnote, join_names
+from models.text import vietnamese_sort_key
 from models.vnformat import count
 from tests.test_roster import GROUPS, ROSTER
 
@@ -31,7 +32,7 @@ def listed(lines: list[str], label: str, verb: str) -> tuple[int, list[str]]:
         m = re.fullmatch(rf"- (\d+) {re.escape(label)} {verb}: (.*)\.", line)
         if m:
             text = m.group(2)
-            if "; " not in text and text.removesuffix(" (mới gửi dự thảo)") in NAMES:
+            if "; " not in text and text.removesuffix(" (mới gửi dự thảo)").removesuffix(" (theo đề nghị)") in NAMES:
                 return int(m.group(1)), [text]  # one name, which may hold a comma itself
             return int(m.group(1)), text.split("; " if "; " in text else ", ")
     return 0, []
@@ -56,7 +57,9 @@ def test_counts_match_names_and_add_up_to_the_expected_set(statuses):
         assert reported[group] == expected.status.isin(["on_time", "late"]).sum()
         assert n_exempt == (part.status == "exempted").sum()
         plain = [n.removesuffix(" (mới gửi dự thảo)") for n in missing]
-        assert plain == part[part.status.isin(["missing", "not_due", "draft_only"])].footnote_name.tolist()
+        official = part[part.status.isin(["missing", "not_due", "draft_only"])].footnote_name.tolist()
+        # bộ, ngành in official order; địa phương alphabetically, as seed 000 lists them
+        assert plain == (sorted(official, key=vietnamese_sort_key) if GROUPS[group].alphabetical else official)
     assert int(head.group(3)) == (units[units.group == "provincial"].status != "exempted").sum()
 
 
@@ -68,3 +71,13 @@ def test_names_holding_a_comma_are_separated_by_semicolons():
 
 def test_everybody_reported():
     assert build_footnote(frame(["on_time"] * len(UNITS)), GROUPS).lines == ["30 bộ, ngành và 63/63 địa phương"]
+
+
+def test_names_sort_in_the_vietnamese_alphabet():
+    """ă, â, đ, ê, ô, ơ, ư are letters of their own after their base; a space sorts first; tone
+    marks only break ties — not the code-point order, which puts "Đ" after "Y"."""
+    names = ["Yên Bái", "Đắk Lắk", "Điện Biên", "Đà Nẵng", "Cà Mau", "Hải Dương", "Hà Giang", "Hậu Giang",
+             "Hưng Yên", "Huế", "Bắc Ninh", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Đồng Tháp", "Đồng Nai", "Ơ", "Ô"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Ninh", "Cà Mau", "Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Nai",
+        "Đồng Tháp", "Hà Giang", "Hải Dương", "Hậu Giang", "Huế", "Hưng Yên", "Ô", "Ơ", "Yên Bái"]

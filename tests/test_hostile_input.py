@@ -300,7 +300,8 @@ def test_template_syntax_in_names_and_texts_is_shown_literally_never_run(app, cl
     texts = {"subject": str(mail["Subject"]), "body": mail.get_content().replace("\r\n", "\n"),
              "digest": email.message_from_bytes(Path(digest.path).read_bytes(), policy=policy.default).get_content(),
              "markdown": compiled.markdown,
-             "word": "\n".join(p.text for p in Document(str(compiled.files["docx"])).paragraphs)}
+             "word": "\n".join(p.text for kind in ("docx", "materials", "review")
+                                for p in Document(str(compiled.files[kind])).paragraphs)}
     for where, text in texts.items():
         assert JINJA in text, where  # the label, as written
         assert "49 xxx" not in text and "<class" not in text, where  # what running it would give
