@@ -104,7 +104,8 @@ def _reporting(comp: Compilation) -> _Sheet:
               "Chưa báo cáo": g["missing"] + g["not_due"], "Mới có dự thảo": g["draft_only"],
               "Miễn báo cáo": g["exempted"]}
     frame = pd.DataFrame({"Nhóm": [heading(comp.status.labels.get(x, x)) for x in g["group"]], **counts,
-                          "Tỷ lệ báo cáo": g["reporting_rate"]})  # a share from 0 to 1
+                          # The exact share (the status rounds it to 4 decimals); the format rounds it.
+                          "Tỷ lệ báo cáo": (g["actual"] / g["expected"]).where(g["expected"] > 0)})
     return _Sheet("Tình hình báo cáo", frame, "Nhóm", {**dict.fromkeys(counts, INTEGER), "Tỷ lệ báo cáo": SHARE})
 
 
