@@ -21,6 +21,31 @@ from models.text import name_key
 from models.vnformat import day, number, percent
 
 SEVERITIES = {"error": "Sai", "warning": "Cần xem lại", "info": "Lưu ý"}
+# Each kind of finding as the annex names it to a drafter (the ids stay in the code and the summary).
+KINDS = {
+    "part_sum": "Tổng không bằng các thành phần",
+    "parts_exceed": "Thành phần lớn hơn tổng số",
+    "numerator_exceeds": "Tử số lớn hơn mẫu số",
+    "rate_mismatch": "Tỷ lệ không khớp với số liệu",
+    "unknown_indicator": "Chỉ tiêu ngoài danh mục",
+    "negative": "Số âm",
+    "outside_period": "Ngoài kỳ báo cáo",
+    "partial_period": "Chưa đủ kỳ báo cáo",
+    "figures_pending": "Số liệu chưa xác nhận",
+    "draft_only": "Chỉ có dự thảo",
+    "draft_after_report": "Dự thảo gửi sau bản đã ký",
+    "exempted_reported": "Được miễn nhưng có báo cáo",
+    "duplicate_unit": "Đơn vị trùng tên",
+    "exemplary_unknown": "Đơn vị tiêu biểu không tìm thấy",
+    "exemplary_not_expected": "Đơn vị tiêu biểu không phải báo cáo",
+    "exemplary_not_reported": "Đơn vị tiêu biểu chưa báo cáo",
+    "exemplary_duplicate": "Đơn vị tiêu biểu nêu trùng",
+}
+
+
+def kind_label(kind: str) -> str:
+    """The Vietnamese name of a kind of finding; "Khác" for one not named yet (never the id)."""
+    return KINDS.get(kind, "Khác")
 RATE_TOLERANCE = 0.5  # percentage points: a reported rate rounded to the unit is not a mistake
 
 

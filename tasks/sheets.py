@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from models.limits import control_character, csv_text, without_controls
 
-__all__ = ["cells_as_values", "csv_text", "write_only_value"]
+__all__ = ["DATE_FORMAT", "DECIMAL", "INTEGER", "PERCENT", "SHARE", "cells_as_values", "csv_text", "print_layout",
+           "write_only_value"]
+
+# Number formats. An xlsx number format is rendered in the reader's locale: in "#,##0.00" the ","
+# stands for the thousands separator and the "." for the decimal one, whatever they are. The
+# prefix [$-42A] (Vietnamese, LCID 0x042A) gives the format a language: LibreOffice then shows
+# 22.153 and 24,51% on any machine, whatever its own language; Excel takes the separators from
+# Windows' regional settings (Vietnamese: the same) and reads the prefix only for names of days
+# and months. A percentage is stored as the fraction it is (0.245087 for 24,5087%): the value
+# stays exact, the format rounds it for display, and a formula over the cell counts it as a
+# percentage (a percent number with a "%" only in the header would be 100 times too big there).
+VI = "[$-42A]"
+INTEGER = VI + "#,##0"
+DECIMAL = VI + "#,##0.00"  # scores: 85,50 and 7,97 in one column, not 85,5 beside 7,97
+PERCENT = VI + "0.00%"  # the figures' rates, with the draft's two decimals: 81,67%
+SHARE = VI + "0.0%"  # the share of units that reported, as the status lists write it: 30,0%
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 def cells_as_values(worksheet) -> None:
@@ -34,7 +50,26 @@ def write_only_value(worksheet, value: object) -> object:
     return cell
 
 
-def table_sheet(worksheet, *, max_width: int = 60, date_format: str = "dd/mm/yyyy",
+def print_layout(worksheet, *, header_rows: int = 1, freeze: str = "A2", caption: str = "") -> None:
+    """A sheet as a coordinator prints it: landscape A4 fitted to the page width (as many pages
+    down as it takes), the ``header_rows`` repeated on every page, the panes frozen at ``freeze``
+    (the header above, the columns left of it), ``caption`` at the top of each page and the page
+    number at the bottom. Works on sheets written row by row too (set before the first row)."""
+    worksheet.freeze_panes = freeze
+    worksheet.print_title_rows = f"1:{header_rows}"
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4; not on write-only sheets)
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_options.horizontalCentered = True
+    worksheet.page_margins.left = worksheet.page_margins.right = 0.4
+    if caption:
+        worksheet.oddHeader.center.text = caption[:200].replace("&", "&&")
+    worksheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def table_sheet(worksheet, *, max_width: int = 60, date_format: str = DATE_FORMAT,
                 percent_columns: tuple[str, ...] = ()) -> None:
     """A sheet whose first row is the header, laid out as a coordinator opens and prints it:
     bold header frozen with an autofilter, columns as wide as their content (at most
@@ -59,14 +94,8 @@ def table_sheet(worksheet, *, max_width: int = 60, date_format: str = "dd/mm/yyy
             if isinstance(cell.value, _date):
                 cell.number_format = date_format
             elif header in percent_columns and isinstance(cell.value, int | float):
-                cell.number_format = "0.0%"
-    worksheet.freeze_panes = "A2"
+                cell.number_format = SHARE
     if worksheet.max_row >= 1 and worksheet.max_column >= 1:
         worksheet.auto_filter.ref = worksheet.dimensions
-    worksheet.page_setup.orientation = "landscape"
-    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
-    worksheet.page_setup.fitToWidth = 1
-    worksheet.page_setup.fitToHeight = 0
-    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
-    worksheet.print_title_rows = "1:1"
+    print_layout(worksheet)
     cells_as_values(worksheet)

@@ -114,11 +114,11 @@ def test_the_excel_annex_has_one_sheet_per_group_with_totals_and_coverage(app, c
     assert len(provinces) == 63 + 2
     assert provinces.loc["Tỉnh Cà Mau", "Chỉ số cải cách hành chính (PAR INDEX): điểm (điểm)"] == 85.5
     assert pd.isna(provinces.loc["Tổng cộng", "Chỉ số cải cách hành chính (PAR INDEX): điểm (điểm)"])  # never summed
-    totals = sheets["Tổng hợp"].set_index("Mã chỉ tiêu")
-    assert totals.loc["reception_visits", ["Tổng cộng", "Tổng cộng: có số liệu"]].tolist() == [803, "5/62"]
-    assert totals.loc["complaint_resolution_rate", "Tổng cộng"] == 79
+    totals = sheets["Tổng hợp"].set_index("Chỉ tiêu")
+    assert totals.loc["Số lượt tiếp công dân", ["Tổng cộng", "Tổng cộng: có số liệu"]].tolist() == [803, "5/62"]
+    assert totals.loc["Tỷ lệ giải quyết khiếu nại, tố cáo thuộc thẩm quyền", "Tổng cộng"] == 0.79  # shown as 79,00%
     reporting = sheets["Tình hình báo cáo"].set_index("Nhóm")
-    assert reporting.loc["địa phương", ["Phải báo cáo", "Đã báo cáo", "Chưa báo cáo"]].tolist() == [63, 53, 10]
+    assert reporting.loc["Địa phương", ["Phải báo cáo", "Đã báo cáo", "Chưa báo cáo"]].tolist() == [63, 53, 10]
     assert sheets["Cần kiểm tra"]["Đơn vị"].tolist() == [f.unit_name for f in result.findings]
 
 
