@@ -1,6 +1,6 @@
 """The daily tick of every open cycle, as a plain function: take in what arrived, then for each
-cycle compute the status of all units, send the reminders that are due and the coordinators'
-digest, check the quorum, export the day's status and write its summary. ``tick_events``
+cycle compute the status of all units, send the reminders that are due, check the quorum, send
+the coordinators' digest (the day's story), export the day's status and write its summary. ``tick_events``
 decides, from what the tick did, which events tell the day's story.
 
 The ``daily-tick`` flow calls ``run_daily_tick`` with the same steps wrapped as Prefect tasks
@@ -132,8 +132,8 @@ def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: 
     report = steps.cycle_status(app, cycle_id, day)
     run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets)
     report = tracking.with_todays_reminders(app, report)  # "Đã nhắc" includes today's
-    digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets)
-    quorum = steps.check_quorum(app, cycle_id, day, report)
+    quorum = steps.check_quorum(app, cycle_id, day, report)  # before the digest, which tells it
+    digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets, report=report, quorum=quorum)
     files = steps.export_status(app, report)
     summary = day_summary.day_summary(app, report, quorum)  # what `dvtracker status --summary` prints
     files[exports.SUMMARY_LABEL] = day_summary.write_summary(app, report, summary)
