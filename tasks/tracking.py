@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.cycles import get_cycle, record_quorum
 from models.events import CycleRef
 from models.quorum import QuorumCondition, evaluate_quorum
 from models.status import StatusReport, compute_status, with_reminders
-from models.tables import CompilationRow
+from models.tables import CompilationRow, CycleRow
 from wiring.app import App
 
 
@@ -65,6 +65,13 @@ def cycle_ref(app: App, cycle_id: str) -> CycleRef:
         cycle = get_cycle(session, cycle_id)
         name = f"Kỳ báo cáo {app.config.stream(cycle.stream_id).short_name} {cycle.label}"
         return CycleRef(cycle_id, cycle.created_at.isoformat(), name)
+
+
+def cycle_refs(app: App, cycle_ids: set[str]) -> dict[str, CycleRef]:
+    """The refs of those of ``cycle_ids`` that exist (a file may name a cycle that does not)."""
+    with app.session() as session:
+        found = set(session.exec(select(CycleRow.id).where(col(CycleRow.id).in_(cycle_ids))).all()) if cycle_ids else set()
+    return {cid: cycle_ref(app, cid) for cid in sorted(found)}
 
 
 def cycle_title(app: App, cycle_id: str) -> str:
