@@ -38,7 +38,7 @@ class CycleRef:
     name: str = field(default="", compare=False)  # how coordinators name it: "dân vận CQHCNN & CQCC năm 2023"
 
 
-UNKNOWN_CYCLE = CycleRef("unknown", "", "Tệp không rõ kỳ báo cáo")
+UNKNOWN_CYCLE = CycleRef("unknown", "", "Kỳ báo cáo không xác định")
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,48 @@ class Event:
     key: str
     unit: tuple[str, str] | None = None  # (unit id, name)
     payload: dict[str, Any] = field(default_factory=dict)
+    file: tuple[str, str] | None = None  # (SHA-256 of its bytes, its name): the event is about a file
 
     @property
     def id(self) -> uuid.UUID:
         return uuid.uuid5(_NAMESPACE, f"{self.name}|{self.cycle.id}|{self.cycle.opened_at}|{self.key}")
+
+
+def rejected_file(file: str | None, sha: str | None, errors: list[str], day: str, *, named: str | None,
+                  cycles: dict[str, CycleRef]) -> Event:
+    """The event of a file refused, related to the cycle it was meant for when the file says
+    which (``named``: the cycle it names, or the one of the công văn it answers, or the one it was
+    submitted to) and that cycle exists (``cycles``); otherwise to "Kỳ báo cáo không xác định"."""
+    name = file or "(không rõ tên tệp)"
+    cycle = cycles.get(named) if named else None
+    if cycle is None and named:
+        cycle = CycleRef(UNKNOWN_CYCLE.id, "", f"{UNKNOWN_CYCLE.name} (tệp ghi kỳ '{named}', không có trong hệ thống)")
+    payload = {"file": file, "errors": errors[:20], "day": day,
+               "cycle": cycle.id if cycle else None, "named_cycle": named}
+    return Event(REPORT_REJECTED, cycle or UNKNOWN_CYCLE, f"{file}|{sha}", payload=payload,
+                 file=(sha or uuid.uuid5(_NAMESPACE, name).hex, name))
+
+
+def cycle_resource(cycle: CycleRef) -> dict[str, str]:
+    """The cycle as a Prefect resource, named in Vietnamese (its id when no name is known)."""
+    return {"prefect.resource.id": f"dvtracker.cycle.{cycle.id}", "prefect.resource.name": cycle.name or cycle.id,
+            "dvtracker.cycle.id": cycle.id}
+
+
+def resources(event: Event) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """(the resource an event is about, its related resources) as Prefect records them: a unit's
+    or a file's event is related to its cycle (role "cycle"), a cycle's event is the cycle's."""
+    cycle = cycle_resource(event.cycle)
+    related = [{**cycle, "prefect.resource.role": "cycle"}]
+    if event.unit is not None:
+        unit_id, name = event.unit
+        return {"prefect.resource.id": f"dvtracker.unit.{unit_id}", "prefect.resource.name": name,
+                "prefect.resource.role": "unit", "dvtracker.cycle.id": event.cycle.id}, related
+    if event.file is not None:
+        sha, name = event.file
+        return {"prefect.resource.id": f"dvtracker.file.{sha[:32]}", "prefect.resource.name": name,
+                "prefect.resource.role": "file", "dvtracker.cycle.id": event.cycle.id}, related
+    return cycle, []
 
 
 def group_rate_key(cycle_id: str, group: str) -> str:

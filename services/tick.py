@@ -1,6 +1,6 @@
 """The daily tick of every open cycle, as a plain function: take in what arrived, then for each
-cycle compute the status of all units, send the reminders that are due and the coordinators'
-digest, check the quorum, export the day's status and write its summary. ``tick_events``
+cycle compute the status of all units, send the reminders that are due, check the quorum, send
+the coordinators' digest (the day's story), export the day's status and write its summary. ``tick_events``
 decides, from what the tick did, which events tell the day's story.
 
 The ``daily-tick`` flow calls ``run_daily_tick`` with the same steps wrapped as Prefect tasks
@@ -18,7 +18,7 @@ from typing import Any
 
 from models import events
 from models.cycles import get_cycle
-from models.events import UNKNOWN_CYCLE, CycleRef, Event
+from models.events import CycleRef, Event
 from models.intake import IntakeOutcome
 from models.reminders import cycle_policy, sending_time
 from models.status import StatusReport
@@ -79,7 +79,7 @@ class TickResult:
     outcomes: list[IntakeOutcome] = field(default_factory=list)
     source_error: str | None = None  # the document-exchange service could not be read
     cycles: list[CycleDay] = field(default_factory=list)
-    refs: dict[str, CycleRef] = field(default_factory=dict)  # every cycle a file named
+    refs: dict[str, CycleRef] = field(default_factory=dict)  # every cycle a file named that exists
 
     def to_dict(self) -> dict:
         if self.skipped:
@@ -100,7 +100,7 @@ def run_daily_tick(app: App, day: date, *, cycle_id: str | None = None, steps: T
     replay = day != app.clock.today()
     outcomes, source_error = _take_in(app, steps, sending_time(day, TICK_HOUR) if replay else None, sweep_inbox)
     result = TickResult(day, outcomes=outcomes, source_error=source_error)
-    result.refs = {cid: tracking.cycle_ref(app, cid) for cid in {o.cycle_id for o in outcomes if o.cycle_id}}
+    result.refs = tracking.cycle_refs(app, {o.cycle_id for o in outcomes if o.cycle_id})
     rejected = [o for o in outcomes if o.outcome == "rejected"]
     for cid in open_cycle_ids(app, cycle_id):
         received = [o for o in outcomes if o.cycle_id == cid]
@@ -132,8 +132,8 @@ def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: 
     report = steps.cycle_status(app, cycle_id, day)
     run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets)
     report = tracking.with_todays_reminders(app, report)  # "Đã nhắc" includes today's
-    digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets)
-    quorum = steps.check_quorum(app, cycle_id, day, report)
+    quorum = steps.check_quorum(app, cycle_id, day, report)  # before the digest, which tells it
+    digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets, report=report, quorum=quorum)
     files = steps.export_status(app, report)
     summary = day_summary.day_summary(app, report, quorum)  # what `dvtracker status --summary` prints
     files[exports.SUMMARY_LABEL] = day_summary.write_summary(app, report, summary)
@@ -153,10 +153,8 @@ def tick_events(result: TickResult) -> list[Event]:
                              {"version": o.version, "doc_number": o.doc_number, "draft": o.outcome == "draft",
                               "received_on": str(o.received_on), "file": o.source_ref, "sender": o.sender_name}))
         elif o.outcome == "rejected":
-            out.append(Event(events.REPORT_REJECTED, result.refs.get(o.cycle_id, UNKNOWN_CYCLE),
-                             f"{o.source_ref}|{o.blob_sha256}",
-                             payload={"file": o.source_ref, "errors": [str(e) for e in o.errors][:20],
-                                      "day": str(result.day)}))
+            out.append(events.rejected_file(o.source_ref, o.blob_sha256, [str(e) for e in o.errors], str(result.day),
+                                            named=o.cycle_id, cycles=result.refs))
     for c in result.cycles:
         out += cycle_events(c, result.day)
     return out

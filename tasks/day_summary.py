@@ -15,28 +15,18 @@ from sqlmodel import select
 
 from models import vnformat
 from models.clock import vn_date
+from models.day_story import next_steps, progress, working_days_left
 from models.groups import heading
 from models.limits import markdown_text as md
 from models.reminders import CHANNEL_LABELS
 from models.report_form import Problem
 from models.status import StatusReport, by_urgency
-from models.tables import IntakeRow, ReminderRow
+from models.tables import ReminderRow
 from notifications.render import Renderer
 from tasks import exports, outputs
+from tasks.day_story import OUTSTANDING, rejected_rows
 from tasks.tracking import QuorumCheck, cycle_title, quorum_state
 from wiring.app import App
-
-OUTSTANDING = ("missing", "draft_only", "not_due")
-
-
-def working_days_left(app: App, report: StatusReport) -> int | None:
-    """Working days from ``as_of`` to the deadline, both counted (0 once it has passed)."""
-    if report.deadline is None:
-        return None
-    if report.overdue:
-        return 0
-    cal = app.calendar
-    return cal.ordinal(report.deadline) - cal.ordinal(report.as_of) + (1 if cal.is_working_day(report.as_of) else 0)
 
 
 def unit_line(u: dict, *, reminded: bool = True) -> str:
@@ -74,13 +64,12 @@ def day_summary(app: App, report: StatusReport, quorum: QuorumCheck | None = Non
     names = {u["unit_id"]: u["name"] for u in units}
     outstanding = [u for u in units if u["status"] in OUTSTANDING]
     overall = report.overall()
-    left = working_days_left(app, report)
+    left = working_days_left(app.calendar, report)
     drafts = overall["draft_only"]
     with app.session() as session:
         logs = session.exec(select(ReminderRow).where(ReminderRow.cycle_id == cycle_id,
                                                       ReminderRow.status.in_(("failed", "sending")))).all()  # type: ignore[attr-defined]
-        rejected = [r for r in session.exec(select(IntakeRow).where(IntakeRow.outcome == "rejected")).all()
-                    if vn_date(r.received_at) == day and r.cycle_id in (None, cycle_id)]
+        rejected = [r for r in rejected_rows(session, cycle_id) if vn_date(r.received_at) == day]
 
     if report.deadline is None:
         headline = f"Chưa có hạn nộp. Đã nhận {overall['actual']}/{overall['expected']} báo cáo."
@@ -109,25 +98,9 @@ def day_summary(app: App, report: StatusReport, quorum: QuorumCheck | None = Non
     rejected_lines = [f"{md(r.source_ref or '')}: {md('; '.join(str(Problem(**e)) for e in r.errors)[:300])}"
                       for r in rejected]
 
-    steps = []
-    if failed:
-        steps.append(f"{len(failed)} nhắc nhở gửi lỗi: kiểm tra cấu hình thư điện tử/chat; lần chạy sau sẽ gửi lại.")
-    if unconfirmed:
-        steps.append("Có nhắc nhở chưa xác nhận đã gửi: kiểm tra với đơn vị, dùng `dvtracker reminders requeue` nếu cần.")
-    if rejected:
-        steps.append(f"{len(rejected)} tệp bị từ chối: xem lý do trong thư mục rejected/ và đề nghị đơn vị gửi lại.")
-    if quorum.reached and not quorum.compiled:
-        steps.append("Đã đủ điều kiện tổng hợp: flow compile-cycle sẽ tạo bản tổng hợp.")
-    if outstanding and report.overdue:
-        worst = outstanding[0] if outstanding[0]["status"] == "missing" else max(
-            outstanding, key=lambda u: u["working_days_late"] or 0)
-        steps.append(f"Đôn đốc trực tiếp {len(outstanding)} đơn vị quá hạn chưa báo cáo "
-                     f"(chậm nhất: {md(worst['name'])}, {worst['working_days_late']} ngày làm việc).")
-    elif outstanding and report.deadline:
-        steps.append(f"Theo dõi {len(outstanding)} đơn vị chưa gửi; hạn nộp {vnformat.day(report.deadline)}"
-                     + (f", còn {left} ngày làm việc." if day != report.deadline else ", hôm nay là ngày cuối."))
-    if not steps:
-        steps.append("Không có việc gì cần làm thêm.")
+    steps = next_steps(progress(report, app.calendar, [dict(u, name=md(u["name"])) for u in outstanding]),
+                       failed_reminders=len(failed), unconfirmed=len(unconfirmed), rejected=len(rejected),
+                       quorum_pending=quorum.reached and not quorum.compiled)
 
     pending_header = "Quá hạn, chưa gửi" if report.overdue else "Chưa gửi (chưa đến hạn)"
     groups = [dict(label=md(heading(g["group_label"])), units=g["units"], on_time=g["on_time"], late=g["late"],

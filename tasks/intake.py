@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock
+from sqlmodel import select
 
 from models import vnformat
 from models.blobs import store_blob
@@ -33,7 +34,7 @@ from models.report_form import Problem, form_cycle, located, read_form
 from models.report_text import Candidate
 from models.reports import ReportData, StoreResult, store_submission
 from models.reviews import add_proposals
-from models.tables import CycleRow, IntakeRow
+from models.tables import CycleRow, IntakeRow, RequestRow
 from models.text import printable
 from tasks.report_package import document_kind, prose_form, read_package
 from tasks.workbook import OLE_MAGIC, is_workbook, read_workbook
@@ -96,7 +97,7 @@ def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutc
     cycle = None
     if not errors:
         cycle, errors = _cycle_of(app, form, cycle_id if prose is None else None, filename, locations)
-        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id
+        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id or _cycle_by_request(app, form)
     if not errors:
         stream = app.config.stream(cycle.stream_id)
         result = read_form(form, sections=stream.sections, indicators=app.catalogue(cycle.stream_id),
@@ -241,6 +242,17 @@ def _checked_text(value, path: str):
         raise _BadValue(f"giá trị '{printable(value[:40])}' là công thức: hãy nhập giá trị, không dùng công thức.",
                         path or None)
     return value
+
+
+def _cycle_by_request(app: App, form: object) -> str | None:
+    """The cycle a form was meant for when it names no cycle but the công văn it answers: the one
+    cycle that has a request with that number (none when no cycle, or several, have it)."""
+    number = form.get("answers_request") if isinstance(form, dict) else None
+    if not isinstance(number, str) or not number.strip():
+        return None
+    with app.session() as session:
+        ids = set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == number.strip())).all())
+    return ids.pop() if len(ids) == 1 else None
 
 
 def _cycle_of(app: App, form: object, default: str | None, filename: str,

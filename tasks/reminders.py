@@ -27,6 +27,7 @@ from models import vnformat
 from models.audit import audit
 from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
+from models.day_story import DayStory
 from models.errors import UserError
 from models.reminders import (
     CHANNEL_LABELS,
@@ -47,7 +48,9 @@ from notifications.messages import cycle_context, is_own, reminder_context, vn
 from notifications.outbox import build_message, digest_path, message_bytes, reminder_path, sender, write_eml
 from notifications.render import ReminderMessage, Renderer
 from tasks import outputs
+from tasks.day_story import DIGEST, read_day_story, story_context
 from tasks.letters import draft_letter, letter_context, letter_state
+from tasks.tracking import QuorumCheck, quorum_state
 from wiring.app import App
 
 SecretLookup = Callable[[str], str | None]
@@ -451,10 +454,11 @@ def _counts_sentence(run: ReminderRun) -> str:
             f"{c['draft_only']} + miễn báo cáo {c['exempted']}.")
 
 
-def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem]) -> dict:
+def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem], story: DayStory | None = None) -> dict:
     reached = ("sent", "already_sent", "would_send")
     return dict(
         base,
+        story=story_context(story) if story else None,
         stage=(dict(id=run.stage.id, label=run.stage.label, due_on=vn(run.stage.due_on)) if run.stage else None),
         note=run.note or "",
         summary=run.summary,
@@ -490,29 +494,33 @@ class DigestResult:
 
 
 def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *, now: datetime | None = None,
-                secrets: SecretLookup = env_secret) -> DigestResult:
+                secrets: SecretLookup = env_secret, report: StatusReport | None = None,
+                quorum: QuorumCheck | None = None) -> DigestResult:
     """Tell the coordinators' channel (``settings.coordinator_urls``; the outbox when empty)
-    who is missing, who was reminded and what failed. The same digest is sent once a day:
-    a rerun that changed nothing sends nothing. Without a reminder ``run`` (the weekly
-    digest), it is the overview of the cycle on ``as_of``."""
-    if run is None:
-        with app.session() as session:
-            cycle = get_cycle(session, cycle_id)
-            status = compute_status(session, cycle, app.roster, app.calendar, as_of)
-        run = _new_run(app, cycle, status, as_of, False, None, "đây là bản tổng hợp tình hình định kỳ.")
-    elif run.stage is None and not run.unconfirmed:
-        return DigestResult(cycle_id, as_of, "skipped", error=run.note)
-    if run.dry_run:
+    the day's story (``tasks.day_story``: quorum, compilations, rejected files, failed checks,
+    reminders by stage, next steps), who is missing, who was reminded and what failed. The same
+    digest is sent once a day: a rerun that changed nothing sends nothing. Without a reminder
+    ``run`` (the weekly digest), it is the overview of the cycle on ``as_of``. ``report`` and
+    ``quorum``: the day's status and quorum, when the caller has them."""
+    if run is not None and run.dry_run:
         return DigestResult(cycle_id, as_of, "skipped", error="chạy thử: không gửi bản tổng hợp")
+    with app.session() as session:
+        cycle = get_cycle(session, cycle_id)
+        report = report or compute_status(session, cycle, app.roster, app.calendar, as_of)
+    story = read_day_story(app, report, quorum or quorum_state(app, cycle_id, as_of, report))
+    if run is None:
+        run = _new_run(app, cycle, report, as_of, False, None, "đây là bản tổng hợp tình hình định kỳ.")
+    elif run.stage is None and not run.unconfirmed and not story.has_news:
+        return DigestResult(cycle_id, as_of, "skipped", error=run.note)
     entity_id = f"{cycle_id}:{as_of.isoformat()}"
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         requests = requests_of(session, cycle_id)
         earlier = {a.details.get("hash") for a in session.exec(
-            select(AuditRow).where(AuditRow.entity == "digest", AuditRow.entity_id == entity_id)).all()}
+            select(AuditRow).where(AuditRow.entity == DIGEST, AuditRow.entity_id == entity_id)).all()}
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
                          effective_deadline(requests, as_of), as_of, _reply_to(app), app.config.groups)
-    subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items))
+    subject, body = Renderer(app.settings.templates_dir).digest(_digest_context(base, run, run.items, story))
     digest_hash = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()
     result = DigestResult(cycle_id, as_of, "unchanged", subject)
     claim = "digest:" + hashlib.sha256(f"{entity_id}|{digest_hash}".encode()).hexdigest()[:48]
@@ -537,8 +545,8 @@ def send_digest(app: App, cycle_id: str, as_of: date, run: ReminderRun | None, *
         outputs.keep(app, path, message_bytes(message), cycle_id=cycle_id, kind="digest")
         result.status, result.path = "written", str(path)
     with app.session() as session:
-        audit(session, "send", "digest", entity_id, hash=digest_hash, status=result.status,
-              targets=result.targets or [result.path])
+        audit(session, "send", DIGEST, entity_id, hash=digest_hash, status=result.status,
+              targets=result.targets or [result.path], versions=story.versions)
     return result
 
 

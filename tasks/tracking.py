@@ -3,16 +3,16 @@ Plain functions over an App; the flows wrap them as Prefect tasks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.cycles import get_cycle, record_quorum
 from models.events import CycleRef
-from models.quorum import evaluate_quorum
+from models.quorum import QuorumCondition, evaluate_quorum
 from models.status import StatusReport, compute_status, with_reminders
-from models.tables import CompilationRow
+from models.tables import CompilationRow, CycleRow
 from wiring.app import App
 
 
@@ -29,6 +29,7 @@ class QuorumCheck:
     reached_on: date | None
     compiled: bool  # a compilation exists already
     reasons: list[str]
+    conditions: list[QuorumCondition] = field(default_factory=list)  # the same, as counts per group
 
 
 def check_quorum(app: App, cycle_id: str, as_of: date, report: StatusReport | None = None) -> QuorumCheck:
@@ -50,7 +51,7 @@ def _quorum(app: App, cycle_id: str, as_of: date, report: StatusReport | None, *
         reached_on = cycle.quorum_reached_on
         compiled = session.exec(select(CompilationRow.id).where(CompilationRow.cycle_id == cycle_id)).first() is not None
     reached = reached_on is not None and reached_on <= as_of
-    return QuorumCheck(cycle_id, reached, newly, reached_on, compiled, result.reasons)
+    return QuorumCheck(cycle_id, reached, newly, reached_on, compiled, result.reasons, result.conditions)
 
 
 def with_todays_reminders(app: App, report: StatusReport) -> StatusReport:
@@ -64,6 +65,13 @@ def cycle_ref(app: App, cycle_id: str) -> CycleRef:
         cycle = get_cycle(session, cycle_id)
         name = f"Kỳ báo cáo {app.config.stream(cycle.stream_id).short_name} {cycle.label}"
         return CycleRef(cycle_id, cycle.created_at.isoformat(), name)
+
+
+def cycle_refs(app: App, cycle_ids: set[str]) -> dict[str, CycleRef]:
+    """The refs of those of ``cycle_ids`` that exist (a file may name a cycle that does not)."""
+    with app.session() as session:
+        found = set(session.exec(select(CycleRow.id).where(col(CycleRow.id).in_(cycle_ids))).all()) if cycle_ids else set()
+    return {cid: cycle_ref(app, cid) for cid in sorted(found)}
 
 
 def cycle_title(app: App, cycle_id: str) -> str:
