@@ -3,7 +3,7 @@ answer as the tool (``bench/measure.py`` checks it and stops when they differ):
 
 - ``baseline_tick``: every unit's status and the counts per group from one SQL query and numpy;
   the reminders due planned by the project's own planner (``plan_reminders``) and rendered with
-  the project's own templates, compiled once (``Templates``), in the same sandbox.
+  the project's own templates, compiled once per tick (``Templates``), in the same sandbox.
 - ``baseline_totals``: the totals and coverage of the summed figures per group and overall, by
   one SQL ``SUM``/``COUNT … GROUP BY`` in the database.
 - ``floor_intake``: the project's own parsing and validation of each file (``parse_content``,
@@ -94,10 +94,11 @@ def baseline_status(app: App, cycle_id: str, day: date, deadline: date | None) -
     return units
 
 
-def baseline_tick(app: App, templates: Templates, cycle_id: str, day: date) -> TickAnswer:
+def baseline_tick(app: App, cycle_id: str, day: date) -> TickAnswer:
     """The tick's answer (statuses, counts, reminders due and their text) the short way. The roster,
-    calendar and configuration are taken as already in memory."""
+    calendar and configuration are taken as already in memory; the templates are compiled once."""
     roster, calendar, collector = app.roster, app.calendar, app.config.collector
+    templates = Templates(app)
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         requests = requests_of(session, cycle_id)

@@ -35,7 +35,6 @@ from sqlalchemy import text
 
 from bench.baselines import (
     FLOOR_SOURCE,
-    Templates,
     TickAnswer,
     baseline_tick,
     baseline_totals,
@@ -255,7 +254,7 @@ def tick(app: App, day: date) -> dict:
     for cycle_id in open_cycle_ids(app):
         t, report = timed(cycle_status, app, cycle_id, day)
         steps["status"] += t
-        t, run = timed(send_due_reminders, app, cycle_id, day, dry_run=True)
+        t, run = timed(send_due_reminders, app, cycle_id, day, dry_run=True, status=report)
         steps["reminders"] += t
         runs.append(run)
         t, _ = timed(check_quorum, app, cycle_id, day, report)
@@ -311,10 +310,10 @@ def phase_tick(ws: Workspace, repeat: int) -> dict:
     if open_cycle_ids(app) != [CURRENT.cycle_id]:
         raise RuntimeError("the benchmark's tick expects one open cycle")
     rss_before = peak_rss_mb()
-    templates, day = Templates(app), CURRENT.tick_day
+    day = CURRENT.tick_day
 
     def baseline() -> dict:
-        t, answer = timed(baseline_tick, app, templates, CURRENT.cycle_id, day)
+        t, answer = timed(baseline_tick, app, CURRENT.cycle_id, day)
         return dict(seconds=t, answer=answer)
 
     runs = interleaved(repeat, tool=lambda: tick(fresh(app), day), baseline=baseline,
