@@ -3,32 +3,45 @@ starts them), so that the peak memory of a phase is that phase's own.
 
 - ``setup``: generate the collector, open its cycles, load last year's reports and most of this
   year's in bulk, then take in a sample through the real intake path (JSON files, then filled
-  workbooks) and time it.
+  workbooks) and time it; the JSON files in chunks, each stored first by the floor
+  (``bench.baselines.floor_intake``), read back, removed, then by the tool.
 - ``tick``: the daily tick without network, as ``flows/daily_tick.py`` runs it for each open
   cycle: every unit's status, the reminders due (rendered, not sent: ``dry_run``), the quorum;
-  and the baseline: the same status and group counts by one SQL query and one pandas groupby.
-- ``compile``: the compilation without files (figures, checks, footnote, inputs hash, summary);
-  and the baseline: the same totals by one SQL query and one pandas groupby.
+  in turns with its baseline (``baseline_tick``) and the whole daily flow (``run_daily_tick``:
+  the same plus exports, summary and events).
+- ``compile``: the compilation without files (figures, checks, footnote, inputs hash, summary),
+  in turns with its baseline (``baseline_totals``: one SQL ``GROUP BY``).
 - ``documents``: ``compile_cycle`` itself, Word draft, Excel annex and Markdown written.
+
+Every baseline's answer is compared with the tool's; a difference stops the benchmark.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import resource
 import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
+from bench.baselines import (
+    FLOOR_SOURCE,
+    TickAnswer,
+    baseline_tick,
+    baseline_totals,
+    floor_intake,
+    remove_floor,
+    stored_reports,
+)
 from bench.generate import CURRENT, PREVIOUS, Collector, Submission, generate
 from bench.load import (
     bench_settings,
@@ -47,7 +60,9 @@ from models.cycles import get_cycle
 from models.footnote import build_footnote
 from models.report_form import DOC_STATES
 from models.reports import SECTION_STATUSES
+from models.tables import SubmissionRow
 from services.cycles import open_cycle_ids
+from services.tick import PLAIN_STEPS, run_daily_tick, tick_events
 from tasks.compile import compile_cycle
 from tasks.intake import submit_files
 from tasks.reminders import send_due_reminders
@@ -57,6 +72,7 @@ from tasks.workbook import fill_form
 from wiring.app import App, init_database, open_app
 
 JSON_SAMPLE, WORKBOOK_SAMPLE = 500, 50  # units whose reports go through the real intake path
+FLOOR_CHUNK = 50  # JSON files stored by the floor, then by the tool, in turns
 
 
 def peak_rss_mb() -> float:
@@ -124,16 +140,45 @@ def workbook_values(form: dict) -> dict:
 
 def intake(app: App, files: list[tuple[Path, Submission]]) -> dict:
     """Receive ``files`` one by one at their planned time, through ``submit_files``."""
-    outcomes = Counter()
+    outcomes: Counter = Counter()
     start = time.perf_counter()
     for path, sub in files:
         for o in submit_files(app, [path], received_at=sub.received_at):
             outcomes[o.outcome] += 1
             if o.rejected:
                 raise RuntimeError(f"{path.name}: {[str(e) for e in o.errors]}")
-    seconds = time.perf_counter() - start
-    return dict(files=len(files), seconds=round(seconds, 3), per_second=round(len(files) / seconds, 1),
-                outcomes=dict(outcomes))
+    return dict(files=len(files), seconds=time.perf_counter() - start, outcomes=outcomes)
+
+
+def intake_with_floor(app: App, files: list[tuple[Path, Submission]], chunk: int = FLOOR_CHUNK) -> tuple[dict, dict]:
+    """(the tool's intake, the floor's) of the same JSON files, chunk by chunk: the floor stores a
+    chunk, its rows are read back and removed, then the tool stores the same chunk. The stored
+    reports must be the same."""
+    tool, floor = dict(files=0, seconds=0.0, outcomes=Counter()), dict(files=0, seconds=0.0)
+    by_floor, floor_runs, tool_runs = {}, [], []
+    for start in range(0, len(files), chunk):
+        part = files[start:start + chunk]
+        t, _ = timed(floor_intake, app, CURRENT.cycle_id, [(p, s.received_at) for p, s in part])
+        floor_runs.append(len(part) / t)
+        floor["files"], floor["seconds"] = floor["files"] + len(part), floor["seconds"] + t
+        by_floor.update(stored_reports(app, SubmissionRow.source == FLOOR_SOURCE))
+        remove_floor(app)
+        done = intake(app, part)
+        tool_runs.append(len(part) / done["seconds"])
+        tool["files"], tool["seconds"] = tool["files"] + done["files"], tool["seconds"] + done["seconds"]
+        tool["outcomes"].update(done["outcomes"])
+    same_reports(by_floor, stored_reports(app, SubmissionRow.source == "file"), len(files))
+    return rated(tool, tool_runs), rated(floor, floor_runs)
+
+
+def same_reports(by_floor: dict, by_tool: dict, files: int) -> None:
+    if len(by_floor) != files or by_floor != {k: by_tool.get(k) for k in by_floor}:
+        raise RuntimeError("the intake floor stored other reports than the tool")
+
+
+def rated(result: dict, runs: list[float]) -> dict:
+    return dict(result, seconds=round(result["seconds"], 3), per_second=round(result["files"] / result["seconds"], 1),
+                chunk_rates=[round(r, 1) for r in runs], outcomes=dict(result.get("outcomes", {})))
 
 
 def phase_setup(ws: Workspace) -> dict:
@@ -171,7 +216,8 @@ def phase_setup(ws: Workspace) -> dict:
             fill_form(app, CURRENT.cycle_id, path, **workbook_values(sub.form))
             wb_files.append((path, sub))
     rss_before = peak_rss_mb()
-    intake_json, intake_workbook = intake(app, json_files), intake(app, wb_files)
+    intake_json, intake_floor = intake_with_floor(app, json_files)
+    intake_workbook = rated(intake(app, wb_files), [])
     reminders_logged = record_earlier_reminders(app, CURRENT.cycle_id, CURRENT.tick_day)
     result = dict(
         units=ws.size,
@@ -180,6 +226,7 @@ def phase_setup(ws: Workspace) -> dict:
         contacts=contacts,
         intake_json=intake_json,
         intake_workbook=intake_workbook,
+        intake_floor=intake_floor,
         reminders_logged=reminders_logged,
         setup_seconds={k: round(v, 2) for k, v in timings.items()},
         bulk_reports=len(bulk),
@@ -199,71 +246,90 @@ def phase_setup(ws: Workspace) -> dict:
 # --- the daily tick --------------------------------------------------------------------------------
 def tick(app: App, day: date) -> dict:
     """The steps ``flows/daily_tick.py`` runs for each open cycle, minus sending and Prefect."""
-    steps = Counter()
+    steps: Counter = Counter()
     start = time.perf_counter()
     t, _ = timed(lambda: app.roster)
     steps["roster"] += t
-    due = 0
+    runs = []
     for cycle_id in open_cycle_ids(app):
         t, report = timed(cycle_status, app, cycle_id, day)
         steps["status"] += t
-        t, run = timed(send_due_reminders, app, cycle_id, day, dry_run=True)
+        t, run = timed(send_due_reminders, app, cycle_id, day, dry_run=True, status=report)
         steps["reminders"] += t
-        due += len(run.due)
+        runs.append(run)
         t, _ = timed(check_quorum, app, cycle_id, day, report)
         steps["quorum"] += t
-    return dict(seconds=time.perf_counter() - start, steps=dict(steps), reminders_due=due, report=report)
+    return dict(seconds=time.perf_counter() - start, steps=dict(steps), reminders_due=sum(len(r.due) for r in runs),
+                report=report, run=runs[-1])
 
 
-BASELINE_STATUS_SQL = """
-SELECT e.unit_id, u.unit_group,
-       CASE WHEN e.exempt AND (e.exempted_on IS NULL OR e.exempted_on <= :as_of) THEN 1 ELSE 0 END AS exempt,
-       MIN(CASE WHEN NOT s.is_draft THEN s.received_on END) AS received_on,
-       MAX(CASE WHEN s.is_draft THEN 1 ELSE 0 END) AS has_draft
-FROM expected_unit e
-JOIN unit u ON u.id = e.unit_id
-LEFT JOIN submission s ON s.cycle_id = e.cycle_id AND s.unit_id = e.unit_id AND s.received_on <= :as_of
-WHERE e.cycle_id = :cycle
-GROUP BY e.unit_id, u.unit_group, e.exempt, e.exempted_on
-"""
+DRY_STEPS = replace(PLAIN_STEPS, send_reminders=partial(send_due_reminders, dry_run=True))
 
 
-def baseline_status(app: App, cycle_id: str, day: date, deadline: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every unit's status and the counts per group, by one hand-written query and one groupby."""
-    with app.engine.connect() as conn:
-        rows = conn.execute(text(BASELINE_STATUS_SQL), {"cycle": cycle_id, "as_of": day}).all()
-    units = pd.DataFrame(rows, columns=["unit_id", "group", "exempt", "received_on", "has_draft"])
-    received = pd.to_datetime(units["received_on"])
-    status = np.select(
-        [units["exempt"] == 1, received <= pd.Timestamp(deadline), received.notna(), units["has_draft"] == 1,
-         pd.Series(day > deadline, index=units.index)],
-        ["exempted", "on_time", "late", "draft_only", "missing"], "not_due")
-    units["status"] = status
-    counts = units.groupby(["group", "status"]).size().unstack(fill_value=0)
-    return units, counts
+def daily_flow(app: App, day: date) -> dict:
+    """The whole tick of ``flows/daily_tick.py`` without Prefect: the same, plus the digest, the
+    day's exports (Excel, CSV), the summary and the events; reminders not sent (dry run), the inbox
+    not swept."""
+    start = time.perf_counter()
+    result = run_daily_tick(app, day, steps=DRY_STEPS, sweep_inbox=False)
+    emitted = tick_events(result)
+    return dict(seconds=time.perf_counter() - start, events=len(emitted), files=sum(len(c.files) for c in result.cycles))
+
+
+def same_tick(tool: dict, base: TickAnswer) -> None:
+    """Stop when the baseline's answer is not the tool's: statuses, counts, reminders and their text."""
+    report, run = tool["report"], tool["run"]
+    if dict(zip(report.units["unit_id"], report.units["status"], strict=True)) != \
+            dict(zip(base.units["unit_id"], base.units["status"], strict=True)):
+        raise RuntimeError("the baseline's status differs from the tool's")
+    if report.units.groupby(["group", "status"]).size().to_dict() != base.counts:
+        raise RuntimeError("the baseline's counts differ from the tool's")
+    items = [i for i in run.items if run.stage is not None and i.stage == run.stage.id]
+    if {(i.unit_id, i.channel): i.outcome for i in items} != base.outcomes:
+        raise RuntimeError("the baseline's reminders differ from the tool's")
+    if {(i.unit_id, i.channel): (i.subject, i.body) for i in items if i.outcome == "would_send"} != base.messages:
+        raise RuntimeError("the baseline's messages differ from the tool's")
+
+
+def interleaved(repeat: int, **runners: Callable[[], dict]) -> dict[str, list[dict]]:
+    """Each runner ``repeat`` times, in turns (the order rotates each round), so that a slower
+    moment of the machine falls on all of them alike."""
+    names, out = list(runners), {name: [] for name in runners}
+    for r in range(repeat):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            out[name].append(runners[name]())
+    return out
+
+
+def median(runs: list[dict], key: str = "seconds") -> float:
+    return round(statistics.median(r[key] for r in runs), 3)
 
 
 def phase_tick(ws: Workspace, repeat: int) -> dict:
     app = ws.open()
+    if open_cycle_ids(app) != [CURRENT.cycle_id]:
+        raise RuntimeError("the benchmark's tick expects one open cycle")
     rss_before = peak_rss_mb()
-    runs = [tick(fresh(app), CURRENT.tick_day) for _ in range(repeat)]
-    report = runs[-1]["report"]
-    base_times = []
-    for _ in range(repeat):
-        t, (units, counts) = timed(baseline_status, app, CURRENT.cycle_id, CURRENT.tick_day, report.deadline)
-        base_times.append(t)
-    tool = dict(zip(report.units["unit_id"], report.units["status"], strict=True))
-    if tool != dict(zip(units["unit_id"], units["status"], strict=True)):
-        raise RuntimeError("the baseline's status differs from the tool's")
-    tool_counts = report.units.groupby(["group", "status"]).size()
-    if tool_counts.to_dict() != counts.stack().loc[lambda c: c > 0].to_dict():
-        raise RuntimeError("the baseline's counts differ from the tool's")
-    seconds = [r["seconds"] for r in runs]
+    day = CURRENT.tick_day
+
+    def baseline() -> dict:
+        t, answer = timed(baseline_tick, app, CURRENT.cycle_id, day)
+        return dict(seconds=t, answer=answer)
+
+    runs = interleaved(repeat, tool=lambda: tick(fresh(app), day), baseline=baseline,
+                       daily=lambda: daily_flow(fresh(app), day))
+    for tool, base in zip(runs["tool"], runs["baseline"], strict=True):
+        same_tick(tool, base["answer"])
+    last = runs["tool"][-1]
+    report = last["report"]
     result = dict(
-        seconds=round(statistics.median(seconds), 3), runs=[round(s, 3) for s in seconds],
-        steps={k: round(statistics.median(r["steps"][k] for r in runs), 3) for k in runs[0]["steps"]},
-        reminders_due=runs[-1]["reminders_due"], statuses=report.units["status"].value_counts().to_dict(),
-        baseline_seconds=round(statistics.median(base_times), 3), baseline_runs=[round(s, 3) for s in base_times],
+        seconds=median(runs["tool"]), runs=[round(r["seconds"], 3) for r in runs["tool"]],
+        steps={k: round(statistics.median(r["steps"][k] for r in runs["tool"]), 3) for k in last["steps"]},
+        reminders_due=last["reminders_due"], messages=len(runs["baseline"][-1]["answer"].messages),
+        statuses=report.units["status"].value_counts().to_dict(),
+        baseline_seconds=median(runs["baseline"]), baseline_runs=[round(r["seconds"], 3) for r in runs["baseline"]],
+        daily_seconds=median(runs["daily"]), daily_runs=[round(r["seconds"], 3) for r in runs["daily"]],
+        daily_events=runs["daily"][-1]["events"], daily_files=runs["daily"][-1]["files"],
         peak_rss_mb=round(peak_rss_mb()), rss_before_mb=round(rss_before),
     )
     app.engine.dispose()
@@ -295,56 +361,42 @@ def compile_pure(app: App, cycle_id: str, as_of: date) -> dict:
                 summary_units=len(summary["units"]))
 
 
-BASELINE_TOTALS_SQL = """
-SELECT u.unit_group, v.indicator_id, v.value
-FROM submission s
-JOIN (SELECT unit_id, MAX(version) AS version FROM submission
-      WHERE cycle_id = :cycle AND NOT is_draft AND received_on <= :as_of GROUP BY unit_id) latest
-  ON latest.unit_id = s.unit_id AND latest.version = s.version
-JOIN expected_unit e ON e.cycle_id = s.cycle_id AND e.unit_id = s.unit_id
-     AND NOT (e.exempt AND (e.exempted_on IS NULL OR e.exempted_on <= :as_of))
-JOIN unit u ON u.id = s.unit_id
-JOIN submission_value v ON v.submission_id = s.id AND v.status IN ('reported', 'zero')
-WHERE s.cycle_id = :cycle AND v.indicator_id IN :ids
-"""
-
-
-def baseline_totals(app: App, cycle_id: str, as_of: date, sum_ids: list[str]) -> pd.DataFrame:
-    """The totals of the summed figures per group and overall, with how many units gave each, by
-    one hand-written query and one groupby."""
-    stmt = text(BASELINE_TOTALS_SQL).bindparams(bindparam("ids", expanding=True))
-    with app.engine.connect() as conn:
-        rows = conn.execute(stmt, {"cycle": cycle_id, "as_of": as_of, "ids": sum_ids}).all()
-    values = pd.DataFrame(rows, columns=["group", "indicator", "value"])
-    both = pd.concat([values, values.assign(group="overall")])
-    return both.groupby(["indicator", "group"])["value"].agg(["sum", "count"])
+def same_totals(comp, base: dict, sum_ids: list[str]) -> None:
+    tool = comp.totals[comp.totals["indicator"].isin(sum_ids) & (comp.totals["reported"] > 0)]
+    tool = {(i, g): (float(v), int(n)) for i, g, v, n in tool[["indicator", "group", "value", "reported"]].itertuples(
+        index=False)}
+    if tool.keys() != base.keys() or any(tool[k][1] != base[k][1] or not math.isclose(tool[k][0], base[k][0],
+                                                                                      rel_tol=1e-9, abs_tol=1e-6)
+                                         for k in tool):
+        raise RuntimeError("the baseline's totals differ from the tool's")
 
 
 def phase_compile(ws: Workspace, repeat: int) -> dict:
     app = ws.open()
     rss_before = peak_rss_mb()
-    runs, comp = [], None
-    for _ in range(repeat):  # keep only the last compilation, so as not to count three in the peak memory
-        comp = None
-        runs.append(compile_pure(fresh(app), CURRENT.cycle_id, CURRENT.compile_day))
-        comp = runs[-1].pop("comp")
     sum_ids = [i.id for i in load_catalogue(ws.data_dir / "indicators" / "bench.csv") if i.aggregation == "sum"]
-    base_times = []
-    for _ in range(repeat):
-        t, base = timed(baseline_totals, app, CURRENT.cycle_id, CURRENT.compile_day, sum_ids)
-        base_times.append(t)
-    tool = comp.totals[comp.totals["indicator"].isin(sum_ids) & (comp.totals["reported"] > 0)]
-    tool = tool.set_index(["indicator", "group"])[["value", "reported"]].sort_index()
-    base = base.rename(columns={"sum": "value", "count": "reported"}).sort_index()
-    if not (np.allclose(tool["value"], base["value"]) and (tool["reported"] == base["reported"]).all()
-            and tool.index.equals(base.index)):
-        raise RuntimeError("the baseline's totals differ from the tool's")
-    seconds = [r["seconds"] for r in runs]
+    last: dict = {}
+
+    def tool() -> dict:
+        last.clear()  # keep only the last compilation, so as not to count several in the peak memory
+        run = compile_pure(fresh(app), CURRENT.cycle_id, CURRENT.compile_day)
+        last["comp"] = run.pop("comp")
+        return run
+
+    def baseline() -> dict:
+        t, totals = timed(baseline_totals, app, CURRENT.cycle_id, CURRENT.compile_day, sum_ids)
+        return dict(seconds=t, totals=totals)
+
+    runs = interleaved(repeat, tool=tool, baseline=baseline)
+    comp = last["comp"]
+    for base in runs["baseline"]:
+        same_totals(comp, base["totals"], sum_ids)
     result = dict(
-        seconds=round(statistics.median(seconds), 3), runs=[round(s, 3) for s in seconds],
-        steps={k: round(statistics.median(r["steps"][k] for r in runs), 3) for k in runs[0]["steps"]},
-        reports_compiled=int(comp.units["counted"].sum()), figures=len(comp.values), findings=runs[-1]["findings"],
-        baseline_seconds=round(statistics.median(base_times), 3), baseline_runs=[round(s, 3) for s in base_times],
+        seconds=median(runs["tool"]), runs=[round(r["seconds"], 3) for r in runs["tool"]],
+        steps={k: round(statistics.median(r["steps"][k] for r in runs["tool"]), 3) for k in runs["tool"][0]["steps"]},
+        reports_compiled=int(comp.units["counted"].sum()), figures=len(comp.values),
+        findings=runs["tool"][-1]["findings"], totals_compared=len(runs["baseline"][-1]["totals"]),
+        baseline_seconds=median(runs["baseline"]), baseline_runs=[round(r["seconds"], 3) for r in runs["baseline"]],
         peak_rss_mb=round(peak_rss_mb()), rss_before_mb=round(rss_before),
     )
     app.engine.dispose()

@@ -1,19 +1,21 @@
-"""The benchmark: for 93, 1 000 and 10 000 units, intake rate, daily tick, compilation and peak
-memory, on SQLite and PostgreSQL, beside a hand-written baseline (one SQL query, one groupby).
+"""The benchmark: for 93, 1 000, 10 000 and 30 000 units, intake rate, daily tick, compilation and
+peak memory, on SQLite and PostgreSQL, each beside its baseline (``bench/baselines.py``: the same
+answer written the short way, checked equal), with the targets of issue 20 as ratios.
 
     .venv/bin/python bench/run.py                      # SQLite (and PostgreSQL if DVTRACKER_TEST_PG_URL is set)
     scripts/with-postgres .venv/bin/python bench/run.py --db both
-    .venv/bin/python bench/run.py --sizes 93,1000 --db sqlite --repeat 1
+    .venv/bin/python bench/run.py --quick              # 93 and 1 000 units: a look in a minute
 
-Every phase of every size runs in a fresh process (its peak memory is its own). Results are
-printed as a table and written to bench/results/<date>-<database>.json.
+Every phase of every size runs in a fresh process (its peak memory is its own); inside it, the
+tool and its baseline run in turns. Results are printed as a table, the targets with PASS/FAIL
+and the growth exponent of each phase between sizes, and written to
+bench/results/<date>-<database>.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import shutil
@@ -28,9 +30,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-TARGETS = {"tick": 5.0, "compile": 3.0}  # seconds, for 10 000 units (issue 7)
-TARGET_SIZE = 10_000
-LINEAR = 1.15  # growth exponent accepted as linear (time ~ units^k)
+from bench.targets import TARGET_SIZE, exponents, memory_targets, sig2, targets  # noqa: E402 (after the path is set)
+
+QUICK_SIZES = "93,1000"
 
 
 # --- one phase, in this process ---------------------------------------------------------------
@@ -79,65 +81,72 @@ def run_size(db: str, size: int, root: Path, pg_url: str | None, repeat: int, do
 
 
 # --- the table ----------------------------------------------------------------------------------
-def exponent(results: list[dict], phase: str) -> float | None:
-    """k in time ~ units^k between the two largest sizes measured."""
-    points = [(r["units"], r[phase]["seconds"]) for r in results if phase in r]
-    if len(points) < 2:
-        return None
-    (n1, t1), (n2, t2) = sorted(points)[-2:]
-    return math.log(t2 / t1) / math.log(n2 / n1) if t1 > 0 and t2 > 0 and n2 > n1 else None
+def number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def print_table(db: str, results: list[dict], meta: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 150))
+    console = Console(width=max(Console().width, 160))
     table = Table(title=f"dvtracker — benchmark, {db}, {meta['date']}, {meta['cpus']} lõi")
-    for header in ["đơn vị", "báo cáo", "nhận JSON/s", "nhận Excel/s", "tick s", "chuẩn s", "tỷ lệ",
-                   "tổng hợp s", "chuẩn s", "tỷ lệ", "+Word+Excel s", "RAM đỉnh MB"]:
+    for header in ["đơn vị", "báo cáo", "JSON/s", "sàn/s", "Excel/s", "tick s", "chuẩn s", "tỷ lệ",
+                   "hằng ngày s", "tổng hợp s", "chuẩn s", "tỷ lệ", "+Word+Excel s", "RAM đỉnh MB"]:
         table.add_column(header, justify="right")
     for r in results:
         s, t, c, d = r["setup"], r["tick"], r["compile"], r.get("documents")
         table.add_row(
-            f"{r['units']:,}".replace(",", "."), f"{s['reports']:,}".replace(",", "."),
-            f"{s['intake_json']['per_second']:.0f} ({s['intake_json']['files']})",
-            f"{s['intake_workbook']['per_second']:.1f} ({s['intake_workbook']['files']})",
-            f"{t['seconds']:.2f}", f"{t['baseline_seconds']:.3f}", f"{t['seconds'] / t['baseline_seconds']:.0f}×",
-            f"{c['seconds']:.2f}", f"{c['baseline_seconds']:.3f}", f"{c['seconds'] / c['baseline_seconds']:.0f}×",
-            f"{d['seconds']:.1f}" if d else "-",
+            number(r["units"]), number(s["reports"]),
+            f"{sig2(s['intake_json']['per_second'])} ({s['intake_json']['files']})",
+            sig2(s["intake_floor"]["per_second"]),
+            f"{sig2(s['intake_workbook']['per_second'])} ({s['intake_workbook']['files']})",
+            sig2(t["seconds"]), sig2(t["baseline_seconds"]), f"{sig2(t['seconds'] / t['baseline_seconds'])}×",
+            sig2(t["daily_seconds"]),
+            sig2(c["seconds"]), sig2(c["baseline_seconds"]), f"{sig2(c['seconds'] / c['baseline_seconds'])}×",
+            sig2(d["seconds"]) if d else "-",
             f"{t['peak_rss_mb']}/{c['peak_rss_mb']}/{d['peak_rss_mb'] if d else '-'}",
         )
     console.print(table)
     console.print(
-        "nhận JSON/s, nhận Excel/s: báo cáo mỗi giây qua đường tiếp nhận thật (submit_files: giữ tệp gốc, đọc, kiểm "
-        "tra, lưu phiên bản, ghi kết quả), đo trên một mẫu (số tệp trong ngoặc); các báo cáo còn lại được nạp thẳng "
-        "vào cơ sở dữ liệu để tick và tổng hợp thấy đủ.\n"
-        "tick: trạng thái mọi đơn vị + các nhắc đến hạn (soạn đủ, không gửi) + túc số, cho mỗi kỳ đang mở.\n"
-        "tổng hợp: số liệu, so sánh cùng kỳ, kiểm tra, chú thích, mã đầu vào, tóm tắt — không ghi tệp; "
-        "+Word+Excel: compile_cycle trọn vẹn, ghi dự thảo Word, phụ lục Excel, Markdown.\n"
-        "chuẩn: cùng trạng thái và số đếm theo nhóm (tick) / cùng tổng các chỉ tiêu cộng (tổng hợp), bằng một câu SQL "
-        "viết tay và một groupby pandas; tỷ lệ = công cụ / chuẩn. Thời gian: trung vị của các lần chạy.\n"
-        "RAM đỉnh: bộ nhớ thường trú lớn nhất của tiến trình tick / tổng hợp / ghi tệp (mỗi phần một tiến trình).")
-    for phase, label in (("tick", "Tick"), ("compile", "Tổng hợp")):
-        k = exponent(results, phase)
-        largest = max(results, key=lambda r: r["units"])
-        verdict = []
-        if k is not None:
-            verdict.append(f"thời gian ~ số đơn vị^{k:.2f} ({'tuyến tính' if k <= LINEAR else 'TĂNG NHANH HƠN TUYẾN TÍNH'})")
-        if largest["units"] == TARGET_SIZE:
-            sec = largest[phase]["seconds"]
-            ok = "đạt" if sec <= TARGETS[phase] else "CHƯA ĐẠT"
-            units = f"{TARGET_SIZE:,}".replace(",", ".")
-            verdict.append(f"{sec:.2f} s cho {units} đơn vị, mục tiêu ≤ {TARGETS[phase]:.0f} s: {ok}")
-        if verdict:
-            console.print(f"{label}: " + "; ".join(verdict) + ".")
-    console.print(f"Tải máy (load average 1 phút) lúc bắt đầu/kết thúc: {meta['load_start']:.2f} / {meta['load_end']:.2f}.")
+        "JSON/s, Excel/s: báo cáo mỗi giây qua đường tiếp nhận thật (submit_files: giữ tệp gốc, đọc, kiểm tra, lưu "
+        "phiên bản, ghi kết quả), trên một mẫu (số tệp trong ngoặc); sàn/s: cùng các tệp JSON, cùng phần đọc và kiểm "
+        "tra của dự án, lưu bằng câu INSERT trực tiếp, mỗi tệp một giao dịch; các báo cáo còn lại được nạp thẳng.\n"
+        "tick: trạng thái mọi đơn vị + các nhắc đến hạn (soạn đủ, không gửi) + túc số; chuẩn: cùng trạng thái, số đếm "
+        "theo nhóm, cùng danh sách nhắc và cùng nội dung từng thư (một câu SQL, plan_reminders, mẫu của dự án biên "
+        "dịch một lần); hằng ngày: run_daily_tick trọn vẹn (thêm bản tổng hợp, tệp xuất Excel/CSV, tóm tắt, sự kiện), "
+        "không gửi.\n"
+        "tổng hợp: số liệu, so sánh cùng kỳ, kiểm tra, chú thích, mã đầu vào, tóm tắt — không ghi tệp; chuẩn: cùng tổng "
+        "và số đơn vị của các chỉ tiêu cộng theo nhóm và toàn bộ, một câu SQL SUM/COUNT … GROUP BY; "
+        "+Word+Excel: compile_cycle trọn vẹn.\n"
+        "Công cụ và chuẩn chạy xen kẽ trong cùng một tiến trình; thời gian là trung vị; kết quả của chuẩn được so "
+        "với công cụ (khác là dừng). RAM đỉnh: tiến trình tick (cả chuẩn và luồng hằng ngày) / tổng hợp / ghi tệp.")
+    at = next((r for r in results if r["units"] == TARGET_SIZE), max(results, key=lambda r: r["units"]))
+    note = "" if at["units"] == TARGET_SIZE else f" (mục tiêu đặt cho {number(TARGET_SIZE)} đơn vị)"
+    console.print(f"Mục tiêu, {number(at['units'])} đơn vị{note}:")
+    for target in targets(at):
+        console.print(f"  {target.line()}")
+    for r in results:
+        for target in memory_targets(r):
+            console.print(f"  {number(r['units'])} đơn vị, {target.line()}")
+    growth = exponents(results)
+    if len(results) > 1:
+        console.print("Số mũ tăng trưởng k (thời gian ~ số đơn vị^k) giữa các cỡ liên tiếp:")
+        for name, pairs in growth.items():
+            cells = [f"{number(a)}→{number(b)}: {f'{k:.2f}' if k is not None else '-'}" for a, b, k in pairs]
+            console.print(f"  {name}: " + "; ".join(cells))
+    console.print(f"Tải máy (load average 1/5/15 phút) lúc bắt đầu: {meta['load_start']}; lúc kết thúc: "
+                  f"{meta['load_end']}.")
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="93,1000,10000", help="numbers of units, comma-separated")
+    parser.add_argument("--sizes", default="93,1000,10000,30000", help="numbers of units, comma-separated")
+    parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only, two runs each")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default=None,
                         help="default: both when a PostgreSQL URL is known, else sqlite")
     parser.add_argument("--pg-url", default=os.environ.get("DVTRACKER_TEST_PG_URL"),
@@ -155,6 +164,8 @@ def main() -> None:
         worker(args)
         return
 
+    if args.quick:
+        args.sizes, args.repeat = QUICK_SIZES, min(args.repeat, 2)
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     db_choice = args.db or ("both" if args.pg_url else "sqlite")
     databases = ["sqlite", "postgresql"] if db_choice == "both" else [db_choice]
@@ -169,9 +180,9 @@ def main() -> None:
     try:
         for db in databases:
             meta = dict(date=date.today().isoformat(), database=db, cpus=os.cpu_count(), python=platform.python_version(),
-                        platform=platform.platform(), load_start=os.getloadavg()[0], sizes=sizes, repeat=args.repeat)
+                        platform=platform.platform(), load_start=load(), sizes=sizes, repeat=args.repeat)
             results = [run_size(db, n, root, args.pg_url, args.repeat, not args.no_documents) for n in sizes]
-            meta["load_end"] = os.getloadavg()[0]
+            meta["load_end"] = load()
             path = out_dir / f"{meta['date']}-{db}.json"
             path.write_text(json.dumps(dict(meta=meta, results=results), ensure_ascii=False, indent=1), encoding="utf-8")
             print_table(db, results, meta)

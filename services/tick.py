@@ -130,7 +130,7 @@ def _send_moment(app: App, cycle_id: str, day: date) -> datetime:
 def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: list[IntakeOutcome],
                 rejected: list[IntakeOutcome], now: datetime | None, secrets: SecretLookup) -> CycleDay:
     report = steps.cycle_status(app, cycle_id, day)
-    run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets)
+    run = steps.send_reminders(app, cycle_id, day, now=now, secrets=secrets, status=report)
     report = tracking.with_todays_reminders(app, report)  # "Đã nhắc" includes today's
     quorum = steps.check_quorum(app, cycle_id, day, report)  # before the digest, which tells it
     digest = steps.send_digest(app, cycle_id, day, run, now=now, secrets=secrets, report=report, quorum=quorum)

@@ -141,7 +141,7 @@ class ReminderRun:
 # --- the run ------------------------------------------------------------------------------------
 def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = False,
                        now: datetime | None = None, secrets: SecretLookup = env_secret,
-                       eml_dir: Path | None = None) -> ReminderRun:
+                       eml_dir: Path | None = None, status: StatusReport | None = None) -> ReminderRun:
     """Send (or, with ``dry_run``, only show) the reminders due for ``cycle_id`` on ``as_of``.
     A real run must be for today (Vietnam date of ``now``): a report received since ``as_of``
     would otherwise be missed. A dry run writes nothing, except, with ``eml_dir``, the e-mails it
@@ -149,7 +149,9 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     placeholders of chat URLs (default: ``DVTRACKER_SECRET_NAME`` variables).
 
     At an escalation stage the units are chased by a công văn đôn đốc: the run drafts it once
-    (Word), and its messages wait until the coordinator records its number (``link_letter``)."""
+    (Word), and its messages wait until the coordinator records its number (``link_letter``).
+    ``status``: the cycle's status on ``as_of`` when the caller has just computed it (the daily
+    tick), so that it is not computed twice."""
     stamp: Callable[[], datetime] = (lambda: now) if now else app.clock.now
     moment = stamp()
     if not dry_run and vn_date(moment) != as_of:
@@ -159,7 +161,10 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
         raise UserError("--eml chỉ dùng cùng --dry-run: thư thật được ghi vào hộp thư đi hoặc gửi qua SMTP.")
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
-        status = compute_status(session, cycle, app.roster, app.calendar, as_of)
+        if status is None:
+            status = compute_status(session, cycle, app.roster, app.calendar, as_of)
+        elif (status.cycle_id, status.as_of) != (cycle_id, as_of):
+            raise ValueError(f"the status given is of {status.cycle_id} on {status.as_of}, not {cycle_id} on {as_of}")
         requests = requests_of(session, cycle_id)
         letters = {r.stage: r for r in session.exec(select(ReminderLetterRow)
                                                     .where(ReminderLetterRow.cycle_id == cycle_id)).all()}
@@ -180,10 +185,11 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     renderer = Renderer(app.settings.templates_dir)
     base = cycle_context(cycle, app.config.stream(cycle.stream_id), app.config.collector, requests[0],
                          effective_deadline(requests, as_of), as_of, _reply_to(app), app.config.groups)
-    by_unit = {row["unit_id"]: row for row in status.units.to_dict("records")}
+    eligible = status.units[status.units["status"].isin(ELIGIBLE_STATUSES)]  # the units a reminder can chase
+    by_unit = {row["unit_id"]: row for row in eligible.to_dict("records")}
     letter = letters.get(due.stage.id)
     if due.stage.escalate:
-        chased = [r for r in by_unit.values() if r["status"] in ELIGIBLE_STATUSES and not _own(app, r["unit_id"], as_of)]
+        chased = [r for r in by_unit.values() if not _own(app, r["unit_id"], as_of)]
         if letter is None and chased and not dry_run:
             letter = draft_letter(app, renderer, base, cycle, status.deadline, due.stage, as_of, policy, chased)
         run.letter = letter_state(app, letter, requests, len(chased))
@@ -198,9 +204,14 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     renderer.digest(_digest_context(base, run, run.items + preview))
     if dry_run:
         at = moment if vn_date(moment) == as_of else sending_time(as_of, policy.hour)
+        heads: dict[tuple[str, str], tuple[str, str]] = {}  # From and Date: the same for every message of a sender
         for p, item in zip(planned, preview, strict=True):
             if item.outcome == "would_send":
-                _describe_message(item, p, messages[p.key], _email(app, cycle_id, p, messages[p.key], at))
+                who = _sender_of(app, p, at)
+                if who not in heads:
+                    email = _email(app, cycle_id, p, messages[p.key], at)
+                    heads[who] = (str(email["From"]), str(email["Date"]))
+                _describe_message(item, p, messages[p.key], heads[who])
         if eml_dir is not None:
             for p, item in zip(planned, preview, strict=True):
                 if item.outcome == "would_send" and p.channel == "email":
@@ -346,25 +357,31 @@ def _addressed(p: PlannedReminder) -> tuple[list[tuple[str | None, str]], list[t
     return focal + leaders, []
 
 
+def _sender_of(app: App, p: PlannedReminder, at: datetime) -> tuple[str, str]:
+    """Who a reminder's e-mail is from: the collector at an escalation outside its own body, else
+    its department."""
+    c = app.config.collector
+    return _from(app, c.name if p.stage.escalate and not _own(app, p.unit_id, vn_date(at)) else _sender_name(app))
+
+
 def _email(app: App, cycle_id: str, p: PlannedReminder, message: ReminderMessage, at: datetime) -> EmailMessage:
     """The e-mail of a reminder, the same for the outbox, a preview and SMTP."""
     to, cc = _addressed(p)
-    c = app.config.collector
-    name = c.name if p.stage.escalate and not _own(app, p.unit_id, vn_date(at)) else _sender_name(app)
-    return build_message(sender=_from(app, name), to=to, cc=cc, subject=message.subject,
+    return build_message(sender=_sender_of(app, p, at), to=to, cc=cc, subject=message.subject,
                          body=message.email, key=f"{cycle_id}/{p.unit_id}/{p.stage.id}/email", at=at)
 
 
 def _describe_message(item: ReminderItem, p: PlannedReminder, message: ReminderMessage,
-                      email: EmailMessage | None) -> None:
-    """What the message says, for a preview and the run's JSON."""
+                      heads: tuple[str, str] | None) -> None:
+    """What the message says, for a preview and the run's JSON; ``heads``: the From and Date of
+    its e-mail, in a preview."""
     if p.channel == "email":
         to, cc = _addressed(p)
         item.to = [f"{n} <{a}>" if n else a for n, a in to]
         item.cc = [f"{n} <{a}>" if n else a for n, a in cc]
         item.body = message.email
-        if email is not None:
-            item.sender, item.date = str(email["From"]), str(email["Date"])
+        if heads is not None:
+            item.sender, item.date = heads
     else:
         item.to, item.body = list(item.recipients), message.chat
 

@@ -11,12 +11,15 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import bench.measure
+from bench.baselines import TickAnswer, stored_reports
 from bench.generate import CATALOGUE, CURRENT, STREAM, generate
-from bench.measure import Workspace, phase_compile, phase_documents, phase_setup, phase_tick
+from bench.measure import Workspace, phase_compile, phase_documents, phase_setup, phase_tick, same_reports
 from models.catalogue import load_catalogue
 from models.report_form import read_form
 from models.roster import load_roster
 from models.streams import load_calendar
+from models.tables import SubmissionRow
 from tests.conftest import PG_URL
 
 
@@ -69,13 +72,48 @@ def test_one_tiny_round_of_every_phase(tmp_path, empty_database_url):
     assert setup["stored"] == setup["reports"]
     assert setup["intake_json"]["files"] + setup["intake_workbook"]["files"] + setup["bulk_reports"] == setup["reports"]
     assert setup["intake_workbook"]["files"] > 0 and "rejected" not in setup["intake_json"]["outcomes"]
+    assert setup["intake_floor"]["files"] == setup["intake_json"]["files"]  # the floor stored the same reports
 
-    tick = phase_tick(ws, repeat=1)  # raises when the baseline disagrees with the tool
+    tick = phase_tick(ws, repeat=2)  # raises when the baseline disagrees with the tool
     assert sum(tick["statuses"].values()) == 20
     assert tick["reminders_due"] == sum(n for s, n in tick["statuses"].items() if s in ("not_due", "draft_only"))
+    assert tick["messages"] == tick["reminders_due"] > 0 and len(tick["baseline_runs"]) == len(tick["daily_runs"]) == 2
 
-    compiled = phase_compile(ws, repeat=1)  # idem
-    assert 0 < compiled["reports_compiled"] <= 20 and compiled["figures"] > 0
+    compiled = phase_compile(ws, repeat=2)  # idem
+    assert 0 < compiled["reports_compiled"] <= 20 and compiled["figures"] > 0 and compiled["totals_compared"] > 0
 
     documents = phase_documents(ws)
     assert documents["created"] and set(documents["files"]) == {"docx", "materials", "review", "xlsx", "md"}
+
+
+def test_a_baseline_that_gives_another_answer_stops_the_benchmark(tmp_path, empty_database_url, monkeypatch):
+    ws = Workspace(tmp_path / "bench", empty_database_url, 20)
+    phase_setup(ws)
+    app = ws.open()
+    stored = stored_reports(app, SubmissionRow.source == "file")
+    same_reports(dict(stored), stored, len(stored))
+    key = next(iter(stored))
+    with pytest.raises(RuntimeError, match="floor"):
+        same_reports({**stored, key: ("another hash", *stored[key][1:])}, stored, len(stored))
+    app.engine.dispose()
+
+    real_tick, real_totals = bench.measure.baseline_tick, bench.measure.baseline_totals
+
+    def wrong_message(*args) -> TickAnswer:
+        answer = real_tick(*args)
+        first = next(iter(answer.messages))
+        answer.messages[first] = (answer.messages[first][0], answer.messages[first][1] + "?")
+        return answer
+
+    monkeypatch.setattr(bench.measure, "baseline_tick", wrong_message)
+    with pytest.raises(RuntimeError, match="messages"):
+        phase_tick(ws, repeat=1)
+
+    def wrong_total(*args) -> dict:
+        totals = real_totals(*args)
+        first = next(iter(totals))
+        return {**totals, first: (totals[first][0] + 1, totals[first][1])}
+
+    monkeypatch.setattr(bench.measure, "baseline_totals", wrong_total)
+    with pytest.raises(RuntimeError, match="totals"):
+        phase_compile(ws, repeat=1)

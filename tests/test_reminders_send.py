@@ -433,3 +433,14 @@ def test_two_runs_at_once_send_one_digest_and_a_failed_one_goes_next_time(app, c
     assert send_digest(app, cycle.id, SAU_2, run).status == "sent"  # the failed claim was released
     assert send_digest(app, cycle.id, SAU_2, run).status == "unchanged"
     assert len(chat_receiver.at("/dieu-phoi")) == 1
+
+
+def test_a_preview_shows_the_from_and_date_of_each_message_it_would_send(app, tmp_path):
+    cycle = open_2023_danvan(app)
+    add_contacts(app, ("89", "email", A1), ("01", "email", "hn@hanoi.example.invalid"))
+    run = send_due_reminders(app, cycle.id, SAU_2, dry_run=True, eml_dir=tmp_path)
+    previews = [i for i in run.due if i.channel == "email"]
+    assert len(previews) == 2
+    for item in previews:
+        eml = read_eml(tmp_path / f"{item.stage}--{item.unit_id}.eml")
+        assert (item.sender, item.date) == (str(eml["From"]), str(eml["Date"]))

@@ -129,3 +129,29 @@ def test_every_input_of_opening_a_cycle_is_checked_in_vietnamese(app, values, me
     with pytest.raises(UserError) as refused:
         open_cycle(app, OpenCycle.of(**spec))
     assert refused.value.message == message
+
+
+def test_the_tick_computes_each_cycles_status_once_and_the_reminders_use_it(app, monkeypatch):
+    import tasks.reminders
+    import tasks.tracking
+    from models.status import compute_status
+
+    cycle = open_2023_danvan(app)
+    add_contacts(app, ("89", "email", "ag@angiang.example.invalid"))
+    computed = []
+
+    def counted(session, c, *args):
+        computed.append(c.id)
+        return compute_status(session, c, *args)
+
+    preview = tasks.reminders.send_due_reminders(app, cycle.id, SAU_2, dry_run=True)
+    monkeypatch.setattr(tasks.tracking, "compute_status", counted)
+    monkeypatch.setattr(tasks.reminders, "compute_status", counted)
+    (day,) = run_daily_tick(app, SAU_2, cycle_id=cycle.id, sweep_inbox=False).cycles
+    assert computed == [cycle.id]
+    assert [(i.unit_id, i.channel, i.subject) for i in day.reminders.sent] == \
+           [(i.unit_id, i.channel, i.subject) for i in preview.due]  # the same reminders as a status of its own gives
+
+    with pytest.raises(ValueError, match="not"):  # a status of another day is not taken for this one
+        tasks.reminders.send_due_reminders(app, cycle.id, SAU_2, dry_run=True, status=day.status.__class__(
+            **{**day.status.__dict__, "as_of": date(2024, 6, 3)}))
