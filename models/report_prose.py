@@ -1,8 +1,8 @@
 """The sentences each section of the compiled draft opens with, written from the totals in the
 patterns of the real national report (seed 000):
 
-- a total with its coverage and its splits: "Năm 2023, theo báo cáo của 12/62 cơ quan, đơn vị,
-  số lượt tiếp công dân là 803 lượt (trong đó: các bộ, ngành 223 lượt; các địa phương 580 lượt)";
+- a total with its coverage and its splits: "Năm 2023, theo số liệu của 5/62 cơ quan, đơn vị đã gửi
+  báo cáo, số lượt tiếp công dân là 803 lượt (trong đó: các bộ, ngành 223 lượt; các địa phương 580 lượt)";
 - the change on last year's cycle where it exists: "(tăng 3,7% so với năm 2022)";
 - rates recomputed from the summed parts: "đạt 79% (1.234/1.562 vụ việc)";
 - a national figure entered from its source, with the footnote "Số liệu từ …", beside the units' sum;
@@ -21,7 +21,9 @@ import pandas as pd
 
 from models.compilation import OVERALL, Compilation
 from models.footnote import join_names
+from models.groups import heading
 from models.national import NationalFigure
+from models.text import lower_first
 from models.vnformat import change, number, percent
 
 TOP = 3  # units named as "Tiêu biểu", and at each end of a score's ranking
@@ -45,18 +47,14 @@ def groups(comp: Compilation) -> dict[str, str]:
 
 
 def period(comp: Compilation) -> str:
-    label = comp.cycle.label
-    return label[:1].upper() + label[1:]
-
-
-def _lower(label: str) -> str:
-    return label[:1].lower() + label[1:] if label[1:2].islower() or len(label) < 2 else label
+    """"Năm 2023", "6 tháng đầu năm 2024": how a sentence of the report begins."""
+    return heading(comp.cycle.label)
 
 
 def _bare(ind) -> str:
     """The label in a sentence, without the unit it names in brackets: "tiếp thường xuyên 163 lượt"."""
     label = ind.label.removesuffix(f" ({ind.unit})") if ind.unit else ind.label
-    return _lower(label)
+    return lower_first(label)
 
 
 def _amount(value: float, unit: str) -> str:
@@ -145,7 +143,7 @@ def rate_sentence(comp: Compilation, ind, t) -> Sentence:
 def national_sentence(comp: Compilation, f: NationalFigure, t) -> Sentence:
     """"Năm 2023, cả nước có 6.348 thủ tục hành chính … (trong đó: …)¹", the footnote naming the
     source; the units' own sum of the same indicator beside it."""
-    label = _lower(f.label.removesuffix(f" ({f.unit})") if f.unit else f.label)
+    label = lower_first(f.label.removesuffix(f" ({f.unit})") if f.unit else f.label)
     counted = label.removeprefix("số ")
     if counted != label and f.unit and counted.startswith(f.unit):  # "số vụ chuyển …", unit "vụ"
         text = f"{period(comp)}, cả nước có {number(f.value)} {counted}"
@@ -167,7 +165,8 @@ def exemplary_text(names: dict[str, list[str]], labels: dict[str, str]) -> str:
         listed = names.get(group) or []
         if listed:
             parts.append(join_names(listed) if not parts and group == first else f"các {label}: " + join_names(listed))
-    return "Tiêu biểu như: " + "; ".join(parts) + "."
+    lead = "Tiêu biểu như: " if first is not None and names.get(first) else "Tiêu biểu như "  # never "như: các địa phương: …"
+    return lead + "; ".join(parts) + "."
 
 
 def highest(comp: Compilation, section_id: str) -> str:
@@ -185,12 +184,18 @@ def highest(comp: Compilation, section_id: str) -> str:
         best = rows[rows["group"] == group].sort_values("value", ascending=False, kind="stable").head(TOP)
         names[group] = [f"{units.loc[r.unit_id, 'footnote_name']} ({_amount(r.value, ind.unit)})"
                         for r in best.itertuples()]
-    return exemplary_text(names, groups(comp))[:-1] + f" ({_lower(ind.label)} cao nhất)."
+    return exemplary_text(names, groups(comp))[:-1] + f" ({_bare(ind)} cao nhất)."
+
+
+def _ranked(names: pd.Series, r) -> str:
+    """"Cà Mau (30/63)": the unit and its score or rank as it wrote it."""
+    value = r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)
+    return f"{names[r.unit_id]} ({value})"
 
 
 def ranking_sentences(comp: Compilation, section_id: str) -> list[Sentence]:
     out = []
-    units = comp.units.set_index("unit_id")
+    names = comp.units.set_index("unit_id")["footnote_name"]
     for ind in (i for i in comp.indicators if i.section == section_id and i.aggregation == "list"):
         rows = comp.rankings[comp.rankings["indicator"] == ind.id]
         if rows.empty:
@@ -200,16 +205,11 @@ def ranking_sentences(comp: Compilation, section_id: str) -> list[Sentence]:
             g = rows[rows["group"] == group]
             if g.empty:
                 continue
-
-            def named(r) -> str:
-                value = r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)
-                return f"{units.loc[r.unit_id, 'footnote_name']} ({value})"
-
-            top = [named(r) for r in g.head(TOP).itertuples()]
+            top = [_ranked(names, r) for r in g.head(TOP).itertuples()]
             text = f"các {label} ({len(g)} đơn vị có số liệu) dẫn đầu là {join_names(top)}"
             if len(g) > 2 * TOP:
-                bottom = [named(r) for r in g.tail(TOP).itertuples()]
+                bottom = [_ranked(names, r) for r in g.tail(TOP).itertuples()]
                 text += f"; thấp nhất là {join_names(bottom)}"
             parts.append(text)
-        out.append(Sentence(f"Về {_lower(ind.label)}: {'; '.join(parts)}."))
+        out.append(Sentence(f"Về {lower_first(ind.label)}: {'; '.join(parts)}."))
     return out

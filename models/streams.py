@@ -55,7 +55,8 @@ class Collector(BaseModel):
     copies: list[str] = []  # "Nơi nhận" of a letter, after the addressees ("Như trên") and before "Lưu"
     # The compiled report (Nghị định 30/2020): its signature block ("KT. BỘ TRƯỞNG" / "THỨ TRƯỞNG",
     # the name left for the signer) and its "Nơi nhận" before "Lưu: VT, <department>.".
-    report_signer: Signer = Signer(lines=["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"])
+    # None: the letters' signer; no recipients: "Nơi nhận" lists only ``report_to``.
+    report_signer: Signer | None = None
     report_recipients: list[str] = []
 
 

@@ -66,6 +66,12 @@ def _rank(ch: str) -> int:
     return at if at >= 0 else len(_ALPHABET) + ord(ch)
 
 
+def lower_first(text: str) -> str:
+    """``text`` as it reads inside a sentence: "Số lượt …" → "số lượt …"; an acronym keeps its
+    capitals ("PAR INDEX", "UBND")."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) < 2 else text
+
+
 def strip_accents(text: str) -> str:
     text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
     return "".join(ch for ch in text if not unicodedata.combining(ch))

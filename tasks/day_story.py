@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from models import vnformat
 from models.cycles import get_cycle
@@ -24,8 +24,8 @@ DIGEST = "digest"  # the audit entity of a digest sent
 
 def rejected_rows(session: Session, cycle_id: str) -> list[IntakeRow]:
     """The files refused that were meant for ``cycle_id`` or did not say for which cycle."""
-    return [r for r in session.exec(select(IntakeRow).where(IntakeRow.outcome == "rejected")).all()
-            if r.cycle_id in (None, cycle_id)]
+    return list(session.exec(select(IntakeRow).where(
+        IntakeRow.outcome == "rejected", or_(col(IntakeRow.cycle_id) == cycle_id, col(IntakeRow.cycle_id).is_(None)))).all())
 
 
 def outstanding_units(report: StatusReport) -> list[dict]:

@@ -5,6 +5,7 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from copy import deepcopy
 from datetime import datetime, time
 from pathlib import Path
@@ -26,7 +27,8 @@ from models.footnote import Footnote
 from models.groups import groups_phrase, heading
 from models.national import NationalFigure
 from models.report_prose import Sentence, exemplary_text, groups, placeholder, section_sentences
-from models.streams import Collector
+from models.streams import Collector, Section
+from models.text import lower_first
 from models.vnformat import change, day, number, text_day
 from tasks.docx_footnotes import Footnotes
 
@@ -77,15 +79,8 @@ def write_materials(path: Path, comp: Compilation, *, collector: Collector,
     _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
     _para(doc, f"Tài liệu làm việc của người soạn thảo, kèm bản tổng hợp số {version}; số liệu nhận đến ngày "
                f"{day(comp.as_of)}. Không gửi kèm báo cáo.", italic=True, align=center, indent=False, size=13)
-    current_part, noted = None, False
-    for section in comp.stream.sections:
-        part, _, sub = section.id.partition(".")
-        if part != current_part:
-            current_part = part
-            heading = comp.stream.parts.get(part) or (section.heading.upper() if not sub else "")
-            doc.add_heading(f"{part}. {heading}".rstrip(". "), level=1)
-        if sub:
-            doc.add_heading(f"{sub}. {section.title or section.heading}", level=2)
+    noted = False
+    for section in _outline(doc, comp):
         noted = _figures(doc, comp, section.id, with_note=not noted) or noted
         _rankings(doc, comp, section.id)
         names = exemplary.get(section.id) or {}
@@ -344,23 +339,38 @@ def text_length(text: str, size: int) -> int:
     return int(Mm(len(text) * CHAR_MM.get(size, 2.65)))
 
 
+PARENT_PT = 12  # the parent body, regular
+
+
+def balanced_lines(text: str, size: int, width: int) -> list[str]:
+    """``text`` on one line if it fits in ``width``, else on two lines as even as the words allow:
+    "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NINH", never "ỦY BAN NHÂN DÂN TỈNH QUẢNG" / "NINH"."""
+    words = text.split()
+    if text_length(text, size) <= width or len(words) < 2:
+        return [text]
+    cut = min(range(1, len(words)), key=lambda n: max(len(" ".join(words[:n])), len(" ".join(words[n:]))))
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
+
+
 def _header(doc, comp: Compilation, collector: Collector, title: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, *HEADER_WIDTHS)
+    widths = HEADER_WIDTHS
+    _widths(table, *widths)
     left, right = table.rows[0].cells
-    issuer = [collector.parent.upper()] if collector.parent else []
-    _cell(left, [*issuer, collector.name.upper()], size=13)
+    issuer = balanced_lines(collector.parent.upper(), PARENT_PT, widths[0] - Mm(4)) if collector.parent else []
+    _cell(left, [*issuer, collector.name.upper()], size=PARENT_PT if issuer else 13)
     left.paragraphs[-1].runs[0].bold = True
-    rule(left, text_length(collector.name.upper(), 13) * 2 // 5, HEADER_WIDTHS[0])
+    left.paragraphs[-1].runs[0].font.size = Pt(13)
+    rule(left, text_length(collector.name.upper(), 13) * 2 // 5, widths[0])
     p = left.add_paragraph()
     _cell_paragraph_format(p, WD_ALIGN_PARAGRAPH.CENTER)
     p.paragraph_format.space_before = Pt(6)
     _run(p, f"Số:      /{collector.report_symbol}", size=13)
     _cell(right, [NATIONAL_TITLE, MOTTO], bold=True, size=12)
     right.paragraphs[1].runs[0].font.size = Pt(14)
-    rule(right, text_length(MOTTO, 13), HEADER_WIDTHS[1])
+    rule(right, text_length(MOTTO, 13), widths[1])
     p = right.add_paragraph()
     _cell_paragraph_format(p, WD_ALIGN_PARAGRAPH.CENTER)
     p.paragraph_format.space_before = Pt(6)
@@ -370,10 +380,6 @@ def _header(doc, comp: Compilation, collector: Collector, title: str) -> None:
     p = _para(doc, title, bold=True, align=center, indent=False)
     p.paragraph_format.space_after = Pt(0)
     rule(doc, text_length(title[:60], 13) * 2 // 5, Mm(165)).paragraph_format.space_after = Pt(12)
-
-
-def _title_lower(title: str) -> str:
-    return title[:1].lower() + title[1:]
 
 
 def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, notes: Footnotes,
@@ -392,7 +398,7 @@ def _opening(doc, comp: Compilation, collector: Collector, footnote: Footnote, n
         asked = ""
     p = _para(doc, f"Thực hiện {basis}{asked}. Trên cơ sở báo cáo của {askees}")
     notes.add(p, footnote.lines)
-    title = _title_lower(comp.stream.report_title)
+    title = lower_first(comp.stream.report_title)
     p.add_run(f", {collector.name} tổng hợp, báo cáo {title} {comp.cycle.label} như sau:")
 
 
@@ -401,27 +407,33 @@ ITEM_LETTERS = "abcdefgh"
 
 def _body(doc, comp: Compilation, exemplary: dict[str, dict[str, list[str]]], notes: Footnotes,
           national: list[NationalFigure]) -> None:
-    parts = comp.stream.parts
-    current_part = None
-    for section in comp.stream.sections:
-        part, _, sub = section.id.partition(".")
-        if part != current_part:
-            current_part = part
-            heading = parts.get(part) or (section.heading.upper() if not sub else "")
-            doc.add_heading(f"{part}. {heading}".rstrip(". "), level=1)
-        if sub:
-            doc.add_heading(f"{sub}. {section.title or section.heading}", level=2)
+    for section in _outline(doc, comp):
         if section.lead:
             _para(doc, section.lead)
         for sentence in section_sentences(comp, section.id, national=national, exemplary=exemplary.get(section.id)):
             _sentence(doc, sentence, notes)
-        what = _title_lower(section.title or section.heading)
+        what = lower_first(section.title or section.heading)
         for n, item in enumerate(section.items):
             doc.add_heading(f"{ITEM_LETTERS[n]}) {item}", level=3)
             _sentence(doc, placeholder(f"Người soạn thảo viết nội dung mục này từ Tư liệu tổng hợp, mục "
                                        f"{section.id}."), notes)
         if not section.items:
             _sentence(doc, placeholder(f"Người soạn thảo viết: {what}, từ Tư liệu tổng hợp, mục {section.id}."), notes)
+
+
+def _outline(doc, comp: Compilation) -> Iterator[Section]:
+    """The report's outline (seed 000's I–VI and their numbered items): writes each part's and
+    item's heading, then yields the section for its content."""
+    current_part = None
+    for section in comp.stream.sections:
+        part, _, sub = section.id.partition(".")
+        if part != current_part:
+            current_part = part
+            title = comp.stream.parts.get(part) or (section.heading.upper() if not sub else "")
+            doc.add_heading(f"{part}. {title}".rstrip(". "), level=1)
+        if sub:
+            doc.add_heading(f"{sub}. {section.title or section.heading}", level=2)
+        yield section
 
 
 def _sentence(doc, sentence: Sentence, notes: Footnotes) -> None:
@@ -513,20 +525,19 @@ def _texts(doc, comp: Compilation, section_id: str) -> None:
 
 
 def _closing(doc, comp: Compilation, collector: Collector) -> None:
-    _para(doc, f"Trên đây là Báo cáo {_title_lower(comp.stream.report_title)} {comp.cycle.label}, {collector.name} "
+    _para(doc, f"Trên đây là Báo cáo {lower_first(comp.stream.report_title)} {comp.cycle.label}, {collector.name} "
                f"trân trọng báo cáo {collector.report_to} theo quy định./.")
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     _widths(table, Mm(80), Mm(85))
     left, right = table.rows[0].cells
-    recipients = collector.report_recipients or [collector.report_to, "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
-                                                 "UBND các tỉnh, thành phố trực thuộc Trung ương"]
+    recipients = collector.report_recipients or [collector.report_to]
     keep = f"- Lưu: VT{', ' + collector.department_symbol if collector.department_symbol else ''}."
     _cell(left, ["Nơi nhận:", *[f"- {r};" for r in recipients if r], keep], size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     first = left.paragraphs[0].runs[0]
     first.bold = first.italic = True
     first.font.size = Pt(12)
-    signer = collector.report_signer
+    signer = collector.report_signer or collector.signer
     _cell(right, [*signer.lines, "", "", "", signer.name or ""], bold=True, size=BODY_PT)
 
 
@@ -566,23 +577,23 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
 
 
 def _unit_figures(doc, comp: Compilation) -> None:
-    """The figures each unit gave, unit by unit, in official order."""
+    """The figures each unit gave, unit by unit, in official order (one pass over the figures)."""
     values = comp.values
     if values.empty:
         return
     doc.add_heading("SỐ LIỆU TỪNG ĐƠN VỊ BÁO CÁO", level=1)
     labels = {i.id: indicator_title(i) for i in comp.indicators}
     order = {i.id: n for n, i in enumerate(comp.indicators)}
-    names = comp.units.set_index("unit_id")["name"]
-    for unit_id in (u for u in comp.units["unit_id"] if u in set(values["unit_id"])):
-        rows = values[values["unit_id"] == unit_id]
-        rows = rows.assign(position=rows["indicator"].map(order)).sort_values("position")
-        given = "; ".join(f"{labels.get(r.indicator, r.indicator)}: "
-                          f"{r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)}"
-                          for r in rows.itertuples())
-        p = _para(doc)
-        _run(p, f"{names.get(unit_id, unit_id)}: ", bold=True, size=BODY_PT - 1)
-        _run(p, given + ".", size=BODY_PT - 1)
+    rows = values.assign(position=values["indicator"].map(order)).sort_values("position", kind="stable")
+    given = {unit_id: "; ".join(f"{labels.get(r.indicator, r.indicator)}: "
+                                f"{r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)}"
+                                for r in part.itertuples())
+             for unit_id, part in rows.groupby("unit_id", sort=False)}
+    for unit_id, name in zip(comp.units["unit_id"], comp.units["name"], strict=True):
+        if unit_id in given:
+            p = _para(doc)
+            _run(p, f"{name}: ", bold=True, size=BODY_PT - 1)
+            _run(p, given[unit_id] + ".", size=BODY_PT - 1)
 
 
 def change_lines(changes: dict) -> list[str]:

@@ -476,7 +476,10 @@ def _digest_context(base: dict, run: ReminderRun, items: list[ReminderItem], sto
     return dict(
         base,
         story=story_context(story) if story else None,
-        stage=(dict(id=run.stage.id, label=run.stage.label, due_on=vn(run.stage.due_on)) if run.stage else None),
+        stage=(dict(id=run.stage.id, label=run.stage.label, due_on=vn(run.stage.due_on),
+                    # "hôm nay" only when the stage's reminders went today (a rerun tells the same)
+                    today=story is None or any(s.stage == run.stage.label for s in story.reminders))
+               if run.stage else None),
         note=run.note or "",
         summary=run.summary,
         counts=_counts_sentence(run),

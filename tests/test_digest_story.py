@@ -96,6 +96,7 @@ def test_the_digest_tells_the_quorum_the_compilations_the_rejected_file_and_the_
     second = run_daily_tick(app, NEXT_DAY, cycle_id=cycle.id)
     subject, text = read_digest(second)
     assert section(text, "Nhắc nhở đã gửi hôm nay, theo đợt:") == ["Đợt quá hạn 2 ngày làm việc: 3 đơn vị"]
+    assert "Đợt nhắc hôm nay: quá hạn 2 ngày làm việc" in text
     for heading in ("Đủ điều kiện tổng hợp từ hôm nay", "Bản tổng hợp mới", "Kết quả kiểm tra số liệu",
                     "Tệp bị từ chối hôm nay"):
         assert heading not in text, heading
@@ -112,6 +113,8 @@ def test_the_digest_tells_the_quorum_the_compilations_the_rejected_file_and_the_
                            "thêm báo cáo của 1 đơn vị: Thành phố Hà Nội")
     assert "Kết quả kiểm tra số liệu bản v2" in text and "Tỉnh Quảng Trị: Số lượt tiếp công dân" in text
     assert "Hôm nay không gửi nhắc nhở nào." in text
+    # The stage's list is of the latest stage, never "today" on a day nothing was sent.
+    assert "Đợt nhắc hôm nay" not in text and "Đợt nhắc gần nhất: quá hạn 2 ngày làm việc" in text
     assert subject.endswith("; bản tổng hợp v2")
 
 

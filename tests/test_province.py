@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
+import subprocess
 import uuid
 from datetime import date
 
@@ -18,6 +21,7 @@ from tasks.compile import compile_cycle
 from tasks.tracking import check_quorum, cycle_status
 from tests.conftest import PG_URL, PROJECT_DIR, _admin_engine, _pg_db_url
 from tests.helpers import submit
+from tests.prose_documents import to_pdf
 from wiring.app import init_database, open_app
 from wiring.settings import Settings
 
@@ -105,6 +109,17 @@ def test_a_province_cycle_end_to_end_in_its_own_words(province, tmp_path):
     assert "bộ, ngành" not in body.replace("sở, ban, ngành", "")
     header = [c.text for c in doc.tables[0].rows[0].cells] if doc.tables else []
     assert any("SỞ NỘI VỤ" in c for c in header)
+    closing = [c.text for c in doc.tables[-1].rows[0].cells]
+    assert "- Ban Dân vận Tỉnh ủy (để phối hợp);" in closing[0] and closing[0].endswith("- Lưu: VT, XDCQ.")
+    assert closing[1].startswith("GIÁM ĐỐC") and "BỘ TRƯỞNG" not in closing[1]
+    if shutil.which("soffice") and shutil.which("pdftotext"):  # as printed: the parent body split evenly
+        source = tmp_path / "snv.docx"
+        shutil.copy(result.files["docx"], source)
+        page1 = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(to_pdf(source)), "-"],
+                               check=True, capture_output=True, text=True).stdout.splitlines()
+        assert re.fullmatch(r"\s*ỦY BAN NHÂN DÂN\s+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", page1[0]), page1[:3]
+        assert re.fullmatch(r"\s*TỈNH QUẢNG NINH\s+Độc lập - Tự do - Hạnh phúc", page1[1]), page1[:3]
+        assert page1[2].strip() == "SỞ NỘI VỤ", page1[:3]
 
     # A commune inside a sentence and on a letter, by the group's words.
     ha_tu = app.roster.find("Phường Hà Tu", DEADLINE)

@@ -237,3 +237,14 @@ def test_the_demo_cycle_s_draft_is_under_fifteen_pages(app, tmp_path):
     shutil.copy(result.files["docx"], source)
     info = subprocess.run(["pdfinfo", str(to_pdf(source))], capture_output=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) < 15
+
+
+def test_exemplary_units_read_as_the_report_writes_them():
+    from models.report_prose import exemplary_text
+
+    labels = {"central": "bộ, ngành", "provincial": "địa phương"}
+    assert exemplary_text({"central": ["Bộ Tài chính"], "provincial": ["Cà Mau", "Cao Bằng"]}, labels) == (
+        "Tiêu biểu như: Bộ Tài chính; các địa phương: Cà Mau, Cao Bằng.")
+    # Only provinces named: one colon, never "Tiêu biểu như: các địa phương: …"
+    assert exemplary_text({"provincial": ["Bắc Giang", "Thanh Hóa"]}, labels) == (
+        "Tiêu biểu như các địa phương: Bắc Giang, Thanh Hóa.")
