@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import UserError
+from models.numbers import Figure, NumberError, parse_figure
 
-AGGREGATIONS = {"sum", "rate", "list", "context"}
+# sum: added up; rate: recomputed from its summed parts; score and rank: one unit's standing in an
+# index (PAR INDEX, PAPI, SIPAS), never summed, listed best first — the highest score, the lowest
+# rank; context: read, never compiled.
+AGGREGATIONS = {"sum", "rate", "score", "rank", "context"}
+STANDINGS = ("score", "rank")
 # Consistency checks an indicator asks for beyond the defaults (parts never exceed their total):
 # sum_of_parts: the total equals the sum of its parts (visits = periodic + regular + ad hoc).
 CHECKS = {"sum_of_parts"}
@@ -20,7 +25,7 @@ class Indicator:
     section: str
     label: str
     unit: str
-    aggregation: str  # sum | rate (recomputed from summed parts) | list (never summed) | context
+    aggregation: str  # one of AGGREGATIONS
     numerator: tuple[str, ...] = ()
     denominator: str | None = None
     part_of: str | None = None
@@ -64,3 +69,22 @@ def load_catalogue(path: Path) -> list[Indicator]:
             raise UserError(f"Chỉ tiêu '{i.id}' trong {path} không hợp lệ "
                             "(cách tổng hợp, tham chiếu hoặc phép kiểm tra sai).")
     return indicators
+
+
+def read_figure(indicator: Indicator, cell: object) -> Figure:
+    """A unit's figure for ``indicator``, by its kind: a count or a rate is one number; a score may
+    carry its scale ("7,97/10") and a rank the number ranked ("35/63", read as 35, the lower the
+    better); a rank is a whole number from 1 and never beyond those ranked."""
+    figure = parse_figure(cell, allow_ratio=indicator.aggregation in STANDINGS)
+    if figure.value is None:
+        return figure
+    shown = figure.raw or cell
+    if indicator.aggregation == "rank":
+        if figure.value < 1 or not float(figure.value).is_integer():
+            raise NumberError(f"'{shown}' không phải là thứ hạng: thứ hạng là số nguyên từ 1 "
+                              "(ví dụ 35 hoặc 35/63).")
+        if figure.of is not None and (figure.value > figure.of or not float(figure.of).is_integer()):
+            raise NumberError(f"'{shown}': thứ hạng phải là số nguyên và không lớn hơn số đơn vị được xếp hạng.")
+    elif indicator.aggregation == "score" and figure.of is not None and figure.value > figure.of:
+        raise NumberError(f"'{shown}': số điểm lớn hơn thang điểm.")
+    return figure

@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, or_, select
 from sqlmodel import Session
 
 from models import vnformat
-from models.catalogue import Indicator
+from models.catalogue import STANDINGS, Indicator
 from models.cycles import cycle_id_for, requests_of
 from models.db import gc_paused, read_frame
 from models.groups import OVERALL
@@ -37,7 +37,6 @@ from models.versions import current_versions
 from models.workdays import WorkCalendar
 
 REPORTED = ("on_time", "late")
-RANK_UNITS = {"hạng"}  # a rank: the lower, the better
 VALUE_DTYPES = {"unit_id": "category", "version": int, "indicator": "category", "status": "category",
                 "value": float, "approximate": bool, "raw": object}
 
@@ -172,7 +171,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
            stream: Stream, indicators: list[Indicator], as_of: date) -> Compilation:
     status = compute_status(session, cycle, roster, calendar, as_of)
     previous_row = previous_cycle_of(session, cycle)
-    all_values = load_values(session, cycle.id, as_of, raw_for=[i.id for i in indicators if i.aggregation == "list"])
+    all_values = load_values(session, cycle.id, as_of, raw_for=[i.id for i in indicators if i.aggregation in STANDINGS])
     submissions = load_submissions(session, cycle.id, as_of)
     units = _units(status, roster, cycle.reference_date, submissions)
 
@@ -302,11 +301,11 @@ def compute_rankings(values: pd.DataFrame, indicators: list[Indicator], units: p
     order = dict(zip(units["unit_id"], units["order"], strict=True))
     names = dict(zip(units["unit_id"], units["name"], strict=True))
     frames = []
-    for ind in (i for i in indicators if i.aggregation == "list"):
+    for ind in (i for i in indicators if i.aggregation in STANDINGS):
         part = values[values["indicator"] == ind.id].copy()
         if part.empty:
             continue
-        ascending = ind.unit in RANK_UNITS
+        ascending = ind.aggregation == "rank"
         part["rank"] = part["value"].rank(method="min", ascending=ascending).astype(int)
         part["order"] = part["unit_id"].map(order)
         part["name"] = part["unit_id"].map(names)

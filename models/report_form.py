@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from models import vnformat
-from models.catalogue import Indicator
+from models.catalogue import Indicator, read_figure
 from models.deadlines import parse_date
 from models.errors import UserError
 from models.limits import MAX_TEXT, column_limit, control_character, text_problem, without_controls
-from models.numbers import Figure, NumberError, parse_figure
+from models.numbers import Figure, NumberError
 from models.reports import SECTION_STATUSES, ReportData, SectionEntry, ValueEntry
 from models.streams import Section
 from models.tables import CycleRow, SubmissionRow, UnitRow, ValueRow
@@ -283,7 +283,7 @@ def _values(c: _Collector, given: object, catalogue: list[Indicator]) -> dict[st
             c.error(key, f"{indicator.label}: số liệu {problem}.")
             continue
         try:
-            figure = parse_figure(_plain(cell), allow_ratio=indicator.aggregation == "list")
+            figure = read_figure(indicator, _plain(cell))
         except NumberError as exc:
             c.error(key, f"{indicator.label}: {exc}")
             continue

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.catalogue import Indicator
-from models.numbers import NumberError, parse_figure
+from models.catalogue import Indicator, read_figure
+from models.numbers import NumberError
 from models.reports import SectionEntry
 from models.streams import Stream
 from models.text import nfc, strip_accents
@@ -517,7 +517,7 @@ def propose_figures(paragraphs: Sequence[Paragraph], assigned: dict[int, str | N
                         continue
                     raw = clause[s:e].strip()
                     try:
-                        figure = parse_figure(nfc(raw), allow_ratio=indicator.aggregation == "list")
+                        figure = read_figure(indicator, nfc(raw))
                     except NumberError:
                         continue
                     if figure.value is None:

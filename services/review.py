@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from models import vnformat
 from models.audit import current_actor
+from models.catalogue import read_figure
 from models.cycles import get_cycle
 from models.errors import UserError
-from models.numbers import NumberError, parse_figure
+from models.numbers import NumberError
 from models.reviews import STATUSES, Decision, Target, apply_review, proposals_of, review_targets
 from models.tables import CycleRow, SubmissionRow, ValueRow
 from services.inputs import Input
@@ -86,7 +87,7 @@ def _figures(values: dict[str, str], known: dict) -> dict:
         if indicator is None:
             raise UserError(f"Chỉ tiêu '{iid}' không có trong danh mục chỉ tiêu của luồng báo cáo.")
         try:
-            figure = parse_figure(text, allow_ratio=indicator.aggregation == "list")
+            figure = read_figure(indicator, text)
         except NumberError as exc:
             raise UserError(f"{indicator.label}: {exc}") from None
         if figure.status == "not_reported":

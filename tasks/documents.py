@@ -21,6 +21,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from models.catalogue import STANDINGS
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
 from models.footnote import Footnote
@@ -482,7 +483,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
 
 
 def _rankings(doc, comp: Compilation, section_id: str) -> None:
-    for ind in (i for i in comp.indicators if i.section == section_id and i.aggregation == "list"):
+    for ind in (i for i in comp.indicators if i.section == section_id and i.aggregation in STANDINGS):
         rows = comp.rankings[comp.rankings["indicator"] == ind.id]
         if rows.empty:
             continue

@@ -109,6 +109,7 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
             ["Mã chỉ tiêu", "Phần", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ước tính", "Ghi chú"],
             [28, 8, 60, 12, 16, 10, 36])
     indicators = app.catalogue(cycle.stream_id)
+    by_id = {c.id: c for c in indicators}
     for row, i in enumerate(indicators, start=HEADER_ROW + 1):
         val.cell(row, 1, i.id)
         val.cell(row, 2, i.section)
@@ -116,7 +117,7 @@ def write_template(app: App, cycle_id: str, *, unit: str | None = None, path: Pa
         val.cell(row, 4, i.unit)
         _input(val.cell(row, 5)).number_format = "@"
         _input(val.cell(row, 6))
-        val.cell(row, 7, _hint(i))
+        val.cell(row, 7, _hint(i, by_id))
     last = HEADER_ROW + len(indicators)
     _validation(val, "custom", f'LEFT(TRIM(E{HEADER_ROW + 1}),1)<>"-"', f"E{HEADER_ROW + 1}:E{last}", None,
                 "Số liệu", "Ghi 22.153 (hai mươi hai nghìn), 81,32; 'Không có' nếu bằng 0; để trống nếu không báo cáo. "
@@ -169,13 +170,15 @@ def _validation(ws, kind: str | None, formula: str | None, row_or_range, col: in
     dv.add(ref)
 
 
-def _hint(i) -> str:
-    if i.aggregation == "list":
-        return "Điểm hoặc thứ hạng; có thể ghi 7,97/10 hoặc 63/63"
+def _hint(i, catalogue: dict) -> str:
+    if i.aggregation == "score":
+        return "Số điểm; có thể ghi kèm thang điểm, ví dụ 81,32 hoặc 7,97/10"
+    if i.aggregation == "rank":
+        return "Thứ hạng (hạng 1 là cao nhất); có thể ghi kèm số đơn vị được xếp hạng, ví dụ 35 hoặc 35/63"
     if i.aggregation == "rate":
         return "Tỷ lệ %, ví dụ 95,5 (được tính lại khi tổng hợp)"
     if i.part_of:
-        return f"Thuộc chỉ tiêu {i.part_of}"
+        return f"Thuộc chỉ tiêu: {catalogue[i.part_of].label}"
     return ""
 
 

@@ -53,7 +53,7 @@ def test_generator_is_deterministic_and_writes_what_the_product_reads(tmp_path):
     stream = load_calendar(tmp_path / "a" / "calendar.yaml").stream(STREAM)
     catalogue = load_catalogue(tmp_path / "a" / stream.indicators)
     assert len(catalogue) == len(CATALOGUE) == 45
-    assert {i.aggregation for i in catalogue} == {"sum", "rate", "list", "context"}
+    assert {i.aggregation for i in catalogue} == {"sum", "rate", "score", "rank", "context"}
     assert any(i.part_of for i in catalogue) and any("sum_of_parts" in i.checks for i in catalogue)
 
     for plan in (a.previous, a.current):

@@ -73,7 +73,7 @@ def test_the_template_is_one_form_per_cycle_with_vietnamese_sheets_and_validatio
     lists = [dv.formula1 for ws in wb for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert '"Có báo cáo,Không báo cáo,Không có nội dung"' in lists and '"Đã ký ban hành,Dự thảo"' in lists
     custom = [dv for dv in wb["Số liệu"].data_validations.dataValidation if dv.type == "custom"]
-    assert [(str(dv.sqref), dv.formula1) for dv in custom] == [("E4:E36", 'LEFT(TRIM(E4),1)<>"-"')]
+    assert [(str(dv.sqref), dv.formula1) for dv in custom] == [("E4:E54", 'LEFT(TRIM(E4),1)<>"-"')]
     assert wb["Số liệu"].protection.sheet and not wb["Số liệu"]["E4"].protection.locked
     assert wb["Số liệu"]["E4"].number_format == "@"  # "22.153" stays as written
 

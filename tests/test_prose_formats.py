@@ -49,7 +49,7 @@ def test_a_package_of_the_report_and_its_workbook_is_one_submission(app, cycle, 
     assert o.document["sections"]["III.5"] == "reported" and o.document["sections"]["VI"] == "empty"
     # The workbook's figures are the report's; the text's other figures wait for a review.
     assert {p["indicator"] for p in o.document["proposals"]} == {"par_index_score", "par_index_rank", "papi_score",
-                                                                 "sipas_score"}
+                                                                 "sipas_score", "papi_rank", "sipas_rank"}
     assert o.figures_pending
     conflict = [w for w in o.warnings if "civil_service_inspections" in w.message]
     assert conflict and "phụ lục ghi '20', văn bản ghi '21'" in conflict[0].message

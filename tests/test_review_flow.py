@@ -56,7 +56,7 @@ def test_a_report_is_reviewed_in_the_prefect_ui(flow_env, app, tmp_path):
     # The form: who reviews, and each stated figure with its sentence, filled with the value written.
     fields = schema["properties"]
     assert set(fields) == {"reviewer", "par_inspections", "civil_service_inspections", "par_index_score",
-                           "par_index_rank", "papi_score", "sipas_score"}
+                           "par_index_rank", "papi_score", "sipas_score", "papi_rank", "sipas_rank"}
     assert fields["civil_service_inspections"]["default"] == "21"
     assert "kiểm tra công vụ tại 21 cơ quan, đơn vị." in fields["civil_service_inspections"]["description"]
     assert fields["par_index_rank"]["default"] == "63/63"
