@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -57,9 +58,11 @@ def file_server_in_background(settings: Settings) -> ThreadingHTTPServer:
     return _bound(settings, file_server.start_in_background)
 
 
-def serve_files(settings: Settings) -> None:
-    """The exports folder served read-only at ``settings.files_url`` until interrupted."""
+def serve_files(settings: Settings, on_ready: Callable[[], None] = lambda: None) -> None:
+    """The exports folder served read-only at ``settings.files_url`` until interrupted;
+    ``on_ready`` is called once the port is bound."""
     server = _bound(settings, file_server.make_server)
+    on_ready()
     try:
         server.serve_forever()
     finally:

@@ -59,10 +59,9 @@ def files_serve() -> None:
     """Phục vụ thư mục tệp đã xuất (chỉ đọc, chỉ trên 127.0.0.1) cho đến khi nhấn Ctrl+C;
     `dvtracker serve` cũng tự khởi động máy chủ này."""
     settings = get_settings()
-    console.print(f"Các tệp đã xuất ({settings.exports_dir}) ở {settings.files_url}/ — nhấn Ctrl+C để dừng.",
-                  markup=False)
     try:
-        service.serve_files(settings)
+        service.serve_files(settings, lambda: console.print(
+            f"Các tệp đã xuất ({settings.exports_dir}) ở {settings.files_url}/ — nhấn Ctrl+C để dừng.", markup=False))
     except KeyboardInterrupt:
         console.print("Đã dừng máy chủ tệp.")
 
