@@ -107,7 +107,7 @@ def test_the_server_listens_on_loopback_only(app, served):
     assert host == "127.0.0.1"
     other = _other_address()
     if other is not None:
-        with pytest.raises(OSError), socket.create_connection((other, port), timeout=5):
+        with pytest.raises(ConnectionRefusedError), socket.create_connection((other, port), timeout=5):
             pass
 
 
