@@ -4,6 +4,7 @@ and the day's summary links what it serves."""
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import urllib.request
@@ -156,3 +157,34 @@ def test_the_summary_links_the_day_s_files_and_the_latest_compilation(app, cycle
     assert image == base + f"{cycle_2023.id}/tinh-hinh-20240611.png"
     with urllib.request.urlopen(image, timeout=10) as answer:
         assert answer.headers["Content-Type"] == "image/png" and answer.read()[:4] == b"\x89PNG"
+
+
+@pytest.mark.prefect
+@pytest.mark.browser
+def test_the_prefect_ui_shows_the_picture_and_links_the_files(flow_env, prefect_api, app, served, monkeypatch):
+    from flows.daily_tick import daily_tick
+    from tasks.publish import artifact_keys
+    from tests.browser import page_value
+    from tests.test_flows import AN_GIANG, artifacts, drop_in_inbox, open_unique_cycle
+    from wiring.settings import get_settings
+
+    monkeypatch.setenv("DVTRACKER_FILES_PORT", str(app.settings.files_port))
+    get_settings.cache_clear()
+    cycle_id = open_unique_cycle()
+    drop_in_inbox(flow_env, AN_GIANG, cycle_id)
+    state = daily_tick(as_of=date(2024, 5, 27), cycle_id=cycle_id, return_state=True)
+    (artifact,) = artifacts(artifact_keys(cycle_id)["summary"], state.state_details.flow_run_id)
+    ui = prefect_api.removesuffix("/api")
+
+    found = page_value(
+        f"{ui}/artifacts/artifact/{artifact.id}",
+        "JSON.stringify({images: [...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth,"
+        " i.naturalHeight]), links: [...document.links].map(a => a.href)})",
+        lambda v: any(src.endswith(".png") and done and width > 0 for src, done, width, _ in json.loads(v)["images"]))
+    seen = json.loads(found)
+    base = f"http://127.0.0.1:{app.settings.files_port}/{cycle_id}/"
+    (picture,) = [i for i in seen["images"] if i[0].endswith(".png")]
+    assert picture[0] == base + "tinh-hinh-20240527.png"
+    assert picture[2:] == [1200, 600]  # loaded from the file server and decoded by the browser
+    for suffix in ("xlsx", "csv", "png", "md"):
+        assert base + f"tinh-hinh-20240527.{suffix}" in seen["links"]
