@@ -41,6 +41,11 @@ def cycle_progress(app: App, report: StatusReport) -> Progress:
     return received_per_day(report, opening, shares)
 
 
+def _plain(text: str) -> str:
+    """Text from data as matplotlib shows it literally: a "$" would start mathtext."""
+    return text.replace("$", r"\$")
+
+
 def chart_png(progress: Progress, title: str) -> bytes:
     """The picture as PNG bytes (1200 × 600 px): Vietnamese title and labels, dd/mm dates."""
     fig = Figure(figsize=(10, 5), dpi=120)
@@ -53,14 +58,14 @@ def chart_png(progress: Progress, title: str) -> bytes:
         name = heading(progress.labels[group])
         last = int(progress.counts[group].iloc[-1])
         ax.step(days, shares[group].fillna(0) * 100, where="post", color=colour, linewidth=2,
-                label=f"{name}: {last}/{progress.expected[group]}")
+                label=_plain(f"{name}: {last}/{progress.expected[group]}"))
         if group in progress.quorum:
             ax.axhline(progress.quorum[group] * 100, color=colour, linestyle="--", linewidth=1,
-                       label=f"Điều kiện tổng hợp {progress.labels[group]}: {progress.quorum[group]:.0%}")
+                       label=_plain(f"Điều kiện tổng hợp {progress.labels[group]}: {progress.quorum[group]:.0%}"))
     if progress.deadline is not None and days and days[0] <= progress.deadline <= days[-1] + timedelta(days=1):
         ax.axvline(float(date2num(progress.deadline)), color="#555555", linestyle=":", linewidth=1.5,
                    label=f"Hạn nộp {vnformat.day(progress.deadline)}")
-    ax.set_title(title)
+    ax.set_title(_plain(title))
     ax.set_xlabel("Ngày nhận")
     ax.set_ylabel("Tỷ lệ đơn vị đã báo cáo")
     ax.set_ylim(0, 105)
