@@ -337,7 +337,9 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
         console.print(f"- Bản tổng hợp v{v.version} ({why.get(v.trigger, v.trigger)}, số liệu đến {vnformat.day(v.as_of)}): "
                       f"{v.out_dir}"
                       + (f" ({', '.join(Path(f).name for f in files.values())})" if files else ""))
-    console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV): {settings.exports_dir / CYCLE_ID}")
+    console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV, biểu đồ PNG, tóm tắt): {settings.exports_dir / CYCLE_ID}")
+    console.print(f"- Mở các tệp trên từ trình duyệt (liên kết trong bản tóm tắt): `DVTRACKER_VAR_DIR={settings.var_dir} "
+                  f"dvtracker files serve`, rồi {settings.files_url}/{CYCLE_ID}/", markup=False)
     console.print(f"- Dự thảo công văn đôn đốc (Word): {settings.exports_dir / CYCLE_ID / 'cong-van-don-doc'}")
     console.print(f"- Tệp đã nhận: {settings.inbox_dir / 'processed'}; bị từ chối (kèm lý do): "
                   f"{settings.inbox_dir / 'rejected'}")

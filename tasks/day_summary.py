@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import vnformat
 from models.clock import vn_date
@@ -21,10 +21,12 @@ from models.limits import markdown_text as md
 from models.reminders import CHANNEL_LABELS
 from models.report_form import Problem
 from models.status import StatusReport, by_urgency
-from models.tables import ReminderRow
+from models.tables import CompilationRow, ReminderRow
 from notifications.render import Renderer
 from tasks import exports, outputs
+from tasks.compile import OUTPUTS
 from tasks.day_story import OUTSTANDING, rejected_rows
+from tasks.file_server import file_url
 from tasks.tracking import QuorumCheck, cycle_title, quorum_state
 from wiring.app import App
 
@@ -117,9 +119,31 @@ def day_summary(app: App, report: StatusReport, quorum: QuorumCheck | None = Non
         outstanding_count=len(outstanding), outstanding=grouped(outstanding, report.labels),
         reminders=reminders, reminded=grouped(today, report.labels), problems=failed + unconfirmed,
         rejected=rejected_lines, next_steps=steps,
-        files=[dict(label=label, path=str(path)) for label, path in exports.status_paths(app, report).items()],
+        **_file_links(app, report),
     )
     return Renderer(app.settings.templates_dir).render("cycle_summary.md.j2", context) + "\n"
+
+
+def _link(app: App, label: str, path: Path) -> dict:
+    return dict(label=label, path=str(path), url=file_url(app.settings, path), name=md(Path(path).name))
+
+
+def _file_links(app: App, report: StatusReport) -> dict:
+    """The day's files and those of the latest compilation made by that day, each with its
+    address on the file server (``tasks.file_server``) and its path; the picture's address."""
+    paths = exports.status_paths(app, report)
+    with app.session() as session:
+        latest = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == report.cycle_id,
+                                                           CompilationRow.as_of <= report.as_of)
+                              .order_by(col(CompilationRow.version).desc())).first()
+    compilation = None
+    if latest is not None:
+        made = latest.summary.get("files", {})
+        compilation = dict(version=latest.version, as_of=vnformat.day(latest.as_of),
+                           files=[_link(app, label, Path(made[kind])) for kind, (_, label) in OUTPUTS.items()
+                                  if kind in made])
+    return dict(files=[_link(app, label, path) for label, path in paths.items()], compilation=compilation,
+                chart=_link(app, exports.CHART_LABEL, paths[exports.CHART_LABEL]))
 
 
 def write_summary(app: App, report: StatusReport, markdown: str) -> Path:

@@ -20,8 +20,9 @@ import pandas as pd
 from models import vnformat
 from models.errors import UserError
 from models.groups import heading
+from models.progress import Progress
 from models.status import StatusReport, by_urgency, reminded_text
-from tasks import outputs
+from tasks import outputs, progress_chart
 from tasks.sheets import csv_text, table_sheet
 from tasks.tracking import cycle_status, cycle_title
 from wiring.app import App
@@ -41,6 +42,7 @@ GROUP_HEADERS = {
 
 
 SUMMARY_LABEL = "Tóm tắt (Markdown)"
+CHART_LABEL = "Biểu đồ báo cáo nhận được (PNG)"
 
 
 def unit_table(report: StatusReport) -> pd.DataFrame:
@@ -57,9 +59,11 @@ def group_table(report: StatusReport) -> pd.DataFrame:
     return groups[list(GROUP_HEADERS)].rename(columns=GROUP_HEADERS)
 
 
-def write_status(report: StatusReport, path: Path, *, title: str | None = None, sep: str = ",") -> Path:
+def write_status(report: StatusReport, path: Path, *, title: str | None = None, sep: str = ",",
+                 progress: Progress | None = None) -> Path:
     """Write ``report`` to ``path`` (.xlsx or .csv); returns the path. ``title``: the cycle's
-    Vietnamese name; ``sep``: the CSV separator ("," or ";")."""
+    Vietnamese name; ``sep``: the CSV separator ("," or ";"); ``progress``: the workbook gets the
+    sheet "Biểu đồ" (reports received per day, with its chart)."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(f"Không xuất được ra '{path.name}': cần tệp .xlsx hoặc .csv.")
@@ -82,26 +86,39 @@ def write_status(report: StatusReport, path: Path, *, title: str | None = None, 
             table_sheet(ws, percent_columns=("Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"))
             if title:
                 ws.oddHeader.center.text = title[:200].replace("&", "&&")
+        if progress is not None:
+            sheet = writer.book.create_sheet(progress_chart.SHEET, index=2)
+            progress_chart.chart_sheet(sheet, progress, progress_chart.chart_title(
+                progress, title or report.cycle_id, report.as_of))
     return path
 
 
 def export_status(app: App, cycle_id: str, as_of: date, path: Path | None = None, *, sep: str = ",") -> Path:
     """The status of ``cycle_id`` on ``as_of`` as a file (default: Excel in the exports folder)."""
     path = path or app.settings.exports_dir / f"tinh-hinh-bao-cao-{cycle_id}-{as_of:%Y%m%d}.xlsx"
-    written = write_status(cycle_status(app, cycle_id, as_of), path, title=cycle_title(app, cycle_id), sep=sep)
+    report = cycle_status(app, cycle_id, as_of)
+    written = write_status(report, path, title=cycle_title(app, cycle_id), sep=sep,
+                           progress=progress_chart.cycle_progress(app, report))
     return outputs.keep(app, written, cycle_id=cycle_id, kind="status")
 
 
 def status_paths(app: App, report: StatusReport) -> dict[str, Path]:
-    """Where the day's status files go: Excel, CSV and the summary (Markdown), side by side."""
+    """Where the day's status files go: Excel, CSV, the picture (PNG) and the summary (Markdown),
+    side by side."""
     base = app.settings.exports_dir / report.cycle_id / f"tinh-hinh-{report.as_of:%Y%m%d}"
     return {"Tình hình báo cáo (Excel)": base.with_suffix(".xlsx"), "Tình hình báo cáo (CSV)": base.with_suffix(".csv"),
-            SUMMARY_LABEL: base.with_suffix(".md")}
+            CHART_LABEL: base.with_suffix(".png"), SUMMARY_LABEL: base.with_suffix(".md")}
 
 
 def export_status_files(app: App, report: StatusReport) -> dict[str, Path]:
-    """The day's status as Excel and CSV in the exports folder."""
+    """The day's status as Excel (with the sheet "Biểu đồ") and CSV, and the picture of reports
+    received per day as PNG, in the exports folder."""
     paths = status_paths(app, report)
     title = cycle_title(app, report.cycle_id)
-    return {label: outputs.keep(app, write_status(report, path, title=title), cycle_id=report.cycle_id, kind="status")
-            for label, path in paths.items() if label != SUMMARY_LABEL}
+    progress = progress_chart.cycle_progress(app, report)
+    written = {label: outputs.keep(app, write_status(report, paths[label], title=title, progress=progress),
+                                   cycle_id=report.cycle_id, kind="status")
+               for label in paths if label not in (SUMMARY_LABEL, CHART_LABEL)}
+    png = progress_chart.chart_png(progress, progress_chart.chart_title(progress, title, report.as_of))
+    written[CHART_LABEL] = outputs.keep(app, paths[CHART_LABEL], png, cycle_id=report.cycle_id, kind="status")
+    return written

@@ -22,6 +22,13 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def page_text(url: str, expect: list[str], timeout: float = 60) -> str:
     """The page's visible text, as soon as it contains every string of ``expect`` (or at
     ``timeout``: the caller's assertion then shows what was there)."""
+    return page_value(url, "document.body ? document.body.innerText : ''",
+                      lambda text: all(s in text for s in expect), timeout) or ""
+
+
+def page_value(url: str, expression: str, done, timeout: float = 60):
+    """The value of the JavaScript ``expression`` on the page, as soon as ``done(value)`` holds
+    (or at ``timeout``: the caller's assertion then shows what was there)."""
     profile = tempfile.mkdtemp(prefix="dvt-chromium-")
     proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -46,15 +53,14 @@ def page_text(url: str, expect: list[str], timeout: float = 60) -> str:
                         return message.get("result", {})
 
             call("Page.navigate", url=url)
-            text, deadline = "", time.monotonic() + timeout
+            value, deadline = None, time.monotonic() + timeout
             while time.monotonic() < deadline:
-                result = call("Runtime.evaluate", expression="document.body ? document.body.innerText : ''",
-                              returnByValue=True)
-                text = result.get("result", {}).get("value", "")
-                if all(s in text for s in expect):
+                result = call("Runtime.evaluate", expression=expression, returnByValue=True)
+                value = result.get("result", {}).get("value")
+                if value is not None and done(value):
                     break
                 time.sleep(0.5)
-            return text
+            return value
     finally:
         proc.kill()
         proc.wait()

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     prefect_port: int = 4200
     prefect_home: Path = PROJECT_DIR / "var" / "prefect"
 
+    # The read-only file server over the exports folder (tasks/file_server.py), on loopback only:
+    # the summary links the exported files at files_url.
+    files_port: int = Field(4280, ge=0, le=65535)
+
     @model_validator(mode="before")
     @classmethod
     def _folders_under_var(cls, data: Any) -> Any:
@@ -102,6 +106,11 @@ class Settings(BaseSettings):
     @property
     def prefect_ui_url(self) -> str:
         return (self.prefect_api_url or f"http://127.0.0.1:{self.prefect_port}/api").removesuffix("/api")
+
+    @property
+    def files_url(self) -> str:
+        """Where the file server answers: the exports folder is its root."""
+        return f"http://127.0.0.1:{self.files_port}"
 
     @property
     def max_file_bytes(self) -> int:

@@ -6,6 +6,8 @@ import typer
 
 from dvtracker.cli.common import console, to_date
 from dvtracker.prefect_local import apply_prefect_env, ensure_server, stop_server
+from models.errors import UserError
+from services.outputs import file_server_in_background
 from wiring.app import init_database
 from wiring.settings import get_settings
 
@@ -40,9 +42,16 @@ def tick(
 
 
 def serve(only: list[str] = typer.Option([], "--only", help="Chỉ phục vụ các deployment này (tên trong prefect.yaml).")) -> None:
-    """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình) và phục vụ các deployment của prefect.yaml."""
-    init_database(get_settings())
+    """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình), máy chủ tệp đã xuất (127.0.0.1) và phục vụ các
+    deployment của prefect.yaml."""
+    settings = get_settings()
+    init_database(settings)
     ui = _prefect_ready()
+    try:
+        file_server_in_background(settings)
+        console.print(f"Các tệp đã xuất: {settings.files_url}/", markup=False)
+    except UserError as exc:  # the deployments are served all the same; the summary keeps its paths
+        console.print(f"Không mở máy chủ tệp: {exc.message}", markup=False)
     console.print(f"Giao diện Prefect: {ui} — lịch chạy: {ui}/deployments. Nhấn Ctrl+C để dừng.")
     from flows.deployments import serve_project
 

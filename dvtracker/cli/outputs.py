@@ -11,6 +11,7 @@ from dvtracker.cli.common import JSON_OPTION, console, get_app, print_json, tabl
 from models import vnformat
 from services import outputs as service
 from services.outputs import OutputsRequest
+from wiring.settings import get_settings
 
 outputs_app = typer.Typer(help="Các tệp đã tạo (bản tổng hợp, tình hình báo cáo, thư nhắc, công văn), lấy từ cơ sở "
                                "dữ liệu trên bất kỳ máy nào.", no_args_is_help=True)
@@ -49,5 +50,22 @@ def get_command(cycle: str = CYCLE, version: int = VERSION, kind: str = KIND,
         console.print(f"  {path}", markup=False)
 
 
+files_app = typer.Typer(help="Máy chủ tệp chỉ đọc trên máy này (127.0.0.1): mở các tệp đã xuất từ trình duyệt.",
+                        no_args_is_help=True)
+
+
+@files_app.command("serve")
+def files_serve() -> None:
+    """Phục vụ thư mục tệp đã xuất (chỉ đọc, chỉ trên 127.0.0.1) cho đến khi nhấn Ctrl+C;
+    `dvtracker serve` cũng tự khởi động máy chủ này."""
+    settings = get_settings()
+    try:
+        service.serve_files(settings, lambda: console.print(
+            f"Các tệp đã xuất ({settings.exports_dir}) ở {settings.files_url}/ — nhấn Ctrl+C để dừng.", markup=False))
+    except KeyboardInterrupt:
+        console.print("Đã dừng máy chủ tệp.")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(outputs_app, name="outputs")
+    app.add_typer(files_app, name="files")
