@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -82,7 +83,7 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
 
     compiled = json.loads(level("province", "compile", "--cycle", CYCLE, "--as-of", "2025-12-10", "--json").stdout)
     assert compiled["version"] == 1
-    draft_sha = hashlib.sha256(open(compiled["files"]["docx"], "rb").read()).hexdigest()
+    draft_sha = hashlib.sha256(Path(compiled["files"]["docx"]).read_bytes()).hexdigest()
 
     before = level("province", "rollup", "--cycle", CYCLE, "--number", "123/BC-SNV", "--date", "2025-12-09", ok=False)
     assert "Lỗi: Ngày văn bản 09/12/2025 trước ngày của bản tổng hợp số 1 (10/12/2025)" in before.output
