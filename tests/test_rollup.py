@@ -107,9 +107,15 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
     assert figures["feedback_received"] == {"value": 140, "approximate": True}  # "hơn 100" stays an estimate
     assert "par_index_score" not in figures  # a department's score is not the province's
     assert "officials_disciplined" not in figures  # no unit gave it: not reported, never 0
+    said = level("province", "rollup", "--cycle", CYCLE, "--number", "123/BC-SNV", "--date", "15/12/2025").stdout
+    assert " ".join(said.split()).startswith("Đã xuất báo cáo 123/BC-SNV ngày 15/12/2025 của đơn vị '22' gửi kỳ danvan-2025-annual "
+                           "của cấp trên, từ bản tổng hợp số 1")
+    default = level.settings("province").exports_dir / CYCLE / "v1" / f"{CYCLE}-v1-gui-cap-tren.json"
+    assert json.loads(default.read_text(encoding="utf-8")) == {k: v for k, v in report.items() if k != "answers_request"}
     # The file is an output of the province's cycle, fetched from its database on any machine.
     listed = json.loads(level("province", "outputs", "list", "--cycle", CYCLE, "--kind", "rollup", "--json").stdout)
-    assert [o["version"] for o in listed] == [1]
+    assert sorted(o["name"] for o in listed) == ["exports/danvan-2025-annual/v1/danvan-2025-annual-v1-gui-cap-tren.json",
+                                                 "quang-ninh-bao-cao.json"]
 
     # The nation: its cycle for the same year; a report for a unit its roster does not know is refused.
     _open(level, "national", "5000/BNV-CTTN", "10/11/2025", "trước ngày 20/12/2025")
