@@ -8,14 +8,15 @@ What goes up, from the version's stored summary (``models.compilation_summary.su
   compilation recomputed it from the summed parts (never an average of rates); a total no unit
   gave stays "not reported", a total that includes an estimate stays an estimate;
 - not the ``list`` figures (scores, ranks): those of the communes are not the province's own, and
-  the province's score is not a sum of anything; nor ``context`` figures; nor the sections' texts
-  (the signed Word document carries them);
+  the province's score is not a sum of anything; the Sở gives its own (``own``: as it writes them,
+  "85,10"); nor ``context`` figures; nor the sections' texts (the signed Word document carries them);
 - the link: the collector, its cycle, the compilation version and the sha256 of its compiled draft,
   kept with the submission on the other side (``SubmissionRow.compiled_from``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ CARRIED = ("sum", "rate")
 
 def rollup_report(summary: dict[str, Any], *, collector_id: str, unit: str, cycle_id: str, version: int,
                   target_cycle: str, number: str, doc_date: date, data_until: date | None = None,
-                  answers_request: str | None = None) -> dict[str, Any]:
+                  answers_request: str | None = None, own: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The report form (JSON-ready) of one compilation version, for ``target_cycle`` of the collector above."""
     indicators: dict[str, Any] = {}
     for row in summary.get("totals", []):
@@ -38,6 +39,7 @@ def rollup_report(summary: dict[str, Any], *, collector_id: str, unit: str, cycl
             continue  # no unit gave it: not reported, never zero
         value = round(float(value), 2) if row["aggregation"] == "rate" else _number(value)
         indicators[row["indicator"]] = {"value": value, "approximate": True} if row.get("approximate") else value
+    indicators.update(own or {})  # the collector's own figures, as written: the intake reads them
     report: dict[str, Any] = dict(
         schema=SCHEMA,
         cycle=target_cycle,

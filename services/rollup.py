@@ -24,6 +24,7 @@ class RollupRequest(Input):
     to_cycle: str | None = Field(None, title="mã kỳ của cấp trên", max_length=80)
     answers: str | None = Field(None, title="công văn của cấp trên được trả lời", max_length=64)
     out: Path | None = Field(None, title="tệp ghi báo cáo")
+    own: dict[str, str] = Field(default_factory=dict, title="số liệu của chính đơn vị", max_length=100)
 
     @field_validator("number")
     @classmethod
@@ -36,4 +37,5 @@ class RollupRequest(Input):
 def rollup(app: App, request: RollupRequest) -> RollupResult:
     """Write the cycle's compilation (``version``, default the latest) as the report to send up."""
     return write_rollup(app, request.cycle, number=request.number, doc_date=request.doc_date, version=request.version,
-                        target_cycle=request.to_cycle, answers_request=request.answers, out=request.out)
+                        target_cycle=request.to_cycle, answers_request=request.answers, out=request.out,
+                        own=request.own)

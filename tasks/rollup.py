@@ -4,6 +4,7 @@ above it (``models.rollup``), kept as an output of the cycle (``dvtracker output
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlmodel import col, select
 from models import vnformat
 from models.cycles import get_cycle
 from models.errors import UserError
+from models.numbers import NumberError, parse_figure
 from models.rollup import rollup_report
 from models.tables import CompilationRow
 from tasks import outputs
@@ -32,10 +34,11 @@ class RollupResult:
 
 def write_rollup(app: App, cycle_id: str, *, number: str, doc_date: date, version: int | None = None,
                  target_cycle: str | None = None, answers_request: str | None = None,
-                 out: Path | None = None) -> RollupResult:
+                 out: Path | None = None, own: Mapping[str, str] | None = None) -> RollupResult:
     """Write compilation ``version`` (default: the latest) of ``cycle_id`` as the report the
     collector sends up, signed with ``number`` and ``doc_date``; ``target_cycle``: the cycle of
-    the collector above (default: the same id, as every collector names its cycles)."""
+    the collector above (default: the same id, as every collector names its cycles); ``own``: the
+    collector's own figures (its score, its rank), as written, by indicator id."""
     collector = app.config.collector
     if not collector.reports_as:
         raise UserError(f"Đơn vị thu thập '{collector.id or collector.name}' không báo cáo lên cấp trên: "
@@ -55,9 +58,21 @@ def write_rollup(app: App, cycle_id: str, *, number: str, doc_date: date, versio
     if doc_date < row.as_of:
         raise UserError(f"Ngày văn bản {vnformat.day(doc_date)} trước ngày của bản tổng hợp số {row.version} "
                         f"({vnformat.day(row.as_of)}): báo cáo không thể được ký trước khi tổng hợp.")
+    catalogue = {i.id: i for i in app.catalogue(cycle.stream_id)}
+    for iid, text in (own or {}).items():
+        indicator = catalogue.get(iid)
+        if indicator is None:
+            raise UserError(f"Chỉ tiêu '{iid}' không có trong danh mục chỉ tiêu của luồng báo cáo.")
+        try:
+            figure = parse_figure(text, allow_ratio=indicator.aggregation == "list")
+        except NumberError as exc:
+            raise UserError(f"{indicator.label}: {exc}") from None
+        if figure.status == "not_reported":
+            raise UserError(f"{indicator.label}: giá trị trống.")
     report = rollup_report(row.summary, collector_id=collector.id, unit=collector.reports_as, cycle_id=cycle.id,
                            version=row.version, target_cycle=target_cycle or cycle.id, number=number,
-                           doc_date=doc_date, data_until=cycle.window_end, answers_request=answers_request)
+                           doc_date=doc_date, data_until=cycle.window_end, answers_request=answers_request,
+                           own=own)
     path = out or app.settings.exports_dir / cycle.id / f"v{row.version}" / f"{cycle.id}-v{row.version}-gui-cap-tren.json"
     content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     outputs.keep(app, path, content, cycle_id=cycle.id, kind="rollup", version=row.version)

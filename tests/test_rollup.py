@@ -10,8 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
+from models.tables import SubmissionRow, ValueRow
 from tests.conftest import PROJECT_DIR
 from wiring.app import open_app
 from wiring.settings import Settings, get_settings
@@ -93,7 +95,8 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
 
     out = tmp_path / "quang-ninh-bao-cao.json"
     exported = json.loads(level("province", "rollup", "--cycle", CYCLE, "--number", "123/BC-SNV", "--date",
-                                "2025-12-15", "--answers", "5000/BNV-CTTN", "--to", str(out), "--json").stdout)
+                                "2025-12-15", "--answers", "5000/BNV-CTTN", "--set", "par_index_score=82,50",
+                                "--to", str(out), "--json").stdout)
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report == exported["report"]
     assert (report["unit"], report["cycle"], report["number"], report["date"]) == ("22", CYCLE, "123/BC-SNV",
@@ -105,13 +108,20 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
     assert figures["tthc_proposed_removed"] == 7 and figures["tthc_proposed_amended"] == 10
     assert figures["tthc_simplified_rate"] == round(100 * 17 / 150, 2)  # recomputed from the summed parts
     assert figures["feedback_received"] == {"value": 140, "approximate": True}  # "hơn 100" stays an estimate
-    assert "par_index_score" not in figures  # a department's score is not the province's
+    assert figures["par_index_score"] == "82,50"  # the Sở's own score, never a department's (85,10)
+    assert "papi_score" not in figures
     assert "officials_disciplined" not in figures  # no unit gave it: not reported, never 0
     said = level("province", "rollup", "--cycle", CYCLE, "--number", "123/BC-SNV", "--date", "15/12/2025").stdout
     assert " ".join(said.split()).startswith("Đã xuất báo cáo 123/BC-SNV ngày 15/12/2025 của đơn vị '22' gửi kỳ danvan-2025-annual "
                            "của cấp trên, từ bản tổng hợp số 1")
     default = level.settings("province").exports_dir / CYCLE / "v1" / f"{CYCLE}-v1-gui-cap-tren.json"
-    assert json.loads(default.read_text(encoding="utf-8")) == {k: v for k, v in report.items() if k != "answers_request"}
+    plain = json.loads(default.read_text(encoding="utf-8"))
+    assert plain["indicators"] == {k: v for k, v in figures.items() if k != "par_index_score"}
+    assert plain["compiled_from"] == report["compiled_from"] and "answers_request" not in plain
+    unknown_figure = level("province", "rollup", "--cycle", CYCLE, "--number", "123/BC-SNV", "--date", "15/12/2025",
+                           "--set", "diem_tu_cham=9", ok=False)
+    assert unknown_figure.output.strip() == ("Lỗi: Chỉ tiêu 'diem_tu_cham' không có trong danh mục chỉ tiêu của "
+                                             "luồng báo cáo.")
     # The file is an output of the province's cycle, fetched from its database on any machine.
     listed = json.loads(level("province", "outputs", "list", "--cycle", CYCLE, "--kind", "rollup", "--json").stdout)
     assert sorted(o["name"] for o in listed) == ["exports/danvan-2025-annual/v1/danvan-2025-annual-v1-gui-cap-tren.json",
@@ -155,3 +165,12 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
     assert summary["units"]["p2025-22"]["status"] == "on_time"
     assert summary["footnote"].splitlines()[0] == "00 bộ, ngành và 01/34 địa phương"
     assert "Quảng Ninh" not in summary["footnote"]  # not among those that have not reported
+    app = open_app(level.settings("national"))
+    try:
+        with app.session() as session:
+            score = session.exec(select(ValueRow.value).join(SubmissionRow, SubmissionRow.id == ValueRow.submission_id)
+                                 .where(SubmissionRow.unit_id == "p2025-22",
+                                        ValueRow.indicator_id == "par_index_score")).one()
+    finally:
+        app.close()
+    assert score == 82.5
