@@ -49,8 +49,8 @@ DOC_STATES = {"signed": "Đã ký ban hành", "draft": "Dự thảo"}
 YES_WORDS = {"co", "x", "true", "1", "yes", "uoc tinh"}
 TOP_KEYS = {"schema", "sections", "indicators", "compiled_from", *META_FIELDS}
 # A lower collector's compilation sent up as a report (``dvtracker rollup``): where it came from.
-COMPILED_FROM = {"collector": "đơn vị thu thập", "cycle": "kỳ báo cáo", "version": "bản tổng hợp",
-                 "draft_sha256": "mã SHA-256 của dự thảo"}
+COMPILED_FROM = {"collector": "mã đơn vị thu thập", "cycle": "mã kỳ báo cáo của đơn vị thu thập",
+                 "version": "số bản tổng hợp (số nguyên từ 1)", "draft_sha256": "mã SHA-256 của dự thảo (64 ký tự hex)"}
 # Each short field as long as the column that keeps it (the unit and sender are names of the roster).
 _LIMITS = {
     "cycle": column_limit(CycleRow, "id"), "unit": column_limit(UnitRow, "name"), "sender": column_limit(UnitRow, "name"),
@@ -199,8 +199,7 @@ def _compiled_from(c: _Collector, given: object) -> dict | None:
     if not (isinstance(link["draft_sha256"], str) and re.fullmatch(r"[0-9a-f]{64}", link["draft_sha256"])):
         bad.append("draft_sha256")
     for key in bad:
-        c.error(f"compiled_from.{key}", f"{COMPILED_FROM[key].capitalize()} của bản tổng hợp được gửi lên "
-                                        "không hợp lệ.")
+        c.error(f"compiled_from.{key}", f"Nguồn của báo cáo tổng hợp: {COMPILED_FROM[key]} không hợp lệ.")
     return None if bad else link
 
 

@@ -174,3 +174,25 @@ def test_a_province_compilation_goes_up_as_its_report_to_the_national_cycle(leve
     finally:
         app.close()
     assert score == 82.5
+
+
+def test_a_broken_link_is_refused_field_by_field():
+    """The link a roll-up report carries is checked as every field of a report is: what is wrong, where."""
+    from models.report_form import read_form
+
+    def errors(link) -> list[tuple[str | None, str]]:
+        result = read_form(dict(unit="22", number="1/BC", date="2025-12-15", compiled_from=link),
+                           sections=[], indicators=[])
+        return [(p.field, p.message) for p in result.errors]
+
+    good = dict(collector="snv-quangninh", cycle=CYCLE, version=1, draft_sha256="a" * 64)
+    assert errors(good) == []
+    assert read_form(dict(unit="22", number="1/BC", date="2025-12-15", compiled_from={**good, "version": "2"}),
+                     sections=[], indicators=[]).report.compiled_from["version"] == 2  # YAML reads "2"
+    assert errors({**good, "version": 0, "draft_sha256": "abc"}) == [
+        ("compiled_from.version", "Nguồn của báo cáo tổng hợp: số bản tổng hợp (số nguyên từ 1) không hợp lệ."),
+        ("compiled_from.draft_sha256", "Nguồn của báo cáo tổng hợp: mã SHA-256 của dự thảo (64 ký tự hex) "
+                                       "không hợp lệ."),
+    ]
+    assert errors("snv-quangninh") == [("compiled_from", "mục 'compiled_from' phải là bảng gồm đúng các khoá "
+                                        "collector, cycle, version, draft_sha256 (bản tổng hợp được gửi lên).")]
