@@ -63,7 +63,7 @@ def unit_history(session: Session, roster: Roster, calendar: WorkCalendar, unit_
 
 VERSION_COLUMNS = [
     "unit_id", "code", "name", "version", "doc_number", "doc_date", "is_draft", "received_on", "received_at",
-    "source", "source_ref", "sender_name", "blob_sha256", "counts_for_date", "current",
+    "source", "source_ref", "sender_name", "blob_sha256", "counts_for_date", "current", "compiled_from",
 ]
 
 
@@ -80,7 +80,7 @@ def submission_versions(session: Session, roster: Roster, cycle: CycleRow, unit_
     df = pd.DataFrame([dict(
         unit_id=r.unit_id, version=r.version, doc_number=r.doc_number, doc_date=r.doc_date, is_draft=r.is_draft,
         received_on=r.received_on, received_at=r.received_at, source=r.source, source_ref=r.source_ref,
-        sender_id=r.sender_unit_id, blob_sha256=r.blob_sha256) for r in rows])
+        sender_id=r.sender_unit_id, blob_sha256=r.blob_sha256, compiled_from=r.compiled_from) for r in rows])
     units = {u: roster.get(u) for u in df["unit_id"].unique()}
     df["code"] = [units[u].code or units[u].slug for u in df["unit_id"]]
     df["name"] = [units[u].name_on(cycle.reference_date) for u in df["unit_id"]]

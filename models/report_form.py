@@ -47,7 +47,10 @@ META_FIELDS = {
 }
 DOC_STATES = {"signed": "Đã ký ban hành", "draft": "Dự thảo"}
 YES_WORDS = {"co", "x", "true", "1", "yes", "uoc tinh"}
-TOP_KEYS = {"schema", "sections", "indicators", *META_FIELDS}
+TOP_KEYS = {"schema", "sections", "indicators", "compiled_from", *META_FIELDS}
+# A lower collector's compilation sent up as a report (``dvtracker rollup``): where it came from.
+COMPILED_FROM = {"collector": "mã đơn vị thu thập", "cycle": "mã kỳ báo cáo của đơn vị thu thập",
+                 "version": "số bản tổng hợp (số nguyên từ 1)", "draft_sha256": "mã SHA-256 của dự thảo (64 ký tự hex)"}
 # Each short field as long as the column that keeps it (the unit and sender are names of the roster).
 _LIMITS = {
     "cycle": column_limit(CycleRow, "id"), "unit": column_limit(UnitRow, "name"), "sender": column_limit(UnitRow, "name"),
@@ -168,6 +171,7 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
         draft=state == "draft",
         sections=_sections(c, form.get("sections"), sections),
         values=_values(c, form.get("indicators"), indicators),
+        compiled_from=_compiled_from(c, form.get("compiled_from")),
     )
     if state != "draft" and report.is_draft and not any(p.field in ("number", "date") for p in c.errors):
         missing = "số văn bản" if not number or number.startswith("/") else "ngày văn bản"
@@ -175,6 +179,28 @@ def read_form(form: object, *, sections: list[Section], indicators: list[Indicat
                f"thiếu {missing}: báo cáo được lưu là dự thảo, chưa tính là đã nộp.")
     _check_parts(c, report.values, indicators)
     return FormResult(None if c.errors else report, c.errors, c.warnings)
+
+
+def _compiled_from(c: _Collector, given: object) -> dict | None:
+    """The link of a report made from a lower collector's compilation, checked field by field."""
+    if given is None:
+        return None
+    if not isinstance(given, dict) or set(map(str, given)) != set(COMPILED_FROM):
+        c.error("compiled_from", "mục 'compiled_from' phải là bảng gồm đúng các khoá "
+                                 f"{', '.join(COMPILED_FROM)} (bản tổng hợp được gửi lên).")
+        return None
+    link = {k: given[k] for k in COMPILED_FROM}
+    version = link["version"]
+    if isinstance(version, str) and version.isdigit():
+        link["version"] = version = int(version)
+    bad = [k for k in ("collector", "cycle") if not isinstance(link[k], str) or not 0 < len(link[k]) <= 80]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        bad.append("version")
+    if not (isinstance(link["draft_sha256"], str) and re.fullmatch(r"[0-9a-f]{64}", link["draft_sha256"])):
+        bad.append("draft_sha256")
+    for key in bad:
+        c.error(f"compiled_from.{key}", f"Nguồn của báo cáo tổng hợp: {COMPILED_FROM[key]} không hợp lệ.")
+    return None if bad else link
 
 
 def _text(value: object) -> str | None:

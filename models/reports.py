@@ -58,6 +58,9 @@ class ReportData:
     data_until: date | None = None
     draft: bool = False  # the form says "Dự thảo", whatever its number and date
     figures_pending: bool = False  # read from prose: its figures wait for a coordinator's review
+    # A collector's compilation sent up as its report (``models.rollup``): collector, cycle,
+    # version and the sha256 of the compiled draft it was made from.
+    compiled_from: dict | None = None
     sections: dict[str, SectionEntry] = field(default_factory=dict)
     values: dict[str, ValueEntry] = field(default_factory=dict)
 
@@ -73,6 +76,8 @@ class ReportData:
         payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_HASHED}
         if not self.figures_pending:
             del payload["figures_pending"]  # the hashes of reports read from forms stay as they were
+        if self.compiled_from is None:
+            del payload["compiled_from"]
         payload["sections"] = {k: {"status": e.status, "text": e.text} for k, e in self.sections.items()}
         payload["values"] = {k: {"status": e.status, "value": e.value, "approximate": e.approximate, "raw": e.raw}
                              for k, e in self.values.items()}
@@ -155,7 +160,14 @@ def store_submission(
     if report.cycle_id and report.cycle_id != cycle.id:
         raise UserError(f"Báo cáo ghi kỳ '{report.cycle_id}', không phải kỳ '{cycle.id}'.")
     received_on = vn_date(received_at)
-    unit, sender = resolve_units(session, roster, cycle, report, received_on)
+    try:
+        unit, sender = resolve_units(session, roster, cycle, report, received_on)
+    except UserError as exc:
+        if not report.compiled_from:
+            raise
+        raise UserError(f"{exc.message} Đây là báo cáo tổng hợp của đơn vị thu thập "
+                        f"'{report.compiled_from.get('collector', '')}': kiểm tra mục collector.reports_as "
+                        "trong calendar.yaml của đơn vị đó (mã của đơn vị trong danh mục này).") from None
     digest = report.content_hash(unit.id)
     existing = session.exec(select(SubmissionRow).where(
         SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id, SubmissionRow.content_hash == digest
@@ -173,6 +185,7 @@ def store_submission(
             source_ref=source_ref, blob_sha256=blob_sha256, content_hash=digest,
             answers_request=report.answers_request, data_until=report.data_until,
             figures_pending=report.figures_pending and not report.is_draft, review_of=review_of,
+            compiled_from=report.compiled_from,
         )
         same = select(SubmissionRow).where(SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
                                            SubmissionRow.content_hash == digest)

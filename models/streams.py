@@ -50,6 +50,10 @@ class Collector(BaseModel):
     # itself; its reminders go to its contacts as internal notes, addressed to internal_focal.
     unit: str = ""
     internal_focal: str = ""
+    # The collector's own unit in the roster of the collector above it (code, slug, stable id or
+    # name there: "22" for Quảng Ninh in Bộ Nội vụ's roster): the unit its compiled report is
+    # submitted for (``dvtracker rollup``). Empty: the collector reports to no other collector.
+    reports_as: str = Field("", max_length=255)
     contact: Contact = Contact()
     signer: Signer = Signer()
     copies: list[str] = []  # "Nơi nhận" of a letter, after the addressees ("Như trên") and before "Lưu"

@@ -153,6 +153,9 @@ class SubmissionRow(SQLModel, table=True):
     # (``review_of``: the version whose proposals it settles).
     figures_pending: bool = False
     review_of: int | None = Field(default=None, foreign_key="submission.id")
+    # A lower collector's compilation sent up as this report (dvtracker rollup): its collector,
+    # cycle, compilation version and the sha256 of its compiled draft.
+    compiled_from: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -33,6 +33,7 @@ KINDS = {
     "reminder": "thư nhắc (.eml)",
     "digest": "bản tổng hợp gửi cán bộ theo dõi (.eml)",
     "letter": "dự thảo công văn đôn đốc (Word)",
+    "rollup": "báo cáo gửi cấp trên, từ bản tổng hợp (JSON)",
 }
 
 

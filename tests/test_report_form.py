@@ -102,6 +102,7 @@ def test_the_content_hash_covers_the_whole_report_but_who_names_it():
     for key in ("cycle_id", "unit", "sender"):
         payload.pop(key)
     assert payload.pop("figures_pending") is False  # added later: left out while False, so stored hashes stay
+    assert payload.pop("compiled_from") is None  # the roll-up's link: likewise left out while None
     payload["unit_id"] = "p2004-89"
     expected = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
     assert report.content_hash("p2004-89") == expected

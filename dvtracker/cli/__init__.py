@@ -122,10 +122,11 @@ from dvtracker.cli import (  # noqa: E402
     outputs,
     reminders,
     review,
+    rollup,
     roster,
 )
 
-for module in (roster, cycles, calendar, data, intake, review, reminders, compile, outputs, orchestration):
+for module in (roster, cycles, calendar, data, intake, review, reminders, compile, rollup, outputs, orchestration):
     module.register(app)
 
 

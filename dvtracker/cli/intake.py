@@ -17,6 +17,7 @@ from dvtracker.cli.roster import unit_app
 from models import vnformat
 from models.clock import VN_TZ
 from models.intake import OUTCOME_LABELS, IntakeOutcome
+from models.rollup import link_text
 from models.status import STATUS_LABELS, by_urgency, reminded_text
 from services import intake as service
 from services import tracking
@@ -215,7 +216,8 @@ def submissions(
            "Ghi chú"],
           [[r["code"], r["name"], r["version"], r["doc_number"], _day(r["doc_date"]), _day(r["received_on"]),
             r["source"], "có" if r["is_draft"] else "", r["sender_name"],
-            ", ".join(n for n, on in (("tính hạn nộp", r["counts_for_date"]), ("số liệu hiện hành", r["current"])) if on)]
+            ", ".join([*(n for n, on in (("tính hạn nộp", r["counts_for_date"]), ("số liệu hiện hành", r["current"]))
+                         if on), *([link_text(r["compiled_from"])] if r["compiled_from"] else [])])]
            for r in map(_plain, versions.to_dict("records"))])
 
 
