@@ -52,11 +52,18 @@ def one_run(client, deployment_id, as_of: str | None, timeout: float) -> dict:
             "working": (completed - running).total_seconds(), "total": (completed - created).total_seconds()}
 
 
+def _collector() -> str:
+    from models.streams import load_calendar
+    from wiring.settings import get_settings
+
+    return load_calendar(get_settings().calendar_file).collector.id
+
+
 def measure(runs: int = 3, as_of: str | None = None, timeout: float = 300) -> dict:
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        deployment = client.read_deployment_by_name("daily-tick/daily-tick")
+        deployment = client.read_deployment_by_name(f"daily-tick/{_collector()}")
         results = [one_run(client, deployment.id, as_of, timeout) for _ in range(runs)]
     return {"runs": results, "median": {k: statistics.median(r[k] for r in results) for k in results[0]}}
 

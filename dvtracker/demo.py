@@ -328,7 +328,7 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
         console.print(f"{g.group_label.capitalize()}: {g.actual}/{g.expected} đã báo cáo "
                       f"({g.on_time} đúng hạn, {g.late} muộn), chưa báo cáo {g.missing}.")
     outbox = list(settings.outbox_dir.rglob("*.eml"))
-    keys = artifact_keys(CYCLE_ID)
+    keys = artifact_keys(app.config.collector.id, CYCLE_ID)
     console.print("\n[bold]Tệp đã tạo[/bold]")
     console.print(f"- Thư nhắc và bản tổng hợp gửi cán bộ theo dõi ({len(outbox)} tệp .eml): {settings.outbox_dir}")
     why = {"quorum": "khi đủ điều kiện tổng hợp", "late_report": "sau báo cáo muộn", "manual": "chạy tay"}

@@ -10,6 +10,7 @@ from prefect.runtime import flow_run
 
 from models.audit import acting_as
 from models.clock import SYSTEM
+from models.errors import UserError
 from wiring.app import App, init_database, open_app
 from wiring.settings import get_settings
 
@@ -21,10 +22,20 @@ def flow_app() -> Iterator[App]:
     init_database(settings)
     app = open_app(settings)
     try:
+        check_collector(app.config.collector.id, flow_run.get_tags())
         with acting_as(f"prefect:{flow_run.get_flow_name()}/{flow_run.get_name()}"):
             yield app
     finally:
         app.close()
+
+
+def check_collector(collector: str, tags: list[str]) -> None:
+    """Refuse a run of another collector's deployment (tag ``collector:<id>``, prefect.yaml): a
+    worker works only on the database and files of the data folder it was started with."""
+    theirs = [t.removeprefix("collector:") for t in tags if t.startswith("collector:")]
+    if theirs and theirs[0] != collector:
+        raise UserError(f"Lần chạy này thuộc deployment của đơn vị thu thập '{theirs[0]}', còn máy này phục vụ "
+                        f"'{collector}' (thư mục dữ liệu của worker): không chạy. Kiểm tra work pool của worker.")
 
 
 def run_name(prefix: str):

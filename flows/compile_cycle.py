@@ -30,7 +30,7 @@ def compile_cycle(cycle_id: str, as_of: date | None = None, trigger: str = "manu
     if not result.created:
         logger.info(f"Kỳ {cycle_id}: không có báo cáo mới kể từ bản tổng hợp v{result.version}; không tạo bản mới.")
         return {"cycle": cycle_id, "version": result.version, "created": False}
-    create_markdown_artifact(result.markdown, key=artifact_keys(cycle_id)["compilation"],
+    create_markdown_artifact(result.markdown, key=artifact_keys(ref.collector, cycle_id)["compilation"],
                              description=f"Bản tổng hợp v{result.version} kỳ {cycle_id}")
     files = {k: str(v) for k, v in result.files.items()}
     prefect_events.emit(Event(events.COMPILED, ref, f"v{result.version}",

@@ -34,6 +34,6 @@ def daily_tick(as_of: date | None = None, cycle_id: str | None = None, sweep_inb
     for event in tick_events(result):
         events.emit(event)
     for c in result.cycles:
-        publish_status(c.status, c.summary, c.title)
+        publish_status(c.cycle.collector, c.status, c.summary, c.title)
     logger.info(f"Ngày {vnformat.day(day)}: nhận {len(result.outcomes)} tệp; đã xử lý {len(result.cycles)} kỳ báo cáo.")
     return result.to_dict()

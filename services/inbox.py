@@ -22,7 +22,7 @@ def sweep_inbox_events(app: App, day: date, outcomes: list[IntakeOutcome]) -> li
     """The events of a sweep on ``day``: each file received or rejected, then, per cycle already
     compiled, one ``reports-added`` for the reports accepted."""
     refs = {cid: tracking.cycle_ref(app, cid) for cid in {o.cycle_id for o in outcomes if o.cycle_id}}
-    out = tick_events(TickResult(day, outcomes=outcomes, refs=refs))
+    out = tick_events(TickResult(day, outcomes=outcomes, refs=refs, collector=app.config.collector.id))
     for cid, ref in refs.items():
         accepted = [o for o in outcomes if o.cycle_id == cid and o.outcome == "accepted"]
         if accepted and latest_compilation(app, cid) is not None:

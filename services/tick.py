@@ -80,6 +80,7 @@ class TickResult:
     source_error: str | None = None  # the document-exchange service could not be read
     cycles: list[CycleDay] = field(default_factory=list)
     refs: dict[str, CycleRef] = field(default_factory=dict)  # every cycle a file named that exists
+    collector: str = ""  # whose tick: the collector of a file that names no known cycle
 
     def to_dict(self) -> dict:
         if self.skipped:
@@ -99,7 +100,7 @@ def run_daily_tick(app: App, day: date, *, cycle_id: str | None = None, steps: T
         return TickResult(day, skipped=reason)
     replay = day != app.clock.today()
     outcomes, source_error = _take_in(app, steps, sending_time(day, TICK_HOUR) if replay else None, sweep_inbox)
-    result = TickResult(day, outcomes=outcomes, source_error=source_error)
+    result = TickResult(day, outcomes=outcomes, source_error=source_error, collector=app.config.collector.id)
     result.refs = tracking.cycle_refs(app, {o.cycle_id for o in outcomes if o.cycle_id})
     rejected = [o for o in outcomes if o.outcome == "rejected"]
     for cid in open_cycle_ids(app, cycle_id):
@@ -154,7 +155,7 @@ def tick_events(result: TickResult) -> list[Event]:
                               "received_on": str(o.received_on), "file": o.source_ref, "sender": o.sender_name}))
         elif o.outcome == "rejected":
             out.append(events.rejected_file(o.source_ref, o.blob_sha256, [str(e) for e in o.errors], str(result.day),
-                                            named=o.cycle_id, cycles=result.refs))
+                                            named=o.cycle_id, cycles=result.refs, collector=result.collector))
     for c in result.cycles:
         out += cycle_events(c, result.day)
     return out

@@ -21,8 +21,8 @@ def status_table(report: StatusReport) -> list[dict]:
         lambda v: vnformat.day(v) if isinstance(v, date) else v).to_dict("records")
 
 
-def publish_status(report: StatusReport, summary_markdown: str, label: str) -> dict[str, str]:
-    keys = artifact_keys(report.cycle_id)
+def publish_status(collector: str, report: StatusReport, summary_markdown: str, label: str) -> dict[str, str]:
+    keys = artifact_keys(collector, report.cycle_id)
     overall = report.overall()
     rate = overall["reporting_rate"] or 0.0
     day = vnformat.day(report.as_of)
@@ -31,7 +31,8 @@ def publish_status(report: StatusReport, summary_markdown: str, label: str) -> d
     create_progress_artifact(round(rate * 100, 1), key=keys["rate"],
                              description=f"Tỷ lệ báo cáo {label}: {overall['actual']}/{overall['expected']} đơn vị, ngày {day}")
     for g in report.groups[report.groups["group"] != "overall"].itertuples():
-        create_progress_artifact(round((g.reporting_rate or 0.0) * 100, 1), key=group_rate_key(report.cycle_id, g.group),
+        create_progress_artifact(round((g.reporting_rate or 0.0) * 100, 1),
+                                 key=group_rate_key(collector, report.cycle_id, g.group),
                                  description=f"Tỷ lệ báo cáo của các {g.group_label}, {label}: "
                                              f"{g.actual}/{g.expected} đơn vị, ngày {day}")
     create_markdown_artifact(summary_markdown, key=keys["summary"], description=f"Tóm tắt {label}, ngày {day}")

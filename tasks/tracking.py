@@ -64,7 +64,7 @@ def cycle_ref(app: App, cycle_id: str) -> CycleRef:
     with app.session() as session:
         cycle = get_cycle(session, cycle_id)
         name = f"Kỳ báo cáo {app.config.stream(cycle.stream_id).short_name} {cycle.label}"
-        return CycleRef(cycle_id, cycle.created_at.isoformat(), name)
+        return CycleRef(cycle_id, cycle.created_at.isoformat(), name, app.config.collector.id)
 
 
 def cycle_refs(app: App, cycle_ids: set[str]) -> dict[str, CycleRef]:

@@ -15,13 +15,16 @@ import pytest
 import yaml
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
-from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowFilter, FlowFilterName
 from prefect.exceptions import ObjectAlreadyExists
 from sqlmodel import select
 
 from flows.daily_tick import daily_tick
-from flows.deployments import PROJECT_FILE, load_project, runner_deployments
+from flows.deployments import PROJECT_FILE, deploy_project, flow_name, load_project, runner_deployments
+from models import events
+from models.events import CycleRef, Event
 from models.tables import CompilationRow
+from tasks.events import emit
 from tests.conftest import PROJECT_DIR
 from tests.test_flows import AN_GIANG, drop_in_inbox, open_unique_cycle
 
@@ -30,22 +33,36 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 QUANG_TRI = PROJECT_DIR / "data" / "demo" / "quang_tri.json"
 
 
+OTHER = "snv-quangninh"  # a second collector (Sở Nội vụ Quảng Ninh) deployed on the same server
+
+
+def deploy_as(collector: str) -> dict:
+    """`dvtracker deploy` (prefect deploy --all with the collector's name) for ``collector``: its
+    deployments by flow name."""
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=f"dvtracker-{collector}", type="process"))
+    result = deploy_project(collector, "may-tiep-nhan")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return deployments_of(collector)
+
+
+def deployments_of(collector: str) -> dict:
+    with get_client(sync_client=True) as client:
+        flows = {f.id: f.name for f in client.read_flows()}
+        return {flows[d.flow_id]: d for d in client.read_deployments() if d.name == collector}
+
+
 @pytest.fixture(scope="module")
 def deployed(prefect_api):
-    """`prefect deploy --all` from the project folder, as an administrator would run it."""
-    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
-        client.create_work_pool(WorkPoolCreate(name="dvtracker", type="process"))
-    env = {**os.environ, "DVTRACKER_PROJECT_DIR": str(PROJECT_DIR), "DVTRACKER_INBOX_HOST": "may-tiep-nhan"}
-    result = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all"], cwd=PROJECT_DIR,
-                            env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    with get_client(sync_client=True) as client:
-        return {d.name: d for d in client.read_deployments()}
+    """Bộ Nội vụ's deployments, registered as an administrator would (after another collector's)."""
+    deploy_as(OTHER)
+    return deploy_as("bnv")
 
 
-def runs_of(deployment_name: str, **parameters) -> list:
+def runs_of(flow: str, collector: str = "bnv", **parameters) -> list:
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[deployment_name])))
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[flow])),
+                                     deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[collector])))
     return [r for r in runs if all(r.parameters.get(k) == v for k, v in parameters.items())]
 
 
@@ -59,10 +76,10 @@ def wait_for(predicate, timeout: float = 90):
 
 
 def test_prefect_yaml_deploys_with_schedules_in_vietnam_time(deployed):
-    assert set(deployed) >= {"daily-tick", "weekly-digest", "compile-cycle", "open-cycle"}
+    assert set(deployed) == {"daily-tick", "intake-inbox", "digest", "compile-cycle", "open-cycle", "review-report"}
     tick = deployed["daily-tick"]
     assert [(s.schedule.cron, s.schedule.timezone) for s in tick.schedules] == [("0 8 * * 1-6", "Asia/Ho_Chi_Minh")]
-    assert tick.work_pool_name == "dvtracker"
+    assert tick.work_pool_name == "dvtracker-bnv" and "collector:bnv" in tick.tags
     # The inbox is bound to one machine: its own queue; the tick elsewhere leaves local inboxes alone.
     assert (tick.work_queue_name, tick.parameters) == ("default", {"sweep_inbox": False})
     assert deployed["intake-inbox"].work_queue_name == "intake-may-tiep-nhan"
@@ -73,16 +90,17 @@ def test_prefect_yaml_deploys_with_schedules_in_vietnam_time(deployed):
     for run in scheduled:
         local = run.expected_start_time.astimezone(VN)
         assert (local.hour, local.minute) == (8, 0) and local.weekday() <= 5  # 08:00, Monday to Saturday
-    digests = wait_for(lambda: runs_of("weekly-digest"))
+    digests = wait_for(lambda: runs_of("digest"))
     assert all((r.expected_start_time.astimezone(VN).weekday(), r.expected_start_time.astimezone(VN).hour) == (4, 16)
                for r in digests)
 
 
 def test_the_compile_trigger_is_an_automation_on_the_cycle_events(deployed):
     with get_client(sync_client=True) as client:
-        automations = [a for a in client.read_automations() if a.name.startswith("compile-cycle")]
+        automations = [a for a in client.read_automations() if a.name.startswith("compile-cycle (bnv)")]
     assert len(automations) == 1
     trigger = automations[0].trigger
+    assert trigger.match.model_dump()["prefect.resource.id"] == "dvtracker.bnv.cycle.*"
     assert trigger.expect == {"dvtracker.cycle.quorum-reached", "dvtracker.cycle.reports-added"}
     assert automations[0].actions[0].parameters == {"cycle_id": "{{ event.resource['dvtracker.cycle.id'] }}",
                                                     "as_of": "{{ event.payload.as_of }}",
@@ -124,10 +142,39 @@ def test_quorum_reached_by_a_submission_starts_exactly_one_compile_run(deployed,
     assert later[0].parameters["as_of"] == "2024-06-04"
 
 
+def test_two_collectors_on_one_server_neither_overwrites_nor_triggers_the_other(deployed, flow_env):
+    """Sở Nội vụ Quảng Ninh deployed first, Bộ Nội vụ after: both sets stand, each on its own work
+    pool with its own trigger; a quorum of the province's cycle starts the province's compilation
+    only, even with a cycle id that Bộ Nội vụ also has; a worker of Bộ Nội vụ refuses to run it."""
+    theirs = deployments_of(OTHER)
+    assert set(theirs) == set(deployed)
+    assert {d.id for d in theirs.values()}.isdisjoint(d.id for d in deployed.values())
+    assert theirs["daily-tick"].work_pool_name == f"dvtracker-{OTHER}" and theirs["daily-tick"].schedules
+    assert theirs["intake-inbox"].work_queue_name == "intake-may-tiep-nhan"
+    with get_client(sync_client=True) as client:
+        names = sorted(a.name for a in client.read_automations() if a.name.startswith("compile-cycle"))
+    assert names == ["compile-cycle (bnv): tổng hợp khi đủ điều kiện hoặc có báo cáo bổ sung",
+                     f"compile-cycle ({OTHER}): tổng hợp khi đủ điều kiện hoặc có báo cáo bổ sung"]
+
+    cycle_id = open_unique_cycle(quorum_required=["p2004-89"])  # a cycle id of Bộ Nội vụ's database
+    ref = CycleRef(cycle_id, "2025-07-01T00:00:00", "Kỳ báo cáo của Sở Nội vụ", OTHER)
+    emit(Event(events.QUORUM_REACHED, ref, "quorum", payload={"as_of": "2024-05-24"}))
+    (run,) = wait_for(lambda: runs_of("compile-cycle", OTHER, cycle_id=cycle_id))
+    time.sleep(5)
+    assert runs_of("compile-cycle", "bnv", cycle_id=cycle_id) == []
+
+    # Bộ Nội vụ's folder and database are not the province's: the run is refused, nothing compiled.
+    done = subprocess.run([sys.executable, "-m", "prefect", "flow-run", "execute", str(run.id)],
+                          cwd=PROJECT_DIR, env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    assert f"thuộc deployment của đơn vị thu thập '{OTHER}', còn máy này phục vụ 'bnv'" in done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(run.id).state_name == "Failed"
+
+
 def test_serve_uses_the_deployments_of_prefect_yaml(prefect_api):
-    specs = {s["name"]: s for s in load_project()}
-    served = {d.name: d for d in runner_deployments()}
-    assert set(served) == set(specs)
+    specs = {flow_name(s): s for s in load_project(collector="bnv")}
+    served = {d.flow_name: d for d in runner_deployments("bnv")}
+    assert set(served) == set(specs) and {d.name for d in served.values()} == {"bnv"}
     assert [(s.schedule.cron, s.schedule.timezone) for s in served["daily-tick"].schedules] == [
         ("0 8 * * 1-6", "Asia/Ho_Chi_Minh")]
     assert served["compile-cycle"].triggers[0].expect == {"dvtracker.cycle.quorum-reached",

@@ -12,34 +12,34 @@ from services.tick import run_daily_tick, tick_events
 from tests.helpers import open_2023_danvan
 from tests.test_tick import SAU_2, drop
 
-CYCLE = CycleRef("danvan-2023-annual", "2024-05-17T01:00:00", "Kỳ báo cáo dân vận CQHCNN & CQCC năm 2023")
+CYCLE = CycleRef("danvan-2023-annual", "2024-05-17T01:00:00", "Kỳ báo cáo dân vận CQHCNN & CQCC năm 2023", "bnv")
 
 
 def test_a_rejected_file_that_names_its_cycle_is_related_to_it():
     event = events.rejected_file("ha-noi.json", "ab" * 32, ["mục unit: không có đơn vị 'X'."], "2024-06-04",
-                                 named=CYCLE.id, cycles={CYCLE.id: CYCLE})
+                                 named=CYCLE.id, cycles={CYCLE.id: CYCLE}, collector="bnv")
     resource, related = resources(event)
-    assert resource == {"prefect.resource.id": f"dvtracker.file.{'ab' * 16}", "prefect.resource.name": "ha-noi.json",
-                        "prefect.resource.role": "file", "dvtracker.cycle.id": CYCLE.id}
-    assert related == [{"prefect.resource.id": "dvtracker.cycle.danvan-2023-annual",
+    assert resource == {"prefect.resource.id": f"dvtracker.bnv.file.{'ab' * 16}", "prefect.resource.name": "ha-noi.json",
+                        "prefect.resource.role": "file", "dvtracker.cycle.id": CYCLE.id, "dvtracker.collector": "bnv"}
+    assert related == [{"prefect.resource.id": "dvtracker.bnv.cycle.danvan-2023-annual",
                         "prefect.resource.name": "Kỳ báo cáo dân vận CQHCNN & CQCC năm 2023",
-                        "dvtracker.cycle.id": CYCLE.id, "prefect.resource.role": "cycle"}]
+                        "dvtracker.cycle.id": CYCLE.id, "dvtracker.collector": "bnv", "prefect.resource.role": "cycle"}]
     assert event.name == events.REPORT_REJECTED and event.payload["cycle"] == CYCLE.id
     assert event.payload["errors"] == ["mục unit: không có đơn vị 'X'."]
 
 
 def test_a_rejected_file_that_says_no_cycle_is_related_to_an_unknown_one():
     event = events.rejected_file("hong.xlsx", None, ["không phải tệp Excel .xlsx hợp lệ"], "2024-06-04",
-                                 named=None, cycles={CYCLE.id: CYCLE})
+                                 named=None, cycles={CYCLE.id: CYCLE}, collector="bnv")
     resource, related = resources(event)
     assert resource["prefect.resource.name"] == "hong.xlsx" and resource["prefect.resource.role"] == "file"
-    assert related == [{"prefect.resource.id": "dvtracker.cycle.unknown", "prefect.resource.name": "Kỳ báo cáo không xác định",
-                        "dvtracker.cycle.id": "unknown", "prefect.resource.role": "cycle"}]
+    assert related == [{"prefect.resource.id": "dvtracker.bnv.cycle.unknown", "prefect.resource.name": "Kỳ báo cáo không xác định",
+                        "dvtracker.cycle.id": "unknown", "dvtracker.collector": "bnv", "prefect.resource.role": "cycle"}]
     # A cycle named but not in the database: unknown too, and the name says what the file wrote.
     named = events.rejected_file("cu.json", "cd" * 32, ["kỳ không tồn tại"], "2024-06-04", named="danvan-2099-annual",
-                                 cycles={CYCLE.id: CYCLE})
+                                 cycles={CYCLE.id: CYCLE}, collector="bnv")
     (cycle,) = resources(named)[1]
-    assert cycle["prefect.resource.id"] == "dvtracker.cycle.unknown"
+    assert cycle["prefect.resource.id"] == "dvtracker.bnv.cycle.unknown"
     assert cycle["prefect.resource.name"] == ("Kỳ báo cáo không xác định (tệp ghi kỳ 'danvan-2099-annual', "
                                               "không có trong hệ thống)")
 
@@ -59,8 +59,22 @@ def test_the_tick_relates_each_rejected_file_to_the_cycle_it_names(app):
     for file in ("a-unknown-unit.json", "b-by-request.json"):
         (related,) = resources(rejected[file])[1]
         assert (related["prefect.resource.id"], related["prefect.resource.name"], related["prefect.resource.role"]) \
-            == (f"dvtracker.cycle.{cycle.id}", name, "cycle"), file
+            == (f"dvtracker.bnv.cycle.{cycle.id}", name, "cycle"), file
     for file in ("c-no-such-cycle.json", "d-broken.json"):
         (related,) = resources(rejected[file])[1]
-        assert related["prefect.resource.id"] == "dvtracker.cycle.unknown", file
+        assert related["prefect.resource.id"] == "dvtracker.bnv.cycle.unknown", file
         assert related["prefect.resource.name"].startswith("Kỳ báo cáo không xác định"), file
+
+
+def test_two_collectors_name_the_same_cycle_apart():
+    """Two collectors on one Prefect server may both open "danvan-2023-annual": their resources,
+    event ids and artifact keys differ by the collector, so neither dedupes nor triggers the other's."""
+    theirs = CycleRef(CYCLE.id, CYCLE.opened_at, CYCLE.name, "snv-quangninh")
+    ours_event = events.Event(events.QUORUM_REACHED, CYCLE, "q")
+    their_event = events.Event(events.QUORUM_REACHED, theirs, "q")
+    assert ours_event.id != their_event.id
+    assert resources(ours_event)[0]["prefect.resource.id"] == "dvtracker.bnv.cycle.danvan-2023-annual"
+    assert resources(their_event)[0]["prefect.resource.id"] == "dvtracker.snv-quangninh.cycle.danvan-2023-annual"
+    assert events.artifact_keys("bnv", CYCLE.id)["status"] == "bnv-danvan-2023-annual-status"
+    assert events.artifact_keys("snv-quangninh", CYCLE.id)["status"] == "snv-quangninh-danvan-2023-annual-status"
+    assert events.group_rate_key("snv-quangninh", CYCLE.id, "commune") == "snv-quangninh-danvan-2023-annual-reporting-rate-commune"

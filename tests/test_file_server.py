@@ -173,7 +173,7 @@ def test_the_prefect_ui_shows_the_picture_and_links_the_files(flow_env, prefect_
     cycle_id = open_unique_cycle()
     drop_in_inbox(flow_env, AN_GIANG, cycle_id)
     state = daily_tick(as_of=date(2024, 5, 27), cycle_id=cycle_id, return_state=True)
-    (artifact,) = artifacts(artifact_keys(cycle_id)["summary"], state.state_details.flow_run_id)
+    (artifact,) = artifacts(artifact_keys("bnv", cycle_id)["summary"], state.state_details.flow_run_id)
     ui = prefect_api.removesuffix("/api")
 
     found = page_value(

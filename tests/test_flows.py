@@ -69,7 +69,7 @@ def test_a_day_of_a_cycle_through_the_daily_tick(flow_env, app):
     assert message["To"] == "daumoi.bnv@example.invalid"
     assert "Bộ Nội vụ" in message.get_body().get_content()
 
-    keys = artifact_keys(cycle_id)
+    keys = artifact_keys("bnv", cycle_id)
     table = json.loads(artifacts(keys["status"], state.state_details.flow_run_id)[0].data)
     rows = {r["Đơn vị"]: r for r in table}
     assert len(rows) == 93
@@ -77,7 +77,7 @@ def test_a_day_of_a_cycle_through_the_daily_tick(flow_env, app):
     assert rows["Bộ Nội vụ"]["Tình trạng"] == "Chưa đến hạn"
     progress = artifacts(keys["rate"], state.state_details.flow_run_id)[0]
     assert float(progress.data) == round(100 / 93, 1)
-    by_group = {g: artifacts(group_rate_key(cycle_id, g), state.state_details.flow_run_id)[0]
+    by_group = {g: artifacts(group_rate_key("bnv", cycle_id, g), state.state_details.flow_run_id)[0]
                 for g in ("central", "provincial")}
     assert (float(by_group["central"].data), float(by_group["provincial"].data)) == (0.0, round(100 / 63, 1))
     assert by_group["provincial"].description.startswith("Tỷ lệ báo cáo của các địa phương")
@@ -110,7 +110,7 @@ def test_compile_flow_writes_a_version_and_its_artifact_once(flow_env, app):
                           return_state=True)
     first = state.result()
     assert first["version"] == 1 and first["created"] and set(first["files"]) >= {"docx", "xlsx"}
-    markdown = artifacts(artifact_keys(cycle_id)["compilation"], state.state_details.flow_run_id)[0].data
+    markdown = artifacts(artifact_keys("bnv", cycle_id)["compilation"], state.state_details.flow_run_id)[0].data
     assert "Tỉnh An Giang" in markdown
     again = compile_cycle(cycle_id=cycle_id, as_of=date(2024, 6, 3))
     assert (again["version"], again["created"]) == (1, False)

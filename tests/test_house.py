@@ -78,14 +78,14 @@ def test_the_whole_project_loads_without_a_prefect_server(monkeypatch):
     from typer.testing import CliRunner
 
     from dvtracker.cli import app as cli_app
-    from flows.deployments import load_project, runner_deployments
+    from flows.deployments import flow_name, load_project, runner_deployments
     from services.tick import TICK_HOUR
 
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens there: no call may be made
-    specs = load_project()
-    deployments = runner_deployments()
-    assert [d.name for d in deployments] == [s["name"] for s in specs]
-    tick = next(s for s in specs if s["name"] == "daily-tick")
+    specs = load_project(collector="bnv")
+    deployments = runner_deployments("bnv")
+    assert [(d.flow_name, d.name) for d in deployments] == [(flow_name(s), "bnv") for s in specs]
+    tick = next(s for s in specs if flow_name(s) == "daily-tick")
     assert tick["schedules"][0]["cron"].split()[:2] == ["0", str(TICK_HOUR)]  # replays use the schedule's hour
 
     runner = CliRunner()

@@ -15,7 +15,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from prefect.flow_runs import resume_flow_run
 from sqlmodel import select
 
-from flows.deployments import load_project
+from flows.deployments import flow_name, load_project
 from flows.review_report import review_report
 from models.tables import AuditRow, FigureProposalRow
 from tasks.intake import submit_files
@@ -40,7 +40,7 @@ def paused_run(name: str, timeout: float = 120):
 
 
 def test_a_report_is_reviewed_in_the_prefect_ui(flow_env, app, tmp_path):
-    assert "review-report" in {d["name"] for d in load_project()}
+    assert "review-report" in {flow_name(d) for d in load_project()}
     open_2023_danvan(app)
     path = write_docx(seed_lines(AN_GIANG), tmp_path / "529-BC-UBND.docx")
     [received] = submit_files(app, [path], received_at=vn_noon(date(2024, 5, 24)))

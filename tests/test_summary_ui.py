@@ -67,7 +67,7 @@ def test_the_summary_of_the_demo_cycle_reads_right_in_the_api_and_in_the_browser
     assert (opened["id"], opened["deadline"]) == (CYCLE_ID, LAST_DAY.isoformat())
     import_contacts(app, write_contacts(app, tmp_path / "contacts.csv"), ISSUED)
     arrivals = plan_arrivals(app, tmp_path / "samples")
-    key = artifact_keys(CYCLE_ID)["summary"]
+    key = artifact_keys("bnv", CYCLE_ID)["summary"]
     ui = prefect_api.removesuffix("/api")
     last_round: tuple[date, int] | None = None
 

@@ -54,7 +54,7 @@ def test_a_day_tells_its_story_and_a_replay_happens_at_the_schedules_hours(app):
     assert vn_time(reminder.sent_at).hour == 8  # the policy's hour, not 23:59
     story = tick_events(result)
     assert names(story)[:2] == [events.REPORT_RECEIVED, events.REPORT_REJECTED]
-    assert story[1].cycle == events.UNKNOWN_CYCLE  # the broken file named no cycle
+    assert story[1].cycle == events.unknown_cycle("bnv")  # the broken file named no cycle
     # 04/06 is the second working day late: the units became late on 03/06, and said so then, once.
     assert [e for e in story if e.name == events.UNIT_LATE] == []
     first = run_daily_tick(app, date(2024, 6, 3), cycle_id=cycle.id)

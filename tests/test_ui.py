@@ -18,12 +18,12 @@ def test_the_status_table_of_a_cycle_is_shown_in_the_prefect_ui(flow_env, prefec
     cycle_id = open_unique_cycle()
     drop_in_inbox(flow_env, AN_GIANG, cycle_id)
     state = daily_tick(as_of=date(2024, 6, 3), cycle_id=cycle_id, return_state=True)
-    artifact = artifacts(artifact_keys(cycle_id)["status"], state.state_details.flow_run_id)[0]
+    artifact = artifacts(artifact_keys("bnv", cycle_id)["status"], state.state_details.flow_run_id)[0]
 
     ui = prefect_api.removesuffix("/api")
     text = page_text(f"{ui}/artifacts/artifact/{artifact.id}",
                      ["Tỉnh An Giang", "529/BC-UBND", "Bộ Quốc phòng", "Chưa báo cáo", "Muộn"])
-    assert artifact_keys(cycle_id)["status"] in text
+    assert artifact_keys("bnv", cycle_id)["status"] in text
     assert "Tình hình báo cáo" in text  # the artifact's description
     for column in ("Đơn vị", "Tình trạng", "Ngày nhận", "Số văn bản"):
         assert column in text

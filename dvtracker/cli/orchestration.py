@@ -41,7 +41,14 @@ def tick(
     console.print(f"Xem trên giao diện Prefect: {ui}/runs")
 
 
-def serve(only: list[str] = typer.Option([], "--only", help="Chỉ phục vụ các deployment này (tên trong prefect.yaml).")) -> None:
+def _collector(settings) -> str:
+    from models.streams import load_calendar
+
+    return load_calendar(settings.calendar_file).collector.id
+
+
+def serve(only: list[str] = typer.Option([], "--only",
+                                         help="Chỉ phục vụ deployment của các flow này (vd. compile-cycle).")) -> None:
     """Khởi động máy chủ Prefect cục bộ (nếu chưa cấu hình), máy chủ tệp đã xuất (127.0.0.1) và phục vụ các
     deployment của prefect.yaml."""
     settings = get_settings()
@@ -55,7 +62,27 @@ def serve(only: list[str] = typer.Option([], "--only", help="Chỉ phục vụ c
     console.print(f"Giao diện Prefect: {ui} — lịch chạy: {ui}/deployments. Nhấn Ctrl+C để dừng.")
     from flows.deployments import serve_project
 
-    serve_project(only or None)
+    serve_project(_collector(settings), only or None)
+
+
+def deploy(
+    inbox_host: str = typer.Option("", "--inbox-host", envvar="DVTRACKER_INBOX_HOST",
+                                   help="Máy giữ hộp thư đến: hàng đợi intake-<máy> (mặc định: máy này)."),
+) -> None:
+    """Đăng ký các deployment của prefect.yaml lên máy chủ Prefect (PREFECT_API_URL) cho đơn vị thu thập của thư
+    mục dữ liệu: tên deployment, work pool dvtracker-<mã>, bộ kích hoạt tổng hợp đều theo mã đơn vị thu thập."""
+    import socket
+
+    from flows.deployments import deploy_project
+
+    settings = get_settings()
+    collector = _collector(settings)
+    host = inbox_host or socket.gethostname()
+    result = deploy_project(collector, host)
+    if result.returncode != 0:
+        raise UserError("prefect deploy --all không thành công:\n" + (result.stdout + result.stderr)[-4000:])
+    console.print(f"Đã đăng ký các deployment của '{collector}' (work pool dvtracker-{collector}, hộp thư đến trên "
+                  f"máy {host}, hàng đợi intake-{host}).", markup=False)
 
 
 def demo() -> None:
@@ -81,5 +108,6 @@ def server_stop() -> None:
 def register(app: typer.Typer) -> None:
     app.command("tick")(tick)
     app.command("serve")(serve)
+    app.command("deploy")(deploy)
     app.command("demo")(demo)
     app.add_typer(server_app, name="server")
