@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from models.checks import Finding
-from models.compilation import OVERALL, Compilation
+from models.compilation import OVERALL, Compilation, format_total
 from models.footnote import Footnote
 from models.groups import OVERALL_LABEL
 
@@ -146,3 +146,33 @@ def diff_summaries(old: dict | None, new: dict, old_version: int | None) -> dict
         findings_added=[f for f in new["findings"] if f["message"] + str(f["unit_id"]) not in old_messages],
         findings_resolved=[f for f in old["findings"] if f["message"] + str(f["unit_id"]) not in new_messages],
     )
+
+
+def change_clauses(changes: Mapping[str, Any], max_totals: int | None = None, *, totals_apart: bool = False) -> list[str]:
+    """What a version changed from the one before (``diff_summaries``), one clause each, as they
+    read inside a sentence: the digest joins them, the documents give each its line (capitalised).
+    ``max_totals``: how many national totals to name before "và N chỉ tiêu khác"; ``totals_apart``:
+    each national total a clause of its own (a document's list) rather than one "số liệu chung"."""
+    out = []
+    if changes.get("units_added"):
+        out.append(f"thêm báo cáo của {len(changes['units_added'])} đơn vị: {', '.join(changes['units_added'])}")
+    if changes.get("units_updated"):
+        out.append("thay bằng bản mới báo cáo của " + ", ".join(
+            f"{u['name']} (bản {u['before']} → bản {u['after']})" for u in changes["units_updated"]))
+    if changes.get("units_removed"):
+        out.append(f"không còn tính báo cáo của {', '.join(changes['units_removed'])}")
+    overall = changes.get("overall_changed") or []
+    if overall:
+        shown = [f"{t['label']}: {format_total(t['before'], t['reported_before'], t['aggregation'])} "
+                 f"({t['reported_before']} đơn vị) → {format_total(t['after'], t['reported_after'], t['aggregation'])} "
+                 f"({t['reported_after']} đơn vị)" for t in overall[:max_totals]]
+        more = len(overall) - len(shown)
+        if totals_apart:
+            out += shown + ([f"và {more} chỉ tiêu khác"] if more else [])
+        else:
+            out.append("số liệu chung thay đổi: " + "; ".join(shown) + (f" và {more} chỉ tiêu khác" if more else ""))
+    if changes.get("findings_added"):
+        out.append(f"{len(changes['findings_added'])} nội dung cần kiểm tra mới")
+    if changes.get("findings_resolved"):
+        out.append(f"{len(changes['findings_resolved'])} nội dung cần kiểm tra đã hết")
+    return out or ["không thay đổi báo cáo nào được tính, chỉ thay đổi dữ liệu của dự thảo"]

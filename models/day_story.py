@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from models import vnformat
 from models.checks import SEVERITIES
 from models.clock import vn_date
+from models.compilation_summary import change_clauses
 from models.quorum import QuorumCondition
 from models.report_form import Problem
 from models.status import StatusReport
@@ -165,31 +166,8 @@ def next_steps(p: Progress, *, failed_reminders: int = 0, unconfirmed: int = 0, 
 
 def changes_told(summary: Mapping[str, Any]) -> list[str]:
     """What a version changed from the one before, from its stored ``changes`` (diff_summaries)."""
-    c = summary.get("changes") or {}
-    if not c:
-        return ["bản đầu tiên của kỳ"]
-    out = []
-    if c.get("units_added"):
-        out.append(f"thêm báo cáo của {len(c['units_added'])} đơn vị: {', '.join(c['units_added'])}")
-    if c.get("units_updated"):
-        out.append("thay bằng bản mới báo cáo của " + ", ".join(
-            f"{u['name']} (bản {u['before']} → bản {u['after']})" for u in c["units_updated"]))
-    if c.get("units_removed"):
-        out.append(f"không còn tính báo cáo của {', '.join(c['units_removed'])}")
-    overall = c.get("overall_changed") or []
-    if overall:
-        shown = [f"{t['label']}: {_value(t['before'])} → {_value(t['after'])}" for t in overall[:MAX_TOTALS]]
-        more = len(overall) - len(shown)
-        out.append("số liệu chung thay đổi: " + "; ".join(shown) + (f" và {more} chỉ tiêu khác" if more else ""))
-    if c.get("findings_added"):
-        out.append(f"{len(c['findings_added'])} nội dung cần kiểm tra mới")
-    if c.get("findings_resolved"):
-        out.append(f"{len(c['findings_resolved'])} nội dung cần kiểm tra đã hết")
-    return out or ["không thay đổi báo cáo nào được tính, chỉ thay đổi dữ liệu của dự thảo"]
-
-
-def _value(v: float | None) -> str:
-    return "chưa có" if v is None else vnformat.number(v)
+    changes = summary.get("changes") or {}
+    return change_clauses(changes, MAX_TOTALS) if changes else ["bản đầu tiên của kỳ"]
 
 
 def _overall(summary: Mapping[str, Any]) -> tuple[int, int]:

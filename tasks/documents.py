@@ -24,6 +24,7 @@ from docx.text.run import Run
 from models.catalogue import STANDINGS
 from models.checks import SEVERITIES, Finding
 from models.compilation import OVERALL, Compilation, coverage, format_total, indicator_title
+from models.compilation_summary import change_clauses
 from models.footnote import Footnote
 from models.groups import groups_phrase, heading
 from models.national import NationalFigure
@@ -598,21 +599,5 @@ def _unit_figures(doc, comp: Compilation) -> None:
 
 
 def change_lines(changes: dict) -> list[str]:
-    """What changed since the previous version, one Vietnamese line each (also used in Markdown)."""
-    lines = []
-    if changes.get("units_added"):
-        lines.append(f"Đơn vị mới có báo cáo ({len(changes['units_added'])}): {', '.join(changes['units_added'])}")
-    if changes.get("units_removed"):
-        lines.append(f"Không còn tính ({len(changes['units_removed'])}): {', '.join(changes['units_removed'])}")
-    for u in changes.get("units_updated", []):
-        lines.append(f"{u['name']} gửi bản mới: bản {u['before']} → bản {u['after']}")
-    for t in changes.get("overall_changed", []):
-        before = format_total(t["before"], t["reported_before"], t["aggregation"])
-        after = format_total(t["after"], t["reported_after"], t["aggregation"])
-        lines.append(f"{t['label']}: {before} ({t['reported_before']} đơn vị) → {after} ({t['reported_after']} đơn vị)")
-    if changes.get("findings_added"):
-        lines.append(f"Điểm cần kiểm tra mới: {len(changes['findings_added'])}")
-    if changes.get("findings_resolved"):
-        lines.append(f"Điểm cần kiểm tra không còn: {len(changes['findings_resolved'])}")
-    return lines or ["Không có thay đổi về số liệu."]
-
+    """What changed since the previous version, one line each (the digest says the same clauses)."""
+    return [c[:1].upper() + c[1:] for c in change_clauses(changes, totals_apart=True)]

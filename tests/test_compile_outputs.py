@@ -141,6 +141,8 @@ def test_a_late_report_makes_a_new_version_that_says_what_changed(app, cycle_202
     review = Document(str(second.files["review"]))
     assert "Thay đổi so với bản 1" in headings(review)
     assert "- Số lượt tiếp công dân: 803 (5 đơn vị) → 1.155 (6 đơn vị)" in paragraphs(second.files["review"])
+    # The same clauses as the digest tells the version (models.compilation_summary.change_clauses).
+    assert "- Thêm báo cáo của 2 đơn vị: Tỉnh Quảng Trị, Tỉnh An Giang" in paragraphs(second.files["review"])
 
     with app.session() as session:
         rows = session.exec(select(CompilationRow).order_by(CompilationRow.version)).all()
