@@ -37,7 +37,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     senders = departments[:DEPARTMENTS] + communes[:COMMUNES - 3]
     rng.shuffle(senders)
     senders += communes[COMMUNES - 3:COMMUNES]
-    days = [FIRST_DAY + timedelta(days=i) for i in range((date(2025, 12, 10) - FIRST_DAY).days + 1)]
+    days = [FIRST_DAY + timedelta(days=i) for i in range((date(2025, 12, 9) - FIRST_DAY).days + 1)]  # the deadline: 09/12
     on_time = [d for d in days if app.calendar.is_working_day(d)]
     late_from = len(senders) - 2 - 7  # seven late ones, up to the quorum
     arrivals: list[Arrival] = []
@@ -53,8 +53,8 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
         arrivals.append(sample_arrival(app, work_dir, day, uid, report, "mẫu", "xlsx" if i % 4 == 0 else "json"))
     arrivals.append(Arrival(date(2025, 12, 2), "bao-cao-hong.xlsx", b"PK\x03\x04 not really a workbook",
                             "tệp hỏng: bị từ chối"))
-    first = next(a for a in arrivals if a.day == on_time[0] and a.name.endswith(".json"))
-    arrivals.append(Arrival(on_time[2], f"gui-lai-{first.name}", first.content, "gửi lại trùng: không tạo phiên bản mới"))
+    first = next(a for a in arrivals if a.day == on_time[1] and a.name.endswith(".json"))
+    arrivals.append(Arrival(on_time[3], f"gui-lai-{first.name}", first.content, "gửi lại trùng: không tạo phiên bản mới"))
     return sorted(arrivals, key=lambda a: (a.day, a.name))
 
 
