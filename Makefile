@@ -12,8 +12,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@
 
-demo: setup            ## a whole demo cycle on the embedded defaults (SQLite + local Prefect server)
-	$(BIN)/dvtracker demo
+demo: setup            ## a whole demo cycle on the embedded defaults (SQLite + local Prefect server); COLLECTOR=quang-ninh: a province's
+	$(BIN)/dvtracker demo $(if $(COLLECTOR),--collector $(COLLECTOR))
 
 test: setup            ## the whole suite: on SQLite, then on PostgreSQL (the Prefect and browser tests once)
 	scripts/test-all

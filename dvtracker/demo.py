@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,9 +56,42 @@ class Arrival:
     note: str  # what this file shows in the demo
 
 
-def demo_settings(base: Settings) -> Settings:
-    return Settings(data_dir=base.data_dir, var_dir=base.var_dir / "demo", prefect_home=base.prefect_home,
-                    prefect_port=base.prefect_port, prefect_api_url=base.prefect_api_url)
+@dataclass(frozen=True)
+class DemoCycle:
+    """What differs between the collectors' demos: the cycle, its days and its sample files."""
+
+    cycle_id: str
+    year: int
+    request: str
+    issued: date
+    deadline: str  # as the request states it
+    first_day: date
+    last_day: date
+    roster_day: date
+    plan: Callable[[App, Path], list[Arrival]]
+    letter: tuple[str, date] | None = None  # the công văn đôn đốc's number and the day it is signed
+    review: tuple[date, Callable[[Console, Settings, date], None]] | None = None
+
+
+def collector_data(base: Settings, collector: str | None) -> Path:
+    """The data folder of ``collector`` (a folder of data/provinces/); None: the national one."""
+    if not collector:
+        return base.data_dir
+    folder = base.data_dir / "provinces" / collector
+    if not (folder / "calendar.yaml").is_file():
+        known = ", ".join(sorted(d.name for d in (base.data_dir / "provinces").iterdir() if d.is_dir()))
+        raise UserError(f"Không có đơn vị thu thập '{collector}' trong {base.data_dir / 'provinces'} "
+                        f"(hiện có: {known}).")
+    return folder
+
+
+def demo_settings(base: Settings, collector: str | None = None) -> Settings:
+    """var/demo for the national collector, var/demo-<collector> for a province's: a database
+    belongs to one collector."""
+    return Settings(data_dir=collector_data(base, collector),
+                    var_dir=base.var_dir / ("demo" + (f"-{collector}" if collector else "")),
+                    prefect_home=base.prefect_home, prefect_port=base.prefect_port,
+                    prefect_api_url=base.prefect_api_url)
 
 
 # --- sample reports ------------------------------------------------------------------------------
@@ -65,11 +99,14 @@ def _n(value: float) -> str:
     return vnformat.number(value, 3)
 
 
-def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: random.Random) -> dict:
-    """A plausible, clearly marked sample report of ``unit_id`` in the JSON form."""
+def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: random.Random,
+                  cycle: tuple[str, str, date] = (CYCLE_ID, REQUEST, ROSTER_DAY)) -> dict:
+    """A plausible, clearly marked sample report of ``unit_id`` in the JSON form; ``cycle``: its id,
+    the request it answers and the roster's day."""
+    cycle_id, request, roster_day = cycle
     unit = app.roster.get(unit_id)
-    name = unit.name_on(ROSTER_DAY)
-    scale = 1 if unit.group == "central" else 4
+    name = unit.name_on(roster_day)
+    scale = 4 if unit.group == "provincial" else 1
     periodic, regular, adhoc = (rng.randint(10, 120) * scale for _ in range(3))
     received = rng.randint(40, 400) * scale
     in_jurisdiction = rng.randint(5, 60) * scale
@@ -95,9 +132,9 @@ def sample_report(app: App, unit_id: str, number: str, doc_date: date, rng: rand
     sections = {s.id: f"{SAMPLE} {name}: kết quả về {s.heading[:1].lower() + s.heading[1:]}."
                 for s in app.config.stream("danvan").sections}
     sections["VI"] = {"status": "empty", "text": "Không có"} if rng.random() < 0.5 else sections["VI"]
-    return {"schema": "dvtracker-report/1", "cycle": CYCLE_ID, "unit": unit.code or unit.slug, "number": number,
+    return {"schema": "dvtracker-report/1", "cycle": cycle_id, "unit": unit.code or unit.slug, "number": number,
             "date": doc_date.isoformat(), "signer": f"{SAMPLE} Người ký", "state": "signed",
-            "answers_request": REQUEST, "sections": sections, "indicators": figures}
+            "answers_request": request, "sections": sections, "indicators": figures}
 
 
 def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
@@ -117,17 +154,7 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     arrivals: list[Arrival] = []
 
     def add(day: date, unit_id: str, report: dict, note: str, fmt: str = "json") -> None:
-        stem = f"bao-cao-{(app.roster.get(unit_id).code or app.roster.get(unit_id).slug)}-{day:%m%d}"
-        if fmt == "xlsx":
-            from services.intake import fill_form
-
-            path = fill_form(app, CYCLE_ID, work_dir / f"{stem}.xlsx", unit=unit_id,
-                             meta={k: report[k] for k in ("number", "signer", "answers_request")} |
-                             {"date": f"{vnformat.day(day)}"},
-                             values=dict(report["indicators"].items()))
-            arrivals.append(Arrival(day, path.name, path.read_bytes(), note))
-        else:
-            arrivals.append(Arrival(day, f"{stem}.json", json.dumps(report, ensure_ascii=False, indent=1).encode(), note))
+        arrivals.append(sample_arrival(app, work_dir, day, unit_id, report, note, fmt))
 
     for i, uid in enumerate(senders):
         if i < len(senders) - 2 - 20:  # most arrive by the deadline
@@ -154,6 +181,22 @@ def plan_arrivals(app: App, work_dir: Path) -> list[Arrival]:
     first = next(a for a in arrivals if a.day == on_time[0] and a.name.endswith(".json"))
     arrivals.append(Arrival(on_time[2], f"gui-lai-{first.name}", first.content, "gửi lại trùng: không tạo phiên bản mới"))
     return sorted(arrivals, key=lambda a: (a.day, a.name))
+
+
+def sample_arrival(app: App, work_dir: Path, day: date, unit_id: str, report: dict, note: str,
+                   fmt: str = "json") -> Arrival:
+    """``report`` as the file a unit sends: its JSON form, or the cycle's Excel form filled in."""
+    unit = app.roster.get(unit_id)
+    stem = f"bao-cao-{unit.code or unit.slug}-{day:%m%d}"
+    if fmt == "xlsx":
+        from services.intake import fill_form
+
+        path = fill_form(app, report["cycle"], work_dir / f"{stem}.xlsx", unit=unit_id,
+                         meta={k: report[k] for k in ("number", "signer", "answers_request")} |
+                         {"date": f"{vnformat.day(day)}"},
+                         values=dict(report["indicators"].items()))
+        return Arrival(day, path.name, path.read_bytes(), note)
+    return Arrival(day, f"{stem}.json", json.dumps(report, ensure_ascii=False, indent=1).encode(), note)
 
 
 def an_giang_package(app: App, path: Path) -> Path:
@@ -194,12 +237,12 @@ def review_an_giang(console: Console, settings: Settings, day: date) -> None:
         app.close()
 
 
-def write_contacts(app: App, path: Path) -> Path:
+def write_contacts(app: App, path: Path, roster_day: date = ROSTER_DAY) -> Path:
     """Sample contacts for every expected unit (focal point and leadership), example.invalid."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["unit", "role", "channel", "address", "name"])
-        for unit in app.roster.on(ROSTER_DAY):
+        for unit in app.roster.on(roster_day):
             code = unit.code or unit.slug
             writer.writerow([unit.id, "focal", "email", f"daumoi.{code}@example.invalid", f"Đầu mối {unit.name} (mẫu)"])
             writer.writerow([unit.id, "leadership", "email", f"lanhdao.{code}@example.invalid",
@@ -208,33 +251,46 @@ def write_contacts(app: App, path: Path) -> Path:
 
 
 # --- the run ------------------------------------------------------------------------------------
-def _compile_runs(cycle_id: str) -> list:
+def _compile_runs(collector: str, cycle_id: str) -> list:
+    """The runs of ``collector``'s compile-cycle deployment ("compile-cycle/<collector>") for ``cycle_id``."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowFilter, FlowFilterName
 
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["compile-cycle"])))
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["compile-cycle"])),
+                                     deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[collector])))
     return [r for r in runs if r.parameters.get("cycle_id") == cycle_id and r.created is not None]
 
 
-def _wait_for_compilations(console: Console, since, expected: int, timeout: float = 240) -> list:
+def _wait_for_compilations(console: Console, app: App, cycle_id: str, since, expected: int,
+                           timeout: float = 240) -> list:
     """Wait until ``expected`` compile-cycle runs created after ``since`` have finished."""
     deadline = time.monotonic() + timeout
     with console.status("Chờ flow compile-cycle (do sự kiện kích hoạt) chạy xong…"):
         while time.monotonic() < deadline:
-            runs = [r for r in _compile_runs(CYCLE_ID) if r.created >= since]
+            runs = [r for r in _compile_runs(app.config.collector.id, cycle_id) if r.created >= since]
             if len(runs) >= expected and all(r.state and r.state.is_final() for r in runs):
                 return runs
             time.sleep(2)
-    raise UserError("Sau 4 phút vẫn chưa thấy flow compile-cycle chạy xong; xem var/demo/serve.log.")
+    raise UserError("Sau 4 phút vẫn chưa thấy flow compile-cycle chạy xong; "
+                    f"xem {app.settings.var_dir / 'serve.log'}.")
 
 
-def run_demo(console: Console) -> None:
-    settings = demo_settings(get_settings())
+def run_demo(console: Console, collector: str | None = None) -> None:
+    """The whole demo cycle of the national collector, or of ``collector`` (a folder of data/provinces/)."""
+    settings = demo_settings(get_settings(), collector)
+    cycle = NATIONAL_CYCLE
+    if collector:
+        from dvtracker.demo_province import PROVINCE_CYCLES
+
+        if collector not in PROVINCE_CYCLES:
+            raise UserError(f"Chưa có kỳ chạy thử cho '{collector}' (có: {', '.join(PROVINCE_CYCLES)}).")
+        cycle = PROVINCE_CYCLES[collector]
     if settings.var_dir.exists():
         shutil.rmtree(settings.var_dir)
     settings.var_dir.mkdir(parents=True)
-    os.environ.update(DVTRACKER_VAR_DIR=str(settings.var_dir), DVTRACKER_PREFECT_HOME=str(settings.prefect_home),
+    os.environ.update(DVTRACKER_DATA_DIR=str(settings.data_dir), DVTRACKER_VAR_DIR=str(settings.var_dir),
+                      DVTRACKER_PREFECT_HOME=str(settings.prefect_home),
                       # the runs' logs go to the Prefect UI; the terminal shows the demo's own lines
                       PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING")
     get_settings.cache_clear()
@@ -249,13 +305,13 @@ def run_demo(console: Console) -> None:
     server = subprocess.Popen([sys.executable, "-m", "dvtracker", "serve", "--only", "compile-cycle"],
                               env={**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}, stdout=log, stderr=log)
     try:
-        _run_cycle(console, settings, ui)
+        _run_cycle(console, settings, ui, cycle)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
+def _run_cycle(console: Console, settings: Settings, ui: str, demo: DemoCycle) -> None:
     from prefect.types._datetime import now as prefect_now
 
     from flows.daily_tick import daily_tick
@@ -263,72 +319,75 @@ def _run_cycle(console: Console, settings: Settings, ui: str) -> None:
     from services.cycles import NewRequest, add_request
     from services.reminders import import_contacts
 
-    cycle = open_cycle(stream="danvan", kind="annual", year=2023, request_number=REQUEST, issued_on=ISSUED,
-                       deadline=DEADLINE)
-    console.print(f"Đã mở kỳ [bold]{cycle['id']}[/bold] từ Công văn {REQUEST} ngày {vnformat.day(ISSUED)}: "
-                  f"{cycle['expected_count']} đơn vị phải báo cáo, hạn nộp \"{DEADLINE}\" → "
+    cycle_id = demo.cycle_id
+    cycle = open_cycle(stream="danvan", kind="annual", year=demo.year, request_number=demo.request,
+                       issued_on=demo.issued, deadline=demo.deadline)
+    console.print(f"Đã mở kỳ [bold]{cycle['id']}[/bold] từ Công văn {demo.request} ngày {vnformat.day(demo.issued)}: "
+                  f"{cycle['expected_count']} đơn vị phải báo cáo, hạn nộp \"{demo.deadline}\" → "
                   f"{vnformat.day(date.fromisoformat(cycle['deadline']))}.")
     app = open_app(settings)
     samples = settings.var_dir / "samples"
     samples.mkdir()
-    imported = import_contacts(app, write_contacts(app, settings.var_dir / "contacts.csv"), ISSUED)
+    imported = import_contacts(app, write_contacts(app, settings.var_dir / "contacts.csv", demo.roster_day),
+                               demo.issued)
     console.print(f"Đã nạp {imported.created} đầu mối liên hệ mẫu (địa chỉ @example.invalid).")
-    arrivals = plan_arrivals(app, samples)
-    console.print(f"{len(arrivals)} tệp báo cáo mẫu sẽ đến hộp thư {settings.inbox_dir} từ {FIRST_DAY:%d/%m} "
-                  f"đến {vnformat.day(LAST_DAY)}.\n")
+    arrivals = demo.plan(app, samples)
+    console.print(f"{len(arrivals)} tệp báo cáo mẫu sẽ đến hộp thư {settings.inbox_dir} từ {demo.first_day:%d/%m} "
+                  f"đến {vnformat.day(demo.last_day)}.\n")
 
     compilations, last_tick = 0, None
-    day = FIRST_DAY
-    while day <= LAST_DAY:
+    day = demo.first_day
+    while day <= demo.last_day:
         settings.inbox_dir.mkdir(parents=True, exist_ok=True)
         for a in (a for a in arrivals if a.day == day):
             (settings.inbox_dir / a.name).write_bytes(a.content)
-        if day == LETTER_ISSUED:
-            linked = add_request(app, CYCLE_ID, NewRequest.of(number=LETTER, issued=day, kind="reminder"))
+        if demo.letter and day == demo.letter[1]:
+            linked = add_request(app, cycle_id, NewRequest.of(number=demo.letter[0], issued=day, kind="reminder"))
             if linked["letter"]:
-                console.print(f"{vnformat.day(day)}: văn thư cho số Công văn {LETTER} (dự thảo đôn đốc "
+                console.print(f"{vnformat.day(day)}: văn thư cho số Công văn {demo.letter[0]} (dự thảo đôn đốc "
                               f"{linked['letter']['units']} đơn vị): gửi lãnh đạo các đơn vị trong lần chạy hôm nay.")
         started = prefect_now("UTC")
-        state = daily_tick(as_of=day, cycle_id=CYCLE_ID, return_state=True)
+        state = daily_tick(as_of=day, cycle_id=cycle_id, return_state=True)
         result, last_tick = state.result(), state.state_details.flow_run_id
         if "skipped" in result:
             console.print(f"{vnformat.day(day)}: ngày nghỉ ({result['skipped']}).", style="dim")
             day += timedelta(days=1)
             continue
-        r = result["cycles"][CYCLE_ID]
+        r = result["cycles"][cycle_id]
         notes = "; ".join(sorted({a.note for a in arrivals if a.day == day and a.note != "mẫu"}))
         console.print(f"{vnformat.day(day)}: nhận {result['files']} tệp, {r['actual']}/{r['expected']} đã báo cáo, "
                       f"gửi {r['reminders_sent']} nhắc nhở" + (f" — {notes}" if notes else ""))
-        if day == REVIEW_DAY:
-            review_an_giang(console, settings, day)
+        if demo.review and day == demo.review[0]:
+            demo.review[1](console, settings, day)
         if r["quorum_newly_reached"] or (compilations and r["accepted"]):
             if r["quorum_newly_reached"]:
                 console.print("  [bold green]Đủ điều kiện tổng hợp[/bold green]: đã phát sự kiện "
                               "dvtracker.cycle.quorum-reached.")
-            runs = _wait_for_compilations(console, started, 1)
+            runs = _wait_for_compilations(console, app, cycle_id, started, 1)
             compilations += 1
             console.print(f"  compile-cycle chạy xong ({runs[-1].state_name}): bản tổng hợp mới của kỳ.")
         day += timedelta(days=1)
-    _report(console, app, settings, ui, last_tick)
+    _report(console, app, settings, ui, last_tick, demo)
 
 
-def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) -> None:
+def _report(console: Console, app: App, settings: Settings, ui: str, last_tick, demo: DemoCycle) -> None:
     from sqlmodel import select
 
     from models.events import artifact_keys
     from models.tables import CompilationRow
     from services.tracking import status
 
-    report = status(app, CYCLE_ID, LAST_DAY)
+    cycle_id = demo.cycle_id
+    report = status(app, cycle_id, demo.last_day)
     with app.session() as session:
-        versions = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == CYCLE_ID)
+        versions = session.exec(select(CompilationRow).where(CompilationRow.cycle_id == cycle_id)
                                 .order_by(CompilationRow.version)).all()
     console.rule("[bold]Kết quả")
     for g in report.groups.itertuples():
         console.print(f"{g.group_label.capitalize()}: {g.actual}/{g.expected} đã báo cáo "
                       f"({g.on_time} đúng hạn, {g.late} muộn), chưa báo cáo {g.missing}.")
     outbox = list(settings.outbox_dir.rglob("*.eml"))
-    keys = artifact_keys(app.config.collector.id, CYCLE_ID)
+    keys = artifact_keys(app.config.collector.id, cycle_id)
     console.print("\n[bold]Tệp đã tạo[/bold]")
     console.print(f"- Thư nhắc và bản tổng hợp gửi cán bộ theo dõi ({len(outbox)} tệp .eml): {settings.outbox_dir}")
     why = {"quorum": "khi đủ điều kiện tổng hợp", "late_report": "sau báo cáo muộn", "manual": "chạy tay"}
@@ -337,10 +396,10 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
         console.print(f"- Bản tổng hợp v{v.version} ({why.get(v.trigger, v.trigger)}, số liệu đến {vnformat.day(v.as_of)}): "
                       f"{v.out_dir}"
                       + (f" ({', '.join(Path(f).name for f in files.values())})" if files else ""))
-    console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV, biểu đồ PNG, tóm tắt): {settings.exports_dir / CYCLE_ID}")
+    console.print(f"- Tình hình báo cáo từng ngày (Excel, CSV, biểu đồ PNG, tóm tắt): {settings.exports_dir / cycle_id}")
     console.print(f"- Mở các tệp trên từ trình duyệt (liên kết trong bản tóm tắt): `DVTRACKER_VAR_DIR={settings.var_dir} "
-                  f"dvtracker files serve`, rồi {settings.files_url}/{CYCLE_ID}/", markup=False)
-    console.print(f"- Dự thảo công văn đôn đốc (Word): {settings.exports_dir / CYCLE_ID / 'cong-van-don-doc'}")
+                  f"dvtracker files serve`, rồi {settings.files_url}/{cycle_id}/", markup=False)
+    console.print(f"- Dự thảo công văn đôn đốc (Word): {settings.exports_dir / cycle_id / 'cong-van-don-doc'}")
     console.print(f"- Tệp đã nhận: {settings.inbox_dir / 'processed'}; bị từ chối (kèm lý do): "
                   f"{settings.inbox_dir / 'rejected'}")
     console.print("\n[bold]Xem trên giao diện Prefect[/bold] (máy chủ vẫn chạy; dừng bằng `dvtracker server stop`)")
@@ -352,3 +411,7 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick) 
     console.print(f"- Tỷ lệ báo cáo: {ui}/artifacts/key/{keys['rate']}; bản tổng hợp: {ui}/artifacts/key/{keys['compilation']}")
     console.print(f"- Dòng sự kiện của kỳ (báo cáo nhận, đơn vị muộn, nhắc nhở, tổng hợp): {ui}/events")
     console.print(f"- Deployment và lịch chạy: {ui}/deployments; tự động hoá (sự kiện → tổng hợp): {ui}/automations")
+
+
+NATIONAL_CYCLE = DemoCycle(CYCLE_ID, 2023, REQUEST, ISSUED, DEADLINE, FIRST_DAY, LAST_DAY, ROSTER_DAY, plan_arrivals,
+                           letter=(LETTER, LETTER_ISSUED), review=(REVIEW_DAY, review_an_giang))

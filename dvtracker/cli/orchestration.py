@@ -85,11 +85,12 @@ def deploy(
                   f"máy {host}, hàng đợi intake-{host}).", markup=False)
 
 
-def demo() -> None:
+def demo(collector: str = typer.Option(None, "--collector", help="Đơn vị thu thập cấp tỉnh (thư mục trong "
+                                        "data/provinces/, ví dụ quang-ninh); mặc định: Bộ Nội vụ.")) -> None:
     """Chạy thử trọn một kỳ báo cáo mẫu (dữ liệu mẫu, thư mục var/demo) qua các flow trên Prefect."""
     from dvtracker.demo import run_demo
 
-    run_demo(console)
+    run_demo(console, collector)
 
 
 @server_app.command("start")
