@@ -1,5 +1,6 @@
 """A synthetic collector for the benchmark: a Sở Nội vụ with ``n`` reporting units (departments in
-group ``central``, communes in group ``provincial``), its data folder in the project's formats
+group ``central``, communes in group ``provincial``), or, for the named size ``communes``, the
+3 321 real communes of the country (official names and codes, one group ``commune``); its data folder in the project's formats
 (roster CSVs, calendar.yaml, a 45-indicator catalogue, day overrides, contacts) and, for two
 yearly cycles, every unit's filled report as the form dict that JSON files and workbooks carry.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import random
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -45,6 +47,9 @@ PREVIOUS = CycleSpec(2023, "1875/SNV-XDCQ", date(2023, 11, 20), "chậm nhất n
 CURRENT = CycleSpec(2024, "2011/SNV-XDCQ", date(2024, 11, 20), "chậm nhất ngày 16/12/2024", date(2024, 12, 16),
                     date(2024, 12, 16), date(2024, 12, 31))
 MERGED_ON = date(2024, 7, 1)  # some communes merged into a neighbour between the two cycles
+COMMUNES = "communes"  # the named size: every xã, phường and đặc khu since 01/07/2025, one collector's units
+COMMUNE_KINDS = {"XA": 2621, "PHUONG": 687, "DACKHU": 13}  # Nghị quyết 202/2025/QH15 and the provinces' resolutions
+COMMUNE_UNITS = sum(COMMUNE_KINDS.values())  # 3 321
 
 
 # --- the roster ------------------------------------------------------------------------------------
@@ -69,6 +74,8 @@ class Roster:
     merged: dict[str, str]  # predecessor id -> successor id (the predecessor ended on MERGED_ON - 1)
     codes: dict[str, str]  # unit id -> code or slug, as a report names its unit
     names: dict[str, str]
+    group: str = "provincial"  # the group of the units of ``provincial``
+    kinds: dict[str, str] = field(default_factory=dict)  # unit id -> kind, when not the synthetic one
 
     @property
     def current(self) -> list[str]:
@@ -106,6 +113,27 @@ def make_roster(n: int, rng: random.Random) -> Roster:
     names = dict(zip(central, central_names, strict=True)) | dict(zip(provincial + old, places, strict=True))
     merged = {o: rng.choice(provincial) for o in old}
     return Roster(central, provincial, merged, codes, names)
+
+
+def commune_roster() -> Roster:
+    """The 3 321 communes of the country as one collector's units, no departments, no mergers.
+
+    The names and codes come from the ``vietnam-provinces`` package (GPL-3.0-or-later) through
+    ``tasks.communes``, the module behind ``dvtracker data communes``: the benchmark is no part of
+    the tool's run time, so it may import the package, which the tool itself never does (it only
+    reads the units.csv that command writes). A change of the package's data fails here, loudly.
+    """
+    from tasks.communes import province_codes, province_communes
+
+    rows = [row for code in province_codes() for row in province_communes(code, COMMUNES)[1]]
+    kinds = Counter(r["kind"] for r in rows)
+    if len(rows) != COMMUNE_UNITS or dict(kinds) != COMMUNE_KINDS or len({r["code"] for r in rows}) != COMMUNE_UNITS:
+        raise RuntimeError(f"vietnam-provinces gives {len(rows)} communes ({dict(kinds)}), not the {COMMUNE_UNITS} "
+                           f"({COMMUNE_KINDS}) in force since 01/07/2025: the benchmark's commune size needs checking.")
+    ids = [r["id"] for r in rows]
+    return Roster(central=[], provincial=ids, merged={}, codes={r["id"]: r["code"] for r in rows},
+                  names={r["id"]: r["name"] for r in rows}, group="commune",
+                  kinds={r["id"]: r["kind"] for r in rows})
 
 
 # --- the indicator catalogue: 45 figures -------------------------------------------------------------
@@ -215,15 +243,22 @@ def _csv(path: Path, header: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
-def calendar_config(n_central: int) -> dict:
-    """calendar.yaml of a provincial collector with one stream expecting every unit."""
+def calendar_config(n_central: int, group: str = "provincial") -> dict:
+    """calendar.yaml of a provincial collector with one stream expecting every unit; with
+    ``group="commune"`` and no departments, the communes' collector, its group as Quảng Ninh's."""
+    groups = dict(central=dict(label="sở, ban, ngành"),
+                  provincial=dict(label="xã, phường", out_of=True, generic=["Xã ", "Phường "],
+                                  addressed_via="Ủy ban nhân dân"))
+    shares = {"central": 0.3 if n_central else 0.0, "provincial": 0.8}
+    if group == "commune":
+        groups = dict(commune=dict(label="xã, phường, đặc khu", out_of=True, generic=["Xã ", "Phường ", "Đặc khu "],
+                                   addressed_via="Ủy ban nhân dân"))
+        shares = {"commune": 0.8}
     return dict(
         collector=dict(name="Sở Nội vụ tỉnh Mẫu", parent="Ủy ban nhân dân tỉnh Mẫu", department="Phòng Xây dựng chính quyền",
                        symbol="SNV-XDCQ", report_symbol="BC-SNV", place="Thành phố Mẫu",
                        report_to="Ủy ban nhân dân tỉnh"),
-        groups=dict(central=dict(label="sở, ban, ngành"),
-                    provincial=dict(label="xã, phường", out_of=True, generic=["Xã ", "Phường "],
-                                    addressed_via="Ủy ban nhân dân")),
+        groups=groups,
         data_windows=dict(nd09=dict(annual=dict(start=[-1, 12, 15], end=[0, 12, 14]))),
         reminder_policies=dict(standard=dict(hour=8, stages=[
             dict(id="truoc-5", offset=-5), dict(id="truoc-2", offset=-2), dict(id="dung-han", offset=0),
@@ -232,9 +267,9 @@ def calendar_config(n_central: int) -> dict:
             name="Công tác dân vận của chính quyền các cấp (số liệu tổng hợp)", short_name="dân vận chính quyền",
             report_title="Kết quả thực hiện công tác dân vận của chính quyền các cấp",
             basis=["Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"],
-            expected=dict(groups=["central", "provincial"], include=[], exclude=[]),
+            expected=dict(groups=list(groups), include=[], exclude=[]),
             cycle_kinds=["annual"], data_window="nd09", indicators=f"indicators/{STREAM}.csv",
-            quorum=dict(shares={"central": 0.3 if n_central else 0.0, "provincial": 0.8}, required=[]),
+            quorum=dict(shares=shares, required=[]),
             reminders="standard",
             sections=[dict(id=i, heading=h) for i, h in SECTIONS],
             parts={"I": "KHÁI QUÁT CHUNG", "II": "CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO", "III": "KẾT QUẢ THỰC HIỆN",
@@ -246,7 +281,9 @@ def calendar_config(n_central: int) -> dict:
 def write_data_dir(folder: Path, roster: Roster) -> None:
     """The collector's data folder, in the formats of the project's ``data/``."""
     units = [[u, "central", "OTHER", "", roster.codes[u], roster.names[u], 1, "2020-01-01", ""] for u in roster.central]
-    units += [[u, "provincial", "TINH", roster.codes[u], "", roster.names[u], 1, "2020-01-01",
+    # The communes of 2025 too are in force from 2020 here: every size replays the same two cycles
+    # (2023, 2024), and what is measured is the size of the roster, not its history.
+    units += [[u, roster.group, roster.kinds.get(u, "TINH"), roster.codes[u], "", roster.names[u], 1, "2020-01-01",
                (MERGED_ON - timedelta(days=1)).isoformat() if u in roster.merged else ""]
               for u in roster.provincial + list(roster.merged)]
     _csv(folder / "roster" / "units.csv", ["id", "group", "kind", "code", "slug", "name", "official", "valid_from",
@@ -259,7 +296,7 @@ def write_data_dir(folder: Path, roster: Roster) -> None:
     (folder / "calendar").mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT_DIR / "data" / "calendar" / "day_overrides.csv", folder / "calendar" / "day_overrides.csv")
     (folder / "calendar.yaml").write_text(
-        yaml.safe_dump(calendar_config(len(roster.central)), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(calendar_config(len(roster.central), roster.group), allow_unicode=True, sort_keys=False), encoding="utf-8")
     contacts = []
     for u in roster.current:
         contacts.append([roster.codes[u], "focal", "email", f"daumoi.{roster.codes[u]}@example.invalid",
@@ -451,12 +488,18 @@ class Collector:
     current: CyclePlan
 
 
-def generate(folder: Path, n_units: int, seed: int = SEED) -> Collector:
-    """Write the data folder of a collector with ``n_units`` units into ``folder`` and plan the
-    reports of its two cycles (last year's, then this year's)."""
-    rng = random.Random(f"{seed}-{n_units}")
-    roster = make_roster(n_units, rng)
+def parse_size(text: str) -> int | str:
+    """A size as ``--sizes`` names it: a number of units, or ``communes``."""
+    text = text.strip()
+    return text if text == COMMUNES else int(text)
+
+
+def generate(folder: Path, size: int | str, seed: int = SEED) -> Collector:
+    """Write the data folder of a collector with ``size`` units (or the communes of the country,
+    ``size="communes"``) into ``folder`` and plan the reports of its two cycles (last year's, then
+    this year's)."""
+    roster = commune_roster() if size == COMMUNES else make_roster(int(size), random.Random(f"{seed}-{size}"))
     write_data_dir(folder, roster)
     previous = plan_cycle(PREVIOUS, roster, roster.previous, seed)
     current = plan_cycle(CURRENT, roster, roster.current, seed)
-    return Collector(folder, n_units, roster, previous, current)
+    return Collector(folder, len(roster.current), roster, previous, current)

@@ -83,7 +83,7 @@ def peak_rss_mb() -> float:
 class Workspace:
     folder: Path  # the size's work folder: data/, var/, intake/, out/
     database_url: str
-    size: int
+    size: int | str  # a number of units, or "communes" (bench.generate.COMMUNES)
 
     @property
     def data_dir(self) -> Path:
@@ -220,7 +220,7 @@ def phase_setup(ws: Workspace) -> dict:
     intake_workbook = rated(intake(app, wb_files), [])
     reminders_logged = record_earlier_reminders(app, CURRENT.cycle_id, CURRENT.tick_day)
     result = dict(
-        units=ws.size,
+        units=collector.n_units,
         reports=len(collector.current.submissions),
         reports_previous=len(collector.previous.submissions),
         contacts=contacts,

@@ -1,10 +1,12 @@
-"""The benchmark: for 93, 1 000, 10 000 and 30 000 units, intake rate, daily tick, compilation and
+"""The benchmark: for 93, 1 000, 10 000 and 30 000 units (and, named ``communes``, the 3 321 real
+communes of the country as one collector's units), intake rate, daily tick, compilation and
 peak memory, on SQLite and PostgreSQL, each beside its baseline (``bench/baselines.py``: the same
 answer written the short way, checked equal), with the targets of issue 20 as ratios.
 
     .venv/bin/python bench/run.py                      # SQLite (and PostgreSQL if DVTRACKER_TEST_PG_URL is set)
     scripts/with-postgres .venv/bin/python bench/run.py --db both
     .venv/bin/python bench/run.py --quick              # 93 and 1 000 units: a look in a minute
+    .venv/bin/python bench/run.py --sizes communes --db sqlite   # the national commune level only
 
 Every phase of every size runs in a fresh process (its peak memory is its own); inside it, the
 tool and its baseline run in turns. Results are printed as a table, the targets with PASS/FAIL
@@ -30,6 +32,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
+from bench.generate import COMMUNE_UNITS, COMMUNES, parse_size  # noqa: E402
 from bench.targets import TARGET_SIZE, exponents, memory_targets, sig2, targets  # noqa: E402 (after the path is set)
 
 QUICK_SIZES = "93,1000"
@@ -58,17 +61,17 @@ def pg_database(admin_url: str, name: str, *, drop_only: bool = False) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def run_size(db: str, size: int, root: Path, pg_url: str | None, repeat: int, documents: bool) -> dict:
+def run_size(db: str, size: int | str, root: Path, pg_url: str | None, repeat: int, documents: bool) -> dict:
     folder = root / f"{db}-{size}"
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'var' / 'bench.db'}" if db == "sqlite" else pg_database(pg_url, f"dvtracker_bench_{size}")
-    out = {"units": size}
+    out = {"units": COMMUNE_UNITS if size == COMMUNES else size} | ({"size": size} if size == COMMUNES else {})
     phases = ["setup", "tick", "compile"] + (["documents"] if documents else [])
     try:
         for phase in phases:
             result_file = folder / f"{phase}.json"
             started = time.perf_counter()
-            print(f"  {db} {size:>6} đơn vị: {phase} …", end="", flush=True)
+            print(f"  {db} {size:>8} đơn vị: {phase} …", end="", flush=True)
             subprocess.run([sys.executable, __file__, "--worker", phase, "--folder", str(folder), "--url", url,
                             "--size", str(size), "--repeat", str(repeat), "--result", str(result_file)],
                            check=True, cwd=PROJECT_DIR)
@@ -97,7 +100,7 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
     for r in results:
         s, t, c, d = r["setup"], r["tick"], r["compile"], r.get("documents")
         table.add_row(
-            number(r["units"]), number(s["reports"]),
+            number(r["units"]) + (" (xã cả nước)" if r.get("size") == COMMUNES else ""), number(s["reports"]),
             f"{sig2(s['intake_json']['per_second'])} ({s['intake_json']['files']})",
             sig2(s["intake_floor"]["per_second"]),
             f"{sig2(s['intake_workbook']['per_second'])} ({s['intake_workbook']['files']})",
@@ -145,7 +148,8 @@ def load() -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="93,1000,10000,30000", help="numbers of units, comma-separated")
+    parser.add_argument("--sizes", default="93,1000,10000,30000",
+                        help=f"numbers of units, comma-separated; '{COMMUNES}': the {COMMUNE_UNITS} communes of the country")
     parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only, two runs each")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default=None,
                         help="default: both when a PostgreSQL URL is known, else sqlite")
@@ -158,7 +162,7 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     for hidden in ("--folder", "--url", "--result"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
-    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=parse_size, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args)
@@ -166,7 +170,7 @@ def main() -> None:
 
     if args.quick:
         args.sizes, args.repeat = QUICK_SIZES, min(args.repeat, 2)
-    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    sizes = [parse_size(x) for x in args.sizes.split(",") if x.strip()]
     db_choice = args.db or ("both" if args.pg_url else "sqlite")
     databases = ["sqlite", "postgresql"] if db_choice == "both" else [db_choice]
     if "postgresql" in databases and not args.pg_url:

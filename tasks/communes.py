@@ -26,6 +26,11 @@ def _package():
                         "pip install 'dvtracker[communes]'.") from None
 
 
+def province_codes() -> list[int]:
+    """The codes of the 34 provinces and cities, in order."""
+    return sorted(p.code.value for p in _package().Province.iter_all())
+
+
 def province_communes(province_code: int, group: str = "commune") -> tuple[str, list[dict]]:
     """(the province's name, its communes as units.csv rows in the package's order of codes)."""
     vp = _package()

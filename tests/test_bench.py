@@ -4,8 +4,10 @@ job, not the tests')."""
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import uuid
+from collections import Counter
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -13,14 +15,15 @@ from sqlalchemy.engine import make_url
 
 import bench.measure
 from bench.baselines import TickAnswer, stored_reports
-from bench.generate import CATALOGUE, CURRENT, STREAM, generate
+from bench.generate import CATALOGUE, COMMUNE_KINDS, COMMUNES, CURRENT, STREAM, generate, parse_size
 from bench.measure import Workspace, phase_compile, phase_documents, phase_setup, phase_tick, same_reports
 from models.catalogue import load_catalogue
+from models.data_folder import check_data
 from models.report_form import read_form
 from models.roster import load_roster
 from models.streams import load_calendar
 from models.tables import SubmissionRow
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, PROJECT_DIR
 
 
 @pytest.fixture
@@ -64,6 +67,35 @@ def test_generator_is_deterministic_and_writes_what_the_product_reads(tmp_path):
     statuses = {s.unit_id for s in a.current.submissions}
     assert 0.85 * 120 < len(statuses) < 120  # most units report, some never do
     assert any(s.is_draft for s in a.current.submissions)
+
+
+def test_the_commune_size_is_the_real_national_commune_level(tmp_path):
+    pytest.importorskip("vietnam_provinces")
+    assert parse_size(" communes ") == COMMUNES and parse_size("93") == 93
+    collector = generate(tmp_path, COMMUNES)
+    assert check_data(tmp_path) == []  # what `dvtracker data check` reports: nothing
+    assert collector.n_units == 3321 and not collector.roster.central and not collector.roster.merged
+
+    roster = load_roster(tmp_path / "roster")
+    units = roster.on(CURRENT.deadline)
+    assert len(units) == 3321 and {u.group for u in units} == {"commune"}
+    assert Counter(u.kind for u in units) == COMMUNE_KINDS == {"XA": 2621, "PHUONG": 687, "DACKHU": 13}
+    by_code = {u.code: u.name for u in units}
+    assert len(by_code) == 3321 and all(len(c) == 5 and c.isdigit() for c in by_code)
+    # the official codes and names, as `dvtracker data communes --province 22` wrote them for Quảng Ninh
+    with (PROJECT_DIR / "data" / "provinces" / "quang-ninh" / "roster" / "units.csv").open(encoding="utf-8") as fh:
+        quang_ninh = {r["code"]: r["name"] for r in csv.DictReader(fh) if r["group"] == "commune"}
+    assert len(quang_ninh) == 54 and all(by_code[c] == n for c, n in quang_ninh.items())
+
+    calendar = load_calendar(tmp_path / "calendar.yaml")
+    assert list(calendar.groups) == ["commune"]
+    stream = calendar.stream(STREAM)
+    catalogue = load_catalogue(tmp_path / stream.indicators)
+    assert len(catalogue) == 45
+    reports = collector.current.submissions
+    assert {s.form["unit"] for s in reports} <= set(by_code) and len({s.unit_id for s in reports}) > 0.85 * 3321
+    for sub in reports[::100]:
+        assert not read_form(sub.form, sections=stream.sections, indicators=catalogue).errors
 
 
 def test_one_tiny_round_of_every_phase(tmp_path, empty_database_url):
