@@ -410,7 +410,10 @@ def _report(console: Console, app: App, settings: Settings, ui: str, last_tick, 
     console.print(f"- Tóm tắt cho cán bộ theo dõi: {ui}/artifacts/key/{keys['summary']}")
     console.print(f"- Tỷ lệ báo cáo: {ui}/artifacts/key/{keys['rate']}; bản tổng hợp: {ui}/artifacts/key/{keys['compilation']}")
     console.print(f"- Dòng sự kiện của kỳ (báo cáo nhận, đơn vị muộn, nhắc nhở, tổng hợp): {ui}/events")
-    console.print(f"- Deployment và lịch chạy: {ui}/deployments; tự động hoá (sự kiện → tổng hợp): {ui}/automations")
+    console.print(f"- Deployment và lịch chạy: {ui}/deployments; tự động hoá (sự kiện → tổng hợp): {ui}/automations. "
+                  "Chạy thử xong, các deployment ở trạng thái Not Ready (không còn tiến trình phục vụ); để tất cả Ready "
+                  f"với lịch chạy: `DVTRACKER_DATA_DIR={settings.data_dir} DVTRACKER_VAR_DIR={settings.var_dir} "
+                  ".venv/bin/dvtracker serve` (dừng bằng Ctrl+C).", markup=False)
 
 
 NATIONAL_CYCLE = DemoCycle(CYCLE_ID, 2023, REQUEST, ISSUED, DEADLINE, FIRST_DAY, LAST_DAY, ROSTER_DAY, plan_arrivals,
