@@ -13,6 +13,7 @@ import pytest
 from flows.daily_tick import daily_tick
 from flows.deployments import runner_deployments
 from tests.browser import page_text
+from tests.test_deployments import wait_for
 from tests.test_flows import AN_GIANG, drop_in_inbox, open_unique_cycle
 
 pytestmark = [pytest.mark.prefect, pytest.mark.browser]
@@ -22,10 +23,9 @@ def test_an_event_reads_with_the_names_of_its_unit_and_cycle(flow_env, prefect_a
     cycle_id = open_unique_cycle()
     drop_in_inbox(flow_env, AN_GIANG, cycle_id)
     daily_tick(as_of=date(2024, 5, 24), cycle_id=cycle_id)
-    found = httpx.post(f"{prefect_api}/events/filter", json={"limit": 50, "filter": {
+    (event,) = wait_for(lambda: httpx.post(f"{prefect_api}/events/filter", json={"limit": 50, "filter": {
         "event": {"name": ["dvtracker.report.received"]},
-        "related": {"resources_in_roles": [[f"dvtracker.bnv.cycle.{cycle_id}", "cycle"]]}}}).json()["events"]
-    (event,) = found
+        "related": {"resources_in_roles": [[f"dvtracker.bnv.cycle.{cycle_id}", "cycle"]]}}}).json()["events"])
     ui = prefect_api.removesuffix("/api")
     # The UI's new pages (/v2) show a resource by its prefect.resource.name; the default pages by its id.
     text = page_text(f"{ui}/v2/events/event/{event['occurred'][:10]}/{event['id']}", ["Tỉnh An Giang"])
