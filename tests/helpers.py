@@ -94,3 +94,28 @@ def peak_memory(work):
         return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def replay_demo(app: App, cycle_id: str, arrivals, first: date, last: date):
+    """A demo's arrivals replayed day by day through the core, as the demo's ticks take them in:
+    (outcome per file, the day the quorum was first reached, the days a report was accepted after it)."""
+    from datetime import timedelta
+
+    from services.intake import sweep_inbox
+    from tasks.tracking import check_quorum
+
+    outcomes, quorum_day, accepted_after = {}, None, []
+    day = first
+    while day <= last:
+        app.settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+        for a in arrivals:
+            if a.day == day:
+                (app.settings.inbox_dir / a.name).write_bytes(a.content)
+        for o in sweep_inbox(app, received_at=vn_moment(day, 9)):
+            outcomes[o.source_ref] = o.outcome
+            if quorum_day and o.outcome == "accepted":
+                accepted_after.append(day)
+        if app.calendar.is_working_day(day) and quorum_day is None and check_quorum(app, cycle_id, day).newly_reached:
+            quorum_day = day
+        day += timedelta(days=1)
+    return outcomes, quorum_day, accepted_after

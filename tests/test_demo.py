@@ -3,14 +3,13 @@ the README promises (9 + 53 reports, the quorum on 05/06/2024, late reports afte
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from dvtracker.demo import CYCLE_ID, DEADLINE, FIRST_DAY, ISSUED, LAST_DAY, REQUEST, REVIEW_DAY, plan_arrivals, review_an_giang
-from models.clock import vn_moment
 from services.cycles import OpenCycle, open_cycle
-from services.intake import sweep_inbox
 from services.tracking import status
 from tasks.tracking import check_quorum
+from tests.helpers import replay_demo
 
 
 def test_the_demo_cycle_reaches_its_quorum_and_ends_with_9_plus_53_reports(app, tmp_path):
@@ -19,18 +18,7 @@ def test_the_demo_cycle_reaches_its_quorum_and_ends_with_9_plus_53_reports(app, 
     arrivals = plan_arrivals(app, tmp_path)
     again = plan_arrivals(app, tmp_path / "again")
     assert [(a.day, a.name) for a in again] == [(a.day, a.name) for a in arrivals]  # seeded: the same every run
-    outcomes, quorum_day = {}, None
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        app.settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-        for a in arrivals:
-            if a.day == day:
-                (app.settings.inbox_dir / a.name).write_bytes(a.content)
-        for o in sweep_inbox(app, received_at=vn_moment(day, 9)):
-            outcomes[o.source_ref] = o.outcome
-        if app.calendar.is_working_day(day) and quorum_day is None and check_quorum(app, CYCLE_ID, day).newly_reached:
-            quorum_day = day
-        day += timedelta(days=1)
+    outcomes, quorum_day, _ = replay_demo(app, CYCLE_ID, arrivals, FIRST_DAY, LAST_DAY)
 
     assert quorum_day == date(2024, 6, 5)
     assert outcomes["bao-cao-hong.xlsx"] == "rejected"

@@ -4,18 +4,16 @@ with the late ones, two more come after it, and the status speaks the province's
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from dvtracker.demo import demo_settings
 from dvtracker.demo_province import CYCLE_ID, DEADLINE, ISSUED, PROVINCE_CYCLES, REQUEST, plan_arrivals
-from models.clock import vn_moment
 from models.errors import UserError
 from services.cycles import OpenCycle, open_cycle
-from services.intake import sweep_inbox
 from services.tracking import status
-from tasks.tracking import check_quorum
+from tests.helpers import replay_demo
 from tests.test_province import province  # noqa: F401  (the fixture: an app on data/provinces/quang-ninh)
 from wiring.settings import Settings
 
@@ -28,20 +26,7 @@ def test_the_province_demo_reaches_its_quorum_with_the_late_reports(province, tm
     assert opened["id"] == CYCLE_ID == demo.cycle_id
     arrivals = plan_arrivals(app, tmp_path / "one")
     assert [(a.day, a.name) for a in plan_arrivals(app, tmp_path / "two")] == [(a.day, a.name) for a in arrivals]
-    outcomes, quorum_day, accepted_after = {}, None, []
-    day = demo.first_day
-    while day <= demo.last_day:
-        app.settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-        for a in arrivals:
-            if a.day == day:
-                (app.settings.inbox_dir / a.name).write_bytes(a.content)
-        for o in sweep_inbox(app, received_at=vn_moment(day, 9)):
-            outcomes[o.source_ref] = o.outcome
-            if quorum_day and o.outcome == "accepted":
-                accepted_after.append(day)
-        if app.calendar.is_working_day(day) and quorum_day is None and check_quorum(app, CYCLE_ID, day).newly_reached:
-            quorum_day = day
-        day += timedelta(days=1)
+    outcomes, quorum_day, accepted_after = replay_demo(app, CYCLE_ID, arrivals, demo.first_day, demo.last_day)
 
     assert quorum_day == date(2025, 12, 12)  # after the deadline, with the late ones
     assert accepted_after == [date(2025, 12, 15), date(2025, 12, 17)]  # versions 2 and 3 of the compilation
