@@ -213,6 +213,9 @@ def ranking_sentences(comp: Compilation, section_id: str) -> list[Sentence]:
             if g.empty:
                 continue
             top = [_ranked(names, r) for r in g.head(TOP).itertuples()]
+            if len(g) == 1:  # one unit leads nobody: "dẫn đầu là An Giang (63/63)" would misread its place
+                parts.append(f"các {label} (1 đơn vị có số liệu): {top[0]}")
+                continue
             text = f"các {label} ({len(g)} đơn vị có số liệu) dẫn đầu là {join_names(top)}"
             if len(g) > 2 * TOP:
                 bottom = [_ranked(names, r) for r in g.tail(TOP).itertuples()]

@@ -123,3 +123,15 @@ def test_the_form_names_each_kind_and_the_total_a_part_belongs_to(app, tmp_path)
     assert hints["papi_score"].startswith("Số điểm")
     assert hints["civil_servants_resigned"] == ("Thuộc chỉ tiêu: Số cán bộ, công chức, viên chức nghỉ việc, "
                                                 "thôi việc")
+
+
+def test_a_standing_given_by_one_unit_is_stated_not_said_to_lead(app):
+    """An Giang alone gave its PAR INDEX rank, 63/63: the draft states it, it never says "dẫn đầu là
+    An Giang (63/63)" (the last of 63 provinces would read as the first)."""
+    cycle = open_2023_danvan(app)
+    submit(app, cycle.id, "p2004-89", date(2024, 5, 24), values={"par_index_rank": v(63, "63/63")})
+    comp, _ = compile_models(app, cycle, date(2024, 6, 10))
+    sentences = [s.text for s in section_sentences(comp, "III.4")]
+    assert ("Về chỉ số cải cách hành chính (PAR INDEX): xếp hạng: các địa phương (1 đơn vị có số liệu): "
+            "An Giang (63/63).") in sentences
+    assert not [s for s in sentences if "dẫn đầu là An Giang" in s]
