@@ -200,6 +200,13 @@ def _ranked(names: pd.Series, r) -> str:
     return f"{names[r.unit_id]} ({value})"
 
 
+def topic(label: str) -> str:
+    """An indicator's label as the topic of a sentence: "Chỉ số PAPI: xếp hạng" becomes "xếp hạng chỉ
+    số PAPI", so that the sentence's own colon is the only one ("Về chỉ số PAPI: xếp hạng: …" misreads)."""
+    head, sep, tail = lower_first(label).partition(": ")
+    return f"{lower_first(tail)} {head}" if sep and tail and ": " not in tail else lower_first(label)
+
+
 def ranking_sentences(comp: Compilation, section_id: str) -> list[Sentence]:
     out = []
     names = comp.units.set_index("unit_id")["footnote_name"]
@@ -214,12 +221,15 @@ def ranking_sentences(comp: Compilation, section_id: str) -> list[Sentence]:
                 continue
             top = [_ranked(names, r) for r in g.head(TOP).itertuples()]
             if len(g) == 1:  # one unit leads nobody: "dẫn đầu là An Giang (63/63)" would misread its place
-                parts.append(f"các {label} (1 đơn vị có số liệu): {top[0]}")
+                parts.append(f"các {label} chỉ có số liệu của {top[0]}")
+                continue
+            if len(g) <= TOP:  # every unit is named: the last of them does not lead
+                parts.append(f"các {label} ({len(g)} đơn vị có số liệu) theo thứ tự là {join_names(top)}")
                 continue
             text = f"các {label} ({len(g)} đơn vị có số liệu) dẫn đầu là {join_names(top)}"
             if len(g) > 2 * TOP:
                 bottom = [_ranked(names, r) for r in g.tail(TOP).itertuples()]
                 text += f"; thấp nhất là {join_names(bottom)}"
             parts.append(text)
-        out.append(Sentence(f"Về {lower_first(ind.label)}: {'; '.join(parts)}."))
+        out.append(Sentence(f"Về {topic(ind.label)}: {'; '.join(parts)}."))
     return out

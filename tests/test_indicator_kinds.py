@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from models import report_prose
 from models.catalogue import read_figure
 from models.numbers import NumberError
 from models.report_prose import section_sentences
@@ -71,8 +72,10 @@ def test_ranks_list_the_lowest_first_and_scores_the_highest(app):
     assert r[r["indicator"] == "papi_rank"]["raw"].tolist() == ["12/63", "35/63", "50/63"]
     assert r[r["indicator"] == "papi_score"]["raw"].tolist() == ["44,10", "41,85", "40,02"]
     sentences = [s.text for s in section_sentences(comp, "III.4")]
-    assert ("Về chỉ số PAPI: xếp hạng: các địa phương (3 đơn vị có số liệu) dẫn đầu là Cao Bằng (12/63), "
+    # Three units, all named: listed in order, none said to lead; the label's colon is not the sentence's.
+    assert ("Về xếp hạng chỉ số PAPI: các địa phương (3 đơn vị có số liệu) theo thứ tự là Cao Bằng (12/63), "
             "An Giang (35/63), Cà Mau (50/63).") in sentences
+    assert not [s for s in sentences if "dẫn đầu" in s or s.count(": ") > 1]
 
 
 def test_seed_000_s_splits_are_parts_with_their_sums(app):
@@ -132,6 +135,26 @@ def test_a_standing_given_by_one_unit_is_stated_not_said_to_lead(app):
     submit(app, cycle.id, "p2004-89", date(2024, 5, 24), values={"par_index_rank": v(63, "63/63")})
     comp, _ = compile_models(app, cycle, date(2024, 6, 10))
     sentences = [s.text for s in section_sentences(comp, "III.4")]
-    assert ("Về chỉ số cải cách hành chính (PAR INDEX): xếp hạng: các địa phương (1 đơn vị có số liệu): "
+    assert ("Về xếp hạng chỉ số cải cách hành chính (PAR INDEX): các địa phương chỉ có số liệu của "
             "An Giang (63/63).") in sentences
     assert not [s for s in sentences if "dẫn đầu là An Giang" in s]
+
+
+def test_a_standing_leads_only_when_some_units_are_left_out(app):
+    """Four provinces gave their PAPI rank: the first three lead ("dẫn đầu là"), the fourth is not named."""
+    cycle = open_2023_danvan(app)
+    for unit, rank in (("p2004-89", 35), ("p2004-04", 12), ("p2004-96", 50), ("p2004-01", 7)):
+        submit(app, cycle.id, unit, date(2024, 5, 24), values={"papi_rank": v(rank, f"{rank}/63")})
+    comp, _ = compile_models(app, cycle, date(2024, 6, 10))
+    [sentence] = [s.text for s in section_sentences(comp, "III.4") if "PAPI" in s.text]
+    assert sentence == ("Về xếp hạng chỉ số PAPI: các địa phương (4 đơn vị có số liệu) dẫn đầu là Hà Nội (7/63), "
+                        "Cao Bằng (12/63), An Giang (35/63).")
+
+
+@pytest.mark.parametrize("label, topic", [
+    ("Chỉ số PAPI: xếp hạng", "xếp hạng chỉ số PAPI"),
+    ("Chỉ số cải cách hành chính (PAR INDEX): điểm", "điểm chỉ số cải cách hành chính (PAR INDEX)"),
+    ("Chỉ số SIPAS", "chỉ số SIPAS"),
+])
+def test_a_label_with_a_colon_reads_as_one_topic(label, topic):
+    assert report_prose.topic(label) == topic
