@@ -1,6 +1,6 @@
 """Who has reported, as files coordinators open: Excel (units, summary, cycle) and CSV.
 
-- Excel (``tasks.sheets.table_sheet``): bold frozen header with a filter, widths, dd/mm/yyyy
+- Excel (``tasks.sheets.write_only_table``, the layout of ``table_sheet``): bold frozen header with a filter, widths, dd/mm/yyyy
   dates, landscape fitted to the page width with the header repeated; the cycle named in
   Vietnamese; every cell a value, never a formula.
 - CSV: UTF-8 with BOM (Excel then shows the Vietnamese letters), dates dd/mm/yyyy, every text
@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from models import vnformat
 from models.errors import UserError
@@ -23,7 +24,7 @@ from models.groups import heading
 from models.progress import Progress
 from models.status import StatusReport, by_urgency, reminded_text
 from tasks import outputs, progress_chart
-from tasks.sheets import csv_text, table_sheet
+from tasks.sheets import csv_text, frame_rows, write_only_table
 from tasks.tracking import cycle_status, cycle_title
 from wiring.app import App
 
@@ -60,17 +61,18 @@ def group_table(report: StatusReport) -> pd.DataFrame:
 
 
 def write_status(report: StatusReport, path: Path, *, title: str | None = None, sep: str = ",",
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, units: pd.DataFrame | None = None) -> Path:
     """Write ``report`` to ``path`` (.xlsx or .csv); returns the path. ``title``: the cycle's
     Vietnamese name; ``sep``: the CSV separator ("," or ";"); ``progress``: the workbook gets the
-    sheet "Biểu đồ" (reports received per day, with its chart)."""
+    sheet "Biểu đồ" (reports received per day, with its chart); ``units``: ``unit_table(report)``
+    when the caller has it already (the day's Excel and CSV share it)."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(f"Không xuất được ra '{path.name}': cần tệp .xlsx hoặc .csv.")
     if sep not in (",", ";"):
         raise UserError(f"Dấu phân cách '{sep}' không hợp lệ: cần ',' hoặc ';'.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    units = unit_table(report)
+    units = unit_table(report) if units is None else units
     if suffix == ".csv":
         cells = units.astype(object).where(units.notna(), None).map(
             lambda v: vnformat.day(v) if isinstance(v, date) else csv_text(v))
@@ -79,17 +81,17 @@ def write_status(report: StatusReport, path: Path, *, title: str | None = None, 
     info = pd.DataFrame({"Thông tin": ["Kỳ báo cáo", "Mã kỳ", "Tính đến ngày", "Hạn nộp", "Theo công văn"],
                          "Giá trị": [title or report.cycle_id, report.cycle_id, report.as_of, report.deadline,
                                      report.deadline_request]})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in (("Đơn vị", units), ("Tổng hợp", group_table(report)), ("Thông tin", info)):
-            frame.to_excel(writer, sheet_name=name, index=False)
-            ws = writer.sheets[name]
-            table_sheet(ws, percent_columns=("Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"))
-            if title:
-                ws.oddHeader.center.text = title[:200].replace("&", "&&")
-        if progress is not None:
-            sheet = writer.book.create_sheet(progress_chart.SHEET, index=2)
-            progress_chart.chart_sheet(sheet, progress, progress_chart.chart_title(
+    # Written row by row (openpyxl's write-only mode): the same cells, formats and layout as a
+    # sheet laid out by ``table_sheet``, in a third of the time for thousands of units.
+    book = Workbook(write_only=True)
+    sheets = [("Đơn vị", units), ("Tổng hợp", group_table(report)), ("Thông tin", info)]
+    for n, (name, frame) in enumerate(sheets):
+        if n == 2 and progress is not None:  # "Biểu đồ" comes before "Thông tin"
+            progress_chart.write_only_chart_sheet(book, progress, progress_chart.chart_title(
                 progress, title or report.cycle_id, report.as_of))
+        write_only_table(book, name, [str(c) for c in frame.columns], frame_rows(frame),
+                         percent_columns=("Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"), caption=title or "")
+    book.save(path)
     return path
 
 
@@ -116,7 +118,9 @@ def export_status_files(app: App, report: StatusReport) -> dict[str, Path]:
     paths = status_paths(app, report)
     title = cycle_title(app, report.cycle_id)
     progress = progress_chart.cycle_progress(app, report)
-    written = {label: outputs.keep(app, write_status(report, paths[label], title=title, progress=progress),
+    units = unit_table(report)
+    written = {label: outputs.keep(app, write_status(report, paths[label], title=title, progress=progress,
+                                                     units=units),
                                    cycle_id=report.cycle_id, kind="status")
                for label in paths if label not in (SUMMARY_LABEL, CHART_LABEL)}
     png = progress_chart.chart_png(progress, progress_chart.chart_title(progress, title, report.as_of))

@@ -16,6 +16,7 @@ from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, PercentFormatter
 from openpyxl.chart import LineChart, Reference
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import vnformat
@@ -23,7 +24,7 @@ from models.cycles import get_cycle, requests_of
 from models.groups import heading
 from models.progress import Progress, received_per_day
 from models.status import StatusReport
-from tasks.sheets import table_sheet
+from tasks.sheets import table_sheet, write_only_table
 from wiring.app import App
 
 TITLE = "Báo cáo nhận được theo ngày"
@@ -87,9 +88,9 @@ def chart_title(progress: Progress, cycle_title: str, as_of: date) -> str:
     return f"{TITLE}: {cycle_title} (đến ngày {vnformat.day(as_of)})"
 
 
-def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
-    """The day × group table on ``ws`` (dates, then each group's count and share, then each
-    quorum share) and a line chart of the shares, drawn from that table."""
+def _chart_table(progress: Progress) -> tuple[list[str], list[list], list[str]]:
+    """(header, rows, the share columns) of the day × group table: dates, then each group's count
+    and share, then each quorum share, then a note."""
     groups = list(progress.counts.columns)
     header = ["Ngày"]
     for g in groups:
@@ -97,8 +98,8 @@ def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
     quorum = [g for g in groups if g in progress.quorum]
     header += [f"Điều kiện tổng hợp {progress.labels[g]}" for g in quorum]
     header.append("Ghi chú")
-    ws.append(header)
     shares = progress.shares
+    rows = []
     for day in progress.counts.index:
         row: list = [day]
         for g in groups:
@@ -106,10 +107,12 @@ def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
             row += [int(progress.counts.at[day, g]), None if share != share else round(float(share), 4)]
         row += [progress.quorum[g] for g in quorum]
         row.append("Hạn nộp" if day == progress.deadline else None)
-        ws.append(row)
-    last = ws.max_row
-    share_columns = [h for h in header if h.endswith(": tỷ lệ") or h.startswith("Điều kiện")]
-    table_sheet(ws, percent_columns=tuple(share_columns))
+        rows.append(row)
+    return header, rows, [h for h in header if h.endswith(": tỷ lệ") or h.startswith("Điều kiện")]
+
+
+def _chart(ws, progress: Progress, title: str, header: list[str], share_columns: list[str], last: int) -> None:
+    """The line chart of the shares, drawn from the table on ``ws`` (rows 1 to ``last``)."""
     chart = LineChart()
     chart.title = title[:250]
     chart.y_axis.title = "Tỷ lệ đơn vị đã báo cáo"
@@ -121,6 +124,24 @@ def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
     for col in (header.index(h) + 1 for h in share_columns):
         chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-    for series in chart.series[len(groups):]:
+    for series in chart.series[len(progress.counts.columns):]:
         series.graphicalProperties.line.dashStyle = "dash"
-    ws.add_chart(chart, ws.cell(2, len(header) + 2).coordinate)
+    ws.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
+
+
+def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
+    """The day × group table on ``ws`` (dates, then each group's count and share, then each
+    quorum share) and a line chart of the shares, drawn from that table."""
+    header, rows, share_columns = _chart_table(progress)
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    table_sheet(ws, percent_columns=tuple(share_columns))
+    _chart(ws, progress, title, header, share_columns, ws.max_row)
+
+
+def write_only_chart_sheet(book, progress: Progress, title: str) -> None:
+    """``chart_sheet`` as the next sheet of a workbook written row by row."""
+    header, rows, share_columns = _chart_table(progress)
+    ws = write_only_table(book, SHEET, header, rows, percent_columns=tuple(share_columns))
+    _chart(ws, progress, title, header, share_columns, len(rows) + 1)

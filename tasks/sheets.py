@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
 from models.limits import control_character, csv_text, without_controls
 
-__all__ = ["DATE_FORMAT", "DECIMAL", "INTEGER", "PERCENT", "SHARE", "cells_as_values", "csv_text", "print_layout",
-           "write_only_value"]
+__all__ = ["DATE_FORMAT", "DECIMAL", "INTEGER", "PERCENT", "SHARE", "cells_as_values", "csv_text", "frame_rows",
+           "print_layout", "write_only_table", "write_only_value"]
 
 # Number formats. An xlsx number format is rendered in the reader's locale: in "#,##0.00" the ","
 # stands for the thousands separator and the "." for the decimal one, whatever they are. The
@@ -99,3 +103,90 @@ def table_sheet(worksheet, *, max_width: int = 60, date_format: str = DATE_FORMA
         worksheet.auto_filter.ref = worksheet.dimensions
     print_layout(worksheet)
     cells_as_values(worksheet)
+
+
+def frame_rows(frame) -> list[list]:
+    """The rows of a DataFrame as ``DataFrame.to_excel`` writes its cells: numpy numbers as
+    Python's, a missing value as an empty cell (None), dates as they are, anything else as its
+    text."""
+    import numpy as np
+    import pandas as pd
+
+    def value(v: object) -> object:
+        kind = type(v)
+        if kind is str:
+            return v or None  # an empty text is an empty cell
+        if kind is float:
+            return None if v != v else v
+        if kind is int or kind is date:
+            return v
+        if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)):
+            return None
+        if pd.api.types.is_bool(v):
+            return bool(v)
+        if pd.api.types.is_integer(v):
+            return int(v)  # type: ignore[call-overload]
+        if pd.api.types.is_float(v):
+            return float(v)  # type: ignore[arg-type]
+        if isinstance(v, Decimal | date):
+            return v
+        if isinstance(v, timedelta):
+            return v.total_seconds() / 86400
+        return str(v) or None
+
+    columns = []
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+            columns.append(column.tolist())  # numpy's integers: no missing value to look for
+        else:
+            columns.append([value(v) for v in column.tolist()])
+    return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+
+def write_only_table(book, title: str, header: Sequence[str], rows: list[list], *, max_width: int = 60,
+                     date_format: str = DATE_FORMAT, percent_columns: tuple[str, ...] = (), caption: str = ""):
+    """``table_sheet`` for a workbook written row by row (openpyxl's write-only mode): the sheet
+    ``title`` of ``book`` with ``header`` and ``rows`` (``frame_rows``), laid out the same way
+    (bold wrapped header frozen with a filter, widths from the content, dates and shares in their
+    formats, the print layout, every cell a value); ``caption``: the text at the top of each
+    printed page. Returns the sheet (a chart can still be added)."""
+    from openpyxl.cell import Cell, WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws = book.create_sheet(title)
+    letters = [get_column_letter(i + 1) for i in range(len(header))]
+    for i, (letter, name) in enumerate(zip(letters, header, strict=True)):
+        name = str(name or "")
+        width = max([len(name) if len(name) <= 24 else 24, 8,
+                     *(len(str(v)) for row in rows if (v := row[i]) is not None)])
+        ws.column_dimensions[letter].width = min(max_width, width + 2)
+    print_layout(ws)
+    if caption:
+        ws.oddHeader.center.text = caption[:200].replace("&", "&&")
+    if header:
+        ws.auto_filter.ref = f"A1:{letters[-1]}{len(rows) + 1}"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    heads = []
+    for name in header:
+        cell = write_only_value(ws, name)
+        cell = cell if isinstance(cell, Cell) else WriteOnlyCell(ws, value=cell)
+        cell.font, cell.alignment = bold, wrap
+        heads.append(cell)
+    ws.append(heads)
+    shares = {i for i, name in enumerate(header) if name in percent_columns}
+    for row in rows:
+        out = []
+        for i, v in enumerate(row):
+            if isinstance(v, str):
+                v = write_only_value(ws, v)
+            elif isinstance(v, date | datetime):
+                v = WriteOnlyCell(ws, value=v)
+                v.number_format = date_format
+            elif i in shares and isinstance(v, int | float):
+                v = WriteOnlyCell(ws, value=v)
+                v.number_format = SHARE
+            out.append(v)
+        ws.append(out)
+    return ws
