@@ -11,6 +11,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
@@ -39,14 +40,28 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+class _Sandbox(SandboxedEnvironment):
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``unit.name`` on a plain dict: the sandbox tries the attribute, fails, then reads the
+        # key. A key that is no attribute of dict gives the same value read directly, without
+        # raising and catching an AttributeError for each of the thousands of messages of a run.
+        if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
+    """The templates of one run (a reminder run, a digest, a summary): each is read and compiled
+    once, when first used, and not looked for on disk again while the renderer lives; a
+    template edited on disk is taken by the next run."""
+
     def __init__(self, override_dir: Path | None = None):
         self.override_dir = override_dir
         loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
         loaders.append(FileSystemLoader(str(BUILTIN_DIR)))
-        self.env = SandboxedEnvironment(
+        self.env = _Sandbox(
             loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
-            trim_blocks=True, lstrip_blocks=True,
+            trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
 
     def render(self, name: str, context: dict) -> str:

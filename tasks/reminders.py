@@ -28,6 +28,7 @@ from models.audit import audit
 from models.clock import utcnow, vn_date
 from models.cycles import effective_deadline, get_cycle, requests_of
 from models.day_story import DayStory
+from models.db import gc_paused
 from models.errors import UserError
 from models.reminders import (
     CHANNEL_LABELS,
@@ -196,11 +197,12 @@ def send_due_reminders(app: App, cycle_id: str, as_of: date, *, dry_run: bool = 
     issued = next((r for r in requests if letter is not None and r.id == letter.request_id), None)
     # Every message of the run is rendered before the first is sent: a template error stops here.
     ctx = _Ctx(app, renderer, base, cycle, status.deadline, as_of, policy, letter, issued)
-    messages = {p.key: ctx.message(by_unit[p.unit_id], p) for p in planned
-                if p.channel and (p.log is None or p.log.status in ("pending", "failed"))
-                and not _awaiting(app, p, letter, issued, as_of)}
-    preview = [_item(run, app, names, p, _planned_outcome(app, p, letter, issued, as_of), messages.get(p.key))
-               for p in planned]
+    with gc_paused():  # thousands of contexts and messages, none of them a cycle
+        messages = {p.key: ctx.message(by_unit[p.unit_id], p) for p in planned
+                    if p.channel and (p.log is None or p.log.status in ("pending", "failed"))
+                    and not _awaiting(app, p, letter, issued, as_of)}
+        preview = [_item(run, app, names, p, _planned_outcome(app, p, letter, issued, as_of), messages.get(p.key))
+                   for p in planned]
     renderer.digest(_digest_context(base, run, run.items + preview))
     if dry_run:
         at = moment if vn_date(moment) == as_of else sending_time(as_of, policy.hour)
