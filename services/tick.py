@@ -16,12 +16,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import select
+
 from models import events
 from models.cycles import get_cycle
+from models.db import insert_once
 from models.events import CycleRef, Event
 from models.intake import IntakeOutcome
 from models.reminders import cycle_policy, sending_time
 from models.status import StatusReport
+from models.tables import TickRow
 from notifications.channels import env_secret
 from services.cycles import open_cycle_ids
 from tasks import day_summary, exports, http_source, intake, reminders, tracking
@@ -63,6 +67,9 @@ class CycleDay:
     received: list[IntakeOutcome]  # this cycle's files taken in today
     rejected: list[IntakeOutcome]  # every file rejected today (shown in each cycle's summary)
     summary: str  # the Markdown a coordinator reads
+    # This tick tells which units are late: it is the cycle's first tick after the deadline (or a
+    # rerun of that day); later ticks do not tell it again (``late_news``).
+    tells_late: bool = False
 
     def counts(self) -> dict[str, Any]:
         overall = self.status.overall()
@@ -139,7 +146,23 @@ def _tick_cycle(app: App, steps: TickSteps, cycle_id: str, day: date, received: 
     summary = day_summary.day_summary(app, report, quorum)  # what `dvtracker status --summary` prints
     files[exports.SUMMARY_LABEL] = day_summary.write_summary(app, report, summary)
     return CycleDay(tracking.cycle_ref(app, cycle_id), tracking.cycle_title(app, cycle_id), report, run, digest,
-                    quorum, files, received, rejected, summary)
+                    quorum, files, received, rejected, summary, late_news(app, cycle_id, day, report.deadline))
+
+
+def late_news(app: App, cycle_id: str, day: date, deadline: date | None) -> bool:
+    """Whether the tick of ``day`` tells which units of the cycle are late, and record that the
+    cycle had its tick that day (table ``tick``). The units late are told by the first tick after
+    the deadline, whichever day it runs (the first working day late, or a later one when that
+    day had no tick); a rerun of that day tells them again with the same event ids; a later
+    tick does not. Derived from the ticks recorded, so a unit is late once, not every day."""
+    if deadline is None or day <= deadline:
+        return False
+    with app.session() as session:
+        earlier = session.exec(select(TickRow.id).where(TickRow.cycle_id == cycle_id, TickRow.day > deadline,
+                                                        TickRow.day < day)).first()
+        insert_once(session, TickRow(cycle_id=cycle_id, day=day),
+                    select(TickRow).where(TickRow.cycle_id == cycle_id, TickRow.day == day))
+    return earlier is None
 
 
 # --- the day's story --------------------------------------------------------------------------------
@@ -164,12 +187,10 @@ def tick_events(result: TickResult) -> list[Event]:
 def cycle_events(c: CycleDay, day: date) -> list[Event]:
     out = []
     report, quorum = c.status, c.quorum
-    if report.deadline and day > report.deadline:
-        # One event per change: a unit becomes late on the first working day after the deadline,
-        # not again on each later day (docs/reminders.md, "Sự kiện").
+    if c.tells_late and report.deadline and day > report.deadline:
+        # One event per change: a unit becomes late once, told by the cycle's first tick after the
+        # deadline, not again on each later day (docs/reminders.md, "Sự kiện").
         for u in report.units_with("missing", "draft_only").itertuples():
-            if u.working_days_late != 1:
-                continue
             out.append(Event(events.UNIT_LATE, c.cycle, f"{u.unit_id}|{report.deadline}", (u.unit_id, u.name),
                              {"deadline": report.deadline.isoformat(), "status": u.status}))
     for item in c.reminders.sent:

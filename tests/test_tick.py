@@ -55,15 +55,32 @@ def test_a_day_tells_its_story_and_a_replay_happens_at_the_schedules_hours(app):
     story = tick_events(result)
     assert names(story)[:2] == [events.REPORT_RECEIVED, events.REPORT_REJECTED]
     assert story[1].cycle == events.unknown_cycle("bnv")  # the broken file named no cycle
-    # 04/06 is the second working day late: the units became late on 03/06, and said so then, once.
-    assert [e for e in story if e.name == events.UNIT_LATE] == []
-    first = run_daily_tick(app, date(2024, 6, 3), cycle_id=cycle.id)
-    late = [e for e in tick_events(first) if e.name == events.UNIT_LATE]
-    assert len(late) == first.cycles[0].status.overall()["missing"] + first.cycles[0].status.overall()["draft_only"] > 0
+    # 04/06 is the second working day late, but the cycle's first tick after the deadline (03/06
+    # had none): the units late are told now, once each.
+    late = [e for e in story if e.name == events.UNIT_LATE]
+    overall = result.cycles[0].status.overall()
+    assert len(late) == overall["missing"] + overall["draft_only"] > 0
+    assert len({e.id for e in late}) == len(late)
     assert [e.unit for e in story if e.name == events.REMINDER_SENT] == [("p2004-89", "Tỉnh An Giang")]
     assert names(story)[-1] == events.QUORUM_REACHED  # Hà Nội, the required unit, has reported
     again = tick_events(run_daily_tick(app, SAU_2, cycle_id=cycle.id))
     assert {e.id for e in again if e.name == events.QUORUM_REACHED} == {story[-1].id}  # the same event, stored once
+    # A rerun of the day tells the same units late with the same ids; the next day tells none again.
+    assert {e.id for e in again if e.name == events.UNIT_LATE} == {e.id for e in late}
+    for later in (date(2024, 6, 5), date(2024, 6, 6)):
+        still = run_daily_tick(app, later, cycle_id=cycle.id)
+        assert still.cycles[0].status.overall()["missing"] > 0
+        assert [e for e in tick_events(still) if e.name == events.UNIT_LATE] == []
+
+
+def test_a_unit_is_late_once_from_the_first_working_day_after_the_deadline(app):
+    cycle = open_2023_danvan(app)
+    first = run_daily_tick(app, date(2024, 6, 3), cycle_id=cycle.id)  # the first working day late
+    late = {e.unit: e.id for e in tick_events(first) if e.name == events.UNIT_LATE}
+    assert len(late) == first.cycles[0].status.overall()["missing"] > 0
+    rerun = run_daily_tick(app, date(2024, 6, 3), cycle_id=cycle.id)
+    assert {e.unit: e.id for e in tick_events(rerun) if e.name == events.UNIT_LATE} == late
+    assert [e for e in tick_events(run_daily_tick(app, SAU_2, cycle_id=cycle.id)) if e.name == events.UNIT_LATE] == []
 
 
 def vn_time(moment):
