@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from models.compilation import OVERALL, REPORTED, Compilation, figure_grid
@@ -126,7 +127,16 @@ def _wide(comp: Compilation) -> tuple[pd.DataFrame, dict]:
     if comp.values.empty:
         return pd.DataFrame(), versions
     given = comp.values.drop_duplicates("unit_id")["unit_id"].astype(str)
-    return figure_grid(comp.values, sorted(given), sorted(comp.values["indicator"].astype(str).unique())), versions
+    return figure_grid(comp.values, sorted(given), _distinct_text(comp.values["indicator"])), versions
+
+
+def _distinct_text(column: pd.Series) -> list[str]:
+    """The distinct values of a column as sorted text; of categories by their codes, not row by
+    row (``astype(str)`` of 10^5 categories turns each row into text)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return sorted(column.astype(str).unique())
+    codes = np.unique(column.cat.codes.to_numpy())
+    return sorted([str(c) for c in column.cat.categories[codes[codes >= 0]]] + (["nan"] if (codes < 0).any() else []))
 
 
 def _suspects(wide: pd.DataFrame, mask: pd.Series):
