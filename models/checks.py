@@ -143,7 +143,8 @@ def _suspects(wide: pd.DataFrame, mask: pd.Series):
     """The rows of ``wide`` that a vectorised test flags. The tests are written a little looser
     than the rules, which the loops over these rows then apply exactly as written: a check looks
     at a handful of units instead of every one of thousands."""
-    return wide[mask.fillna(False).astype(bool)].iterrows()
+    flagged = wide[mask.fillna(False).astype(bool)]
+    return zip(flagged.index, flagged.to_dict("records"), strict=True)  # plain dicts: a Series per row is slow
 
 
 def check_parts(comp: Compilation) -> list[Finding]:

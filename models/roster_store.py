@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from models.audit import audit
+from models.db import gc_paused
 from models.groups import Group
 from models.roster import Rename, Roster, Succession, Unit
 from models.tables import MetaRow, SuccessionRow, UnitAliasRow, UnitRenameRow, UnitRow
@@ -69,7 +70,13 @@ def sync_roster(session: Session, roster: Roster) -> bool:
 
 
 def load_roster_from_db(session: Session, groups: dict[str, Group] | None = None) -> Roster:
-    # Plain rows, not ORM objects: a province's roster has thousands of units, read on every run.
+    # Plain rows, not ORM objects: a province's roster has thousands of units, read on every run;
+    # the cycle collector paused meanwhile (each of its passes walks every unit made so far).
+    with gc_paused():
+        return _load_roster(session, groups)
+
+
+def _load_roster(session: Session, groups: dict[str, Group] | None) -> Roster:
     u = UnitRow
     units = {
         r.id: Unit(
