@@ -187,7 +187,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
 
     previous, comparison, predecessors = None, pd.DataFrame(), dict[str, str]()
     if previous_row is not None:
-        prev_status = compute_status(session, previous_row, roster, calendar, as_of)
+        prev_status = compute_status(session, previous_row, roster, calendar, as_of, reminders=False)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
         # Last year's figures serve only the totals and the comparison: sums and the parts of rates.
         summed = {i.id for i in indicators if i.aggregation == "sum"}

@@ -71,7 +71,7 @@ def sync_roster(session: Session, roster: Roster) -> bool:
 
 def load_roster_from_db(session: Session, groups: dict[str, Group] | None = None) -> Roster:
     # Plain rows, not ORM objects: a province's roster has thousands of units, read on every run;
-    # the cycle collector paused meanwhile (each of its passes walks every unit made so far).
+    # the cycle collector paused while they are built (none of them forms a cycle).
     with gc_paused():
         return _load_roster(session, groups)
 
