@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from models.compilation import OVERALL, REPORTED, Compilation, figure_grid
@@ -126,14 +127,24 @@ def _wide(comp: Compilation) -> tuple[pd.DataFrame, dict]:
     if comp.values.empty:
         return pd.DataFrame(), versions
     given = comp.values.drop_duplicates("unit_id")["unit_id"].astype(str)
-    return figure_grid(comp.values, sorted(given), sorted(comp.values["indicator"].astype(str).unique())), versions
+    return figure_grid(comp.values, sorted(given), _distinct_text(comp.values["indicator"])), versions
+
+
+def _distinct_text(column: pd.Series) -> list[str]:
+    """The distinct values of a column as sorted text; of categories by their codes, not row by
+    row (``astype(str)`` of 10^5 categories turns each row into text)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return sorted(column.astype(str).unique())
+    codes = np.unique(column.cat.codes.to_numpy())
+    return sorted([str(c) for c in column.cat.categories[codes[codes >= 0]]] + (["nan"] if (codes < 0).any() else []))
 
 
 def _suspects(wide: pd.DataFrame, mask: pd.Series):
     """The rows of ``wide`` that a vectorised test flags. The tests are written a little looser
     than the rules, which the loops over these rows then apply exactly as written: a check looks
     at a handful of units instead of every one of thousands."""
-    return wide[mask.fillna(False).astype(bool)].iterrows()
+    flagged = wide[mask.fillna(False).astype(bool)]
+    return zip(flagged.index, flagged.to_dict("records"), strict=True)  # plain dicts: a Series per row is slow
 
 
 def check_parts(comp: Compilation) -> list[Finding]:

@@ -187,7 +187,7 @@ def _build(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCale
 
     previous, comparison, predecessors = None, pd.DataFrame(), dict[str, str]()
     if previous_row is not None:
-        prev_status = compute_status(session, previous_row, roster, calendar, as_of)
+        prev_status = compute_status(session, previous_row, roster, calendar, as_of, reminders=False)
         prev_counted = set(prev_status.units_with(*REPORTED)["unit_id"])
         # Last year's figures serve only the totals and the comparison: sums and the parts of rates.
         summed = {i.id for i in indicators if i.aggregation == "sum"}
@@ -289,7 +289,7 @@ def _rate_totals(wide: pd.DataFrame, approx: pd.DataFrame, unit_group, rate: Ind
     how = dict(numerator=("numerator", "sum"), denominator=("denominator", "sum"), reported=("numerator", "size"),
                approximate=("approximate", "any"))
     out = pd.concat([given.groupby("group").agg(**how).reset_index(),
-                     given.groupby(lambda _: OVERALL).agg(**how).rename_axis("group").reset_index()],
+                     given.assign(group=OVERALL).groupby("group").agg(**how).reset_index()],  # no call per row
                     ignore_index=True)
     out["value"] = (100 * out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
     out["indicator"], out["zero"] = rate.id, 0
@@ -389,8 +389,11 @@ def _predecessor_names(last: pd.DataFrame, roster: Roster, prev_reference: date,
         # Of a merged successor, each figure names only the predecessors that gave it.
         several = last[last["successor_id"].isin(set(merged["successor_id"]))].astype(
             {"successor_id": str, "indicator": str, "unit_id": str})
-        listed = several.groupby(["successor_id", "indicator"])["unit_id"].agg(
-            lambda s: ", ".join(names[u] for u in sorted(set(s))))
+        givers: dict[tuple[str, str], set[str]] = {}
+        for key in zip(several["successor_id"], several["indicator"], several["unit_id"], strict=True):
+            givers.setdefault(key[:2], set()).add(key[2])
+        listed = pd.Series([", ".join(names[u] for u in sorted(ids)) for ids in givers.values()],
+                           index=pd.MultiIndex.from_tuples(list(givers)), dtype=object)
         at = out["unit_id"].isin(set(merged["successor_id"])).to_numpy()
         keys = pd.MultiIndex.from_arrays([out["unit_id"].astype(str)[at], out["indicator"].astype(str)[at]])
         result[at] = listed.reindex(keys).to_numpy()

@@ -90,6 +90,9 @@ _NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")  # "-5" or "+84" is a number to show
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# What makes markdown_text change a text: markup, a control character, any space but a single
+# one between words, a leading character that would start a list or a heading.
+_MARKDOWN_ATTENTION = re.compile(r"[\\`*_\[\]<>|~]|[^\S ]|  |^ | $|^[-=+#]|" + _CONTROL.pattern)
 
 
 def markdown_text(value: object) -> str:
@@ -99,6 +102,8 @@ def markdown_text(value: object) -> str:
     ``+`` or ``#`` that would start a list or a heading is escaped too; parentheses stay."""
     if value is None:
         return ""
+    if type(value) is str and not _MARKDOWN_ATTENTION.search(value):
+        return value  # most names and lines: nothing to escape (a summary writes 10^4 of them)
     text = " ".join(without_controls(str(value)).split())
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return "\\" + text if text[:1] in ("-", "=", "+", "#") else text

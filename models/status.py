@@ -111,7 +111,9 @@ def _fetch(session: Session, cycle_id: str, as_of: date) -> pd.DataFrame:
 
 
 def compute_status(session: Session, cycle: CycleRow, roster: Roster, calendar: WorkCalendar,
-                   as_of: date) -> StatusReport:
+                   as_of: date, *, reminders: bool = True) -> StatusReport:
+    """Every expected unit's status on ``as_of``; with its last reminder unless ``reminders`` is
+    false (last year's status, which the compilation reads for its counts only)."""
     requests = requests_of(session, cycle.id)
     current = effective_deadline(requests, as_of)
     deadline = current.deadline if current else None
@@ -120,7 +122,7 @@ def compute_status(session: Session, cycle: CycleRow, roster: Roster, calendar: 
     labels = group_labels(roster.groups)
     report = StatusReport(cycle.id, as_of, deadline, current.number if current else None, units,
                           _group_summary(units, labels), labels)
-    return with_reminders(session, cycle, report)
+    return with_reminders(session, cycle, report) if reminders else report
 
 
 def with_reminders(session: Session, cycle: CycleRow, report: StatusReport) -> StatusReport:

@@ -24,12 +24,22 @@ def _missing(value: float | None) -> TypeIs[None]:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+_FORMATTED: dict[tuple, str] = {}  # babel takes ~0.1 ms a number; a compilation writes the same ones again and again
+
+
 def _format(value: float | int, pattern: str) -> str:
-    exact = decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(repr(float(value)))
-    with decimal.localcontext() as context:
-        context.rounding = decimal.ROUND_HALF_UP
-        text = format_decimal(exact, format=pattern, locale="vi")
-    return "0" if text == "-0" else text
+    # Keyed by what is formatted: the integer, or the float's repr (which tells 0.0 from -0.0).
+    key = (pattern, True, value) if isinstance(value, int) else (pattern, False, repr(float(value)))
+    text = _FORMATTED.get(key)
+    if text is None:
+        exact = decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(key[2])
+        with decimal.localcontext() as context:
+            context.rounding = decimal.ROUND_HALF_UP
+            text = format_decimal(exact, format=pattern, locale="vi")
+        text = "0" if text == "-0" else text
+        if len(_FORMATTED) < 100_000:
+            _FORMATTED[key] = text
+    return text
 
 
 def number(value: float | int | None, decimals: int = 2) -> str:
