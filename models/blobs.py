@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from models.db import insert_once
+from models.clock import utcnow
+from models.limits import check_values
 from models.tables import BlobRow
 
 
 def store_blob(session: Session, content: bytes, filename: str) -> str:
     """Keep ``content`` once (another process keeping the same bytes at the same moment is fine);
-    returns its SHA-256."""
+    returns its SHA-256. One statement, in the session's transaction: the row is inserted unless
+    a row of that SHA-256 is there already (``ON CONFLICT DO NOTHING``)."""
     sha = hashlib.sha256(content).hexdigest()
-    if session.get(BlobRow, sha) is None:
-        insert_once(session, BlobRow(sha256=sha, size=len(content), content=content, filename=filename[-500:]),
-                    select(BlobRow).where(BlobRow.sha256 == sha))
+    row = dict(sha256=sha, size=len(content), content=content, filename=filename[-500:], created_at=utcnow())
+    check_values(BlobRow, [row])
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.connection().execute(insert(BlobRow).values(row).on_conflict_do_nothing(index_elements=["sha256"]))
     return sha
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models import vnformat
 from models.blobs import store_blob
@@ -54,21 +54,40 @@ Progress = Callable[["IntakeOutcome"], None]
 
 # --- the one path every report takes ------------------------------------------------------------
 def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: str | None = None,
-           received_at: datetime | None = None, cycle_id: str | None = None) -> IntakeOutcome:
-    """Keep the bytes, read and validate the report, store it; one committed outcome per call."""
+           received_at: datetime | None = None, cycle_id: str | None = None,
+           session: Session | None = None) -> IntakeOutcome:
+    """Keep the bytes, read and validate the report, store it; one outcome per call, committed
+    with everything else of the file in one transaction (``session``: a transaction of several
+    files, which its owner commits; this file's work is then a savepoint of it).
+
+    The bytes are written first; reading and storing run in a savepoint, so that whatever goes
+    wrong there rolls back the file's report only, and its bytes and its refusal are committed."""
     received_at = received_at or app.clock.now()
     filename = printable(filename)  # names come from other systems: no NUL, no bytes that are not UTF-8
     source_ref = printable(source_ref) if source_ref else filename
-    sha = keep_blob(app, content, filename)
-    outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
-    try:
-        return _read_and_store(app, content, filename, outcome, received_at, cycle_id)
-    except DB_ERRORS:
-        raise  # the database is away: nothing was decided about this file, the next run reads it again
-    except Exception as exc:  # whatever else went wrong with this file, it alone is refused
-        outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
-        record_outcome(app, outcome, received_at)
-        return outcome
+    with _transaction(app, session) as tx:
+        sha = store_blob(tx, content, filename)
+        outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
+        try:
+            with tx.begin_nested():
+                return _read_and_store(app, tx, content, filename, outcome, received_at, cycle_id)
+        except DB_ERRORS:
+            raise  # the database is away: nothing was decided about this file, the next run reads it again
+        except Exception as exc:  # whatever else went wrong with this file, it alone is refused
+            outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
+            outcome.intake_id = _intake_row(tx, outcome, received_at)
+            return outcome
+
+
+@contextmanager
+def _transaction(app: App, session: Session | None) -> Iterator[Session]:
+    """``session`` when a caller owns the transaction (a group of files), else a new one for this file."""
+    if session is not None:
+        with session.begin_nested():
+            yield session
+        return
+    with app.session() as own:
+        yield own
 
 
 def unexpected(exc: BaseException) -> str:
@@ -78,8 +97,8 @@ def unexpected(exc: BaseException) -> str:
             "hãy kiểm tra tệp hoặc báo cán bộ kỹ thuật.")
 
 
-def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutcome, received_at: datetime,
-                    cycle_id: str | None) -> IntakeOutcome:
+def _read_and_store(app: App, session: Session, content: bytes, filename: str, outcome: IntakeOutcome,
+                    received_at: datetime, cycle_id: str | None) -> IntakeOutcome:
     limit = app.settings.max_file_bytes
     prose = None
     if len(content) <= limit and content.strip() and document_kind(content, filename):
@@ -96,8 +115,8 @@ def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutc
         form, locations, errors = parse_content(content, filename, max_bytes=limit)
     cycle = None
     if not errors:
-        cycle, errors = _cycle_of(app, form, cycle_id if prose is None else None, filename, locations)
-        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id or _cycle_by_request(app, form)
+        cycle, errors = _cycle_of(session, form, cycle_id if prose is None else None, filename, locations)
+        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id or _cycle_by_request(session, form)
     if not errors:
         stream = app.config.stream(cycle.stream_id)
         result = read_form(form, sections=stream.sections, indicators=app.catalogue(cycle.stream_id),
@@ -107,10 +126,10 @@ def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutc
     if not errors:
         if prose is not None:
             report.figures_pending = prose.figures_pending
-        return _store(app, cycle, report, outcome, received_at, locations, filename,
+        return _store(app, session, cycle, report, outcome, received_at, locations, filename,
                       prose.candidates if prose is not None else ())
     outcome.errors = errors
-    record_outcome(app, outcome, received_at)
+    outcome.intake_id = _intake_row(session, outcome, received_at)
     return outcome
 
 
@@ -244,18 +263,17 @@ def _checked_text(value, path: str):
     return value
 
 
-def _cycle_by_request(app: App, form: object) -> str | None:
+def _cycle_by_request(session: Session, form: object) -> str | None:
     """The cycle a form was meant for when it names no cycle but the công văn it answers: the one
     cycle that has a request with that number (none when no cycle, or several, have it)."""
     number = form.get("answers_request") if isinstance(form, dict) else None
     if not isinstance(number, str) or not number.strip():
         return None
-    with app.session() as session:
-        ids = set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == number.strip())).all())
+    ids = set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == number.strip())).all())
     return ids.pop() if len(ids) == 1 else None
 
 
-def _cycle_of(app: App, form: object, default: str | None, filename: str,
+def _cycle_of(session: Session, form: object, default: str | None, filename: str,
               locations: dict) -> tuple[CycleRow | None, list[Problem]]:
     def problem(message: str) -> list[Problem]:
         return [located(message, filename, locations, "cycle")]
@@ -268,20 +286,22 @@ def _cycle_of(app: App, form: object, default: str | None, filename: str,
     cycle_id = named or default
     if not cycle_id:
         return None, problem("thiếu mã kỳ báo cáo.")
-    with app.session() as session:
-        try:
-            cycle = get_cycle(session, cycle_id)
-        except UserError as exc:
-            return None, problem(exc.message)
+    try:
+        cycle = get_cycle(session, cycle_id)
+    except UserError as exc:
+        return None, problem(exc.message)
     if cycle.status != "open":
         return cycle, problem(f"kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.")
     return cycle, []
 
 
-def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome, received_at: datetime,
-           locations: dict, filename: str | None, proposals: Sequence[Candidate] = ()) -> IntakeOutcome:
+def _store(app: App, session: Session, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome,
+           received_at: datetime, locations: dict, filename: str | None,
+           proposals: Sequence[Candidate] = ()) -> IntakeOutcome:
+    """Store the report and its outcome in a savepoint of ``session``: a refusal (UserError) rolls
+    back what was written of the report, and the refusal is recorded instead."""
     try:
-        with app.session() as session:
+        with session.begin_nested():
             result = store_submission(session, app.roster, cycle, report, received_at=received_at,
                                       source=outcome.source, source_ref=outcome.source_ref,
                                       blob_sha256=outcome.blob_sha256)
@@ -296,7 +316,7 @@ def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome
             report.sender and f"'{report.sender}'" in exc.message) else "unit"
         outcome.outcome = "rejected"
         outcome.errors = [located(exc.message, filename, locations, key)]
-        record_outcome(app, outcome, received_at)
+        outcome.intake_id = _intake_row(session, outcome, received_at)
         return outcome
 
 
@@ -323,9 +343,9 @@ def _intake_row(session, outcome: IntakeOutcome, received_at: datetime) -> int:
     return row.id
 
 
-def record_outcome(app: App, outcome: IntakeOutcome, received_at: datetime) -> None:
-    with app.session() as session:
-        outcome.intake_id = _intake_row(session, outcome, received_at)
+def record_outcome(app: App, outcome: IntakeOutcome, received_at: datetime, session: Session | None = None) -> None:
+    with _transaction(app, session) as tx:
+        outcome.intake_id = _intake_row(tx, outcome, received_at)
 
 
 # --- files, inbox, paper -------------------------------------------------------------------------
@@ -343,7 +363,7 @@ def submit_files(app: App, paths: Iterable[Path], *, received_at: datetime | Non
 
 
 def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received_at: datetime | None,
-                 cycle_id: str | None) -> IntakeOutcome:
+                 cycle_id: str | None, session: Session | None = None) -> IntakeOutcome:
     received_at = received_at or app.clock.now()
     limit = app.settings.max_file_bytes
     try:
@@ -362,10 +382,10 @@ def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received
         problem = f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}."
     if problem is None:
         return ingest(app, content, path.name, source=source, source_ref=source_ref, received_at=received_at,
-                      cycle_id=cycle_id)
+                      cycle_id=cycle_id, session=session)
     outcome = IntakeOutcome(source, printable(source_ref), "rejected", received_on=vn_date(received_at),
                             errors=[Problem(problem, printable(path.name))])
-    record_outcome(app, outcome, received_at)
+    record_outcome(app, outcome, received_at, session)
     return outcome
 
 
@@ -461,4 +481,5 @@ def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date
         return outcome
     outcome.cycle_id = cycle.id
     report = ReportData(unit=unit, cycle_id=cycle.id, doc_number=number, doc_date=doc_date, sender=sender)
-    return _store(app, cycle, report, outcome, received_at, {}, None)
+    with app.session() as session:
+        return _store(app, session, cycle, report, outcome, received_at, {}, None)
