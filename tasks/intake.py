@@ -2,11 +2,13 @@
 
 Every path ends in ``ingest``: the original bytes are kept (BlobRow, by SHA-256) before anything
 else, the report is validated, stored as a new version by ``store_submission``, and what became
-of it is written as an IntakeRow, whatever the outcome. One file, one transaction: a bad file
-never rolls back another. In the inbox, a file is moved only after its outcome is committed, so
-a crash leaves it in the inbox and the next sweep reads it again as a duplicate. Two sweeps of
-one inbox never run at once: a sweep holds a lock on the inbox (released by the operating system
-if the process dies), and the second one waits for it, then finds the files already moved.
+of it is written as an IntakeRow, whatever the outcome, all in one transaction; the reading and
+storing in a savepoint of it, so that a bad file never rolls back another, nor its own bytes and
+refusal. The inbox commits its files in groups (a savepoint each); a file is moved only after its
+outcome is committed, so a crash leaves it in the inbox and the next sweep reads it again (as a
+duplicate when its group was committed). Two sweeps of one inbox never run at once: a sweep holds
+a lock on the inbox (released by the operating system if the process dies), and the second one
+waits for it, then finds the files already moved.
 """
 
 from __future__ import annotations
@@ -399,8 +401,12 @@ def inbox_files(app: App) -> list[Path]:
 
 
 def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str | None = None,
-                progress: Progress | None = None) -> list[IntakeOutcome]:
+                progress: Progress | None = None, group: int | None = None) -> list[IntakeOutcome]:
     """Receive every file of the inbox, then move it to processed/ or rejected/ (with a reason file).
+
+    Files are committed in groups of ``group`` (default ``settings.inbox_group``), one transaction
+    a group and a savepoint a file, so that a bad file is refused alone; a group's files are moved
+    only once the group is committed: a crash leaves them all in the inbox, read again next time.
 
     Writers should drop files by renaming them into the inbox (or use a name starting with '.' or
     ending in .part while copying): such names are left alone.
@@ -409,27 +415,45 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
     processed, rejected = inbox / "processed", inbox / "rejected"
     for folder in (inbox, processed, rejected):
         folder.mkdir(parents=True, exist_ok=True)
+    size = max(1, group or app.settings.inbox_group)
     outcomes = []
     with _inbox_lock(inbox):
-        for path in inbox_files(app):
+        files = inbox_files(app)
+        for start in range(0, len(files), size):
+            for path, outcome, moment in _receive_group(app, files[start:start + size], received_at, cycle_id):
+                _move_out(path, outcome, moment, processed, rejected)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+    return outcomes
+
+
+def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
+                   cycle_id: str | None) -> list[tuple[Path, IntakeOutcome, datetime]]:
+    """Receive ``paths`` in one transaction, each file in a savepoint of it; returns once committed."""
+    received = []
+    with app.session() as session:
+        for path in paths:
             moment = received_at or app.clock.now()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
-                                   cycle_id=cycle_id)
-            target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
-            try:
-                if outcome.rejected:
-                    Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
-                os.replace(path, target)
-                outcome.moved_to = printable(str(target))
-            except FileNotFoundError:
-                pass  # removed meanwhile
-            except OSError as exc:  # the outcome is committed: the file waits, and is read again as a duplicate
-                outcome.warnings.append(Problem(f"không chuyển được tệp ra khỏi thư mục inbox: {exc.strerror or exc}.",
-                                                printable(path.name)))
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-    return outcomes
+                                   cycle_id=cycle_id, session=session)
+            received.append((path, outcome, moment))
+    return received
+
+
+def _move_out(path: Path, outcome: IntakeOutcome, moment: datetime, processed: Path, rejected: Path) -> None:
+    """Move a file whose outcome is committed to processed/ or rejected/ (with its reason)."""
+    target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
+    try:
+        if outcome.rejected:
+            Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
+        os.replace(path, target)
+        outcome.moved_to = printable(str(target))
+    except FileNotFoundError:
+        pass  # removed meanwhile
+    except OSError as exc:  # the outcome is committed: the file waits, and is read again as a duplicate
+        outcome.warnings.append(Problem(f"không chuyển được tệp ra khỏi thư mục inbox: {exc.strerror or exc}.",
+                                        printable(path.name)))
 
 
 @contextmanager

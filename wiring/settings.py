@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     exports_dir: Path = PROJECT_DIR / "var" / "exports"
     templates_dir: Path | None = None  # coordinators' overrides of notifications/templates
     max_file_mb: int = 20  # a report file (inbox, submit, HTTP) larger than this is refused unread
+    inbox_group: int = 50  # inbox files committed together (each in its own savepoint); 1: one transaction a file
 
     # Email. Without smtp_host, reminders are written as .eml files to the outbox.
     smtp_host: str = ""
