@@ -179,19 +179,20 @@ def test_a_file_that_breaks_in_the_middle_of_a_group_is_refused_alone(app, monke
 
 
 def test_a_database_error_in_the_middle_of_a_group_moves_no_file_of_it(app, monkeypatch):
-    """Groups of two; the database fails on the third file: the first group is committed and
-    moved, nothing of the second is kept or moved, and the next sweep receives the rest."""
+    """Groups of two; the database fails on the fourth file, the second of its group: the first
+    group is committed and moved, nothing of the second is kept or moved (not even its first
+    file, received without error), and the next sweep receives the rest."""
     open_2023_danvan(app)
     for name, unit in FIVE:
         drop(app, name, json_report(unit))
     real = intake._intake_row
 
-    def fails_on_hai_phong(session, outcome, received_at):
-        if outcome.source_ref == "c-hai-phong.json":
+    def fails_on_quang_tri(session, outcome, received_at):
+        if outcome.source_ref == "d-quang-tri.json":
             raise OperationalError("INSERT INTO intake", {}, Exception("server closed the connection unexpectedly"))
         return real(session, outcome, received_at)
 
-    monkeypatch.setattr(intake, "_intake_row", fails_on_hai_phong)
+    monkeypatch.setattr(intake, "_intake_row", fails_on_quang_tri)
     with pytest.raises(OperationalError):
         sweep_inbox(app, received_at=RECEIVED, group=2)
     assert in_inbox(app) == ["c-hai-phong.json", "d-quang-tri.json", "e-an-giang.json"]
