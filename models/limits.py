@@ -14,6 +14,7 @@ Two doors use these rules:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import JSON, event
 from sqlmodel import Session, SQLModel
@@ -122,11 +123,17 @@ def _check_row(row: object) -> None:
             raise TextRefused(f"giá trị {table.name}.{col.key} {problem}: không lưu được.")
 
 
+@lru_cache(maxsize=64)
+def _text_columns(table, keys: tuple[str, ...]) -> list[tuple[str, int | None]]:
+    return [(key, getattr(table.c[key].type, "length", None)) for key in keys if not isinstance(table.c[key].type, JSON)]
+
+
 def check_values(table: type[SQLModel], rows: list[dict]) -> None:
     """The same check as every flush's, for rows written by a Core INSERT (which no flush sees)."""
+    if not rows:
+        return
     t = table.__table__  # type: ignore[attr-defined]
-    columns = [(key, getattr(t.c[key].type, "length", None)) for key in rows[0] if not isinstance(t.c[key].type, JSON)] \
-        if rows else []
+    columns = _text_columns(t, tuple(rows[0]))
     for row in rows:
         for key, limit in columns:
             value = row[key]

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
@@ -70,28 +70,47 @@ def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: 
     filename = printable(filename)  # names come from other systems: no NUL, no bytes that are not UTF-8
     source_ref = printable(source_ref) if source_ref else filename
     with _transaction(app, session) as tx:
-        sha = store_blob(tx, content, filename)
+        sha = store_blob(tx, content, filename, savepoint=False)
         outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
         try:
             with tx.begin_nested():
                 return _read_and_store(app, tx, content, filename, outcome, received_at, cycle_id)
         except DB_ERRORS:
             raise  # the database is away: nothing was decided about this file, the next run reads it again
+        except _Refused as refused:  # the report was read, and refused as it was being stored
+            outcome.outcome, outcome.errors = "rejected", refused.errors
         except Exception as exc:  # whatever else went wrong with this file, it alone is refused
             outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
-            outcome.intake_id = _intake_row(tx, outcome, received_at)
-            return outcome
+        outcome.intake_id = _intake_row(tx, outcome, received_at)
+        return outcome
 
 
 @contextmanager
 def _transaction(app: App, session: Session | None) -> Iterator[Session]:
-    """``session`` when a caller owns the transaction (a group of files), else a new one for this file."""
+    """``session`` when a caller owns the transaction (a group of files, begun by ``_group``), else a
+    new one for this file, begun by a savepoint (on SQLite: with the write lock, see ``_group``)."""
     if session is not None:
-        with session.begin_nested():
-            yield session
+        yield session
         return
-    with app.session() as own:
+    with _group(app) as own:
         yield own
+
+
+@contextmanager
+def _group(app: App) -> Iterator[Session]:
+    """One transaction, committed at the end, for one file or a group of them. It begins with a
+    savepoint, so that on SQLite it begins with BEGIN IMMEDIATE (``models.db._sqlite_savepoint``):
+    a first write in a deferred transaction fails at once, never waiting, when another process
+    wrote meanwhile."""
+    with app.session() as session, session.begin_nested():
+        yield session
+
+
+class _Refused(Exception):
+    """A report refused while it was being stored (unknown unit, a text no column takes...)."""
+
+    def __init__(self, errors: list[Problem]):
+        self.errors = errors
 
 
 def unexpected(exc: BaseException) -> str:
@@ -131,7 +150,7 @@ def _read_and_store(app: App, session: Session, content: bytes, filename: str, o
         if prose is not None:
             report.figures_pending = prose.figures_pending
         return _store(app, session, cycle, report, outcome, received_at, locations, filename,
-                      prose.candidates if prose is not None else ())
+                      prose.candidates if prose is not None else (), in_savepoint=True)
     outcome.errors = errors
     outcome.intake_id = _intake_row(session, outcome, received_at)
     return outcome
@@ -301,11 +320,12 @@ def _cycle_of(session: Session, form: object, default: str | None, filename: str
 
 def _store(app: App, session: Session, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome,
            received_at: datetime, locations: dict, filename: str | None,
-           proposals: Sequence[Candidate] = ()) -> IntakeOutcome:
+           proposals: Sequence[Candidate] = (), in_savepoint: bool = False) -> IntakeOutcome:
     """Store the report and its outcome in a savepoint of ``session``: a refusal (UserError) rolls
-    back what was written of the report, and the refusal is recorded instead."""
+    back what was written of the report, and the refusal is recorded instead. ``in_savepoint``: the
+    caller's savepoint (``ingest``'s) is the one; the refusal is raised to it as ``_Refused``."""
     try:
-        with session.begin_nested():
+        with nullcontext() if in_savepoint else session.begin_nested():
             result = store_submission(session, app.roster, cycle, report, received_at=received_at,
                                       source=outcome.source, source_ref=outcome.source_ref,
                                       blob_sha256=outcome.blob_sha256)
@@ -318,8 +338,10 @@ def _store(app: App, session: Session, cycle: CycleRow, report: ReportData, outc
     except UserError as exc:
         key = "sender" if exc.message.startswith("Đơn vị gửi") or (
             report.sender and f"'{report.sender}'" in exc.message) else "unit"
-        outcome.outcome = "rejected"
-        outcome.errors = [located(exc.message, filename, locations, key)]
+        errors = [located(exc.message, filename, locations, key)]
+        if in_savepoint:
+            raise _Refused(errors) from None
+        outcome.outcome, outcome.errors = "rejected", errors
         outcome.intake_id = _intake_row(session, outcome, received_at)
         return outcome
 
@@ -432,7 +454,7 @@ def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
                    cycle_id: str | None) -> list[tuple[Path, IntakeOutcome, datetime]]:
     """Receive ``paths`` in one transaction, each file in a savepoint of it; returns once committed."""
     received = []
-    with app.session() as session:
+    with _group(app) as session:
         for path in paths:
             moment = received_at or app.clock.now()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
