@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from models.clock import utcnow
 from models.limits import check_values
 from models.tables import BlobRow
+
+# INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike), typed as the table's columns. As
+# text: the dialects' own ``on_conflict_do_nothing`` constructs are compiled anew at every call.
+_COLUMNS = BlobRow.__table__.columns  # type: ignore[attr-defined]
+_INSERT_ONCE = text(
+    f"INSERT INTO blob ({', '.join(c.name for c in _COLUMNS)}) VALUES ({', '.join(':' + c.key for c in _COLUMNS)}) "
+    "ON CONFLICT (sha256) DO NOTHING").bindparams(*[bindparam(c.key, type_=c.type) for c in _COLUMNS])
 
 
 def store_blob(session: Session, content: bytes, filename: str, *, savepoint: bool = True) -> str:
@@ -23,14 +30,12 @@ def store_blob(session: Session, content: bytes, filename: str, *, savepoint: bo
     sha = hashlib.sha256(content).hexdigest()
     row = dict(sha256=sha, size=len(content), content=content, filename=filename[-500:], created_at=utcnow())
     check_values(BlobRow, [row])
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(BlobRow).values(row).on_conflict_do_nothing(index_elements=["sha256"])
+    stmt = _INSERT_ONCE
     if not savepoint:
-        session.connection().execute(stmt)
+        session.connection().execute(stmt, row)
         return sha
     with session.begin_nested():  # on SQLite, a transaction not yet begun begins here, holding the write lock
-        session.connection().execute(stmt)
+        session.connection().execute(stmt, row)
     return sha
 
 
