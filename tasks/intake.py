@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -50,6 +51,7 @@ MAX_DEPTH = 20  # a form is three levels deep
 MAX_FLOW_DEPTH = 100  # YAML brackets, counted before parsing
 MAX_BRACKETS = 40_000  # more YAML brackets than any form has: not counted one by one
 NAME_BYTES = 255 - len(".reason.txt")  # a moved file's name, and its reason file's, fit the file system
+GROUP_SECONDS = 2.0  # an inbox group is committed after this long, however many files it holds
 _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
 
@@ -440,9 +442,11 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
     size = max(1, group or app.settings.inbox_group)
     outcomes = []
     with _inbox_lock(inbox):
-        files = inbox_files(app)
-        for start in range(0, len(files), size):
-            for path, outcome, moment in _receive_group(app, files[start:start + size], received_at, cycle_id):
+        files, start = inbox_files(app), 0
+        while start < len(files):
+            received = _receive_group(app, files[start:start + size], received_at, cycle_id)
+            start += len(received)
+            for path, outcome, moment in received:
                 _move_out(path, outcome, moment, processed, rejected)
                 outcomes.append(outcome)
                 if progress:
@@ -452,14 +456,19 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
 
 def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
                    cycle_id: str | None) -> list[tuple[Path, IntakeOutcome, datetime]]:
-    """Receive ``paths`` in one transaction, each file in a savepoint of it; returns once committed."""
-    received = []
+    """Receive the first of ``paths`` in one transaction, each file in a savepoint of it, and return
+    once committed. The group closes after GROUP_SECONDS even if files are left: on SQLite its
+    transaction holds the write lock, which other writers wait for (busy_timeout)."""
+    received: list[tuple[Path, IntakeOutcome, datetime]] = []
+    started = time.monotonic()
     with _group(app) as session:
         for path in paths:
             moment = received_at or app.clock.now()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
                                    cycle_id=cycle_id, session=session)
             received.append((path, outcome, moment))
+            if time.monotonic() - started > GROUP_SECONDS:
+                break
     return received
 
 

@@ -225,3 +225,23 @@ def test_a_sweep_stores_the_same_whatever_its_groups(app, group):
     assert in_inbox(app) == []
     assert counts(app) | {"submission_section": 0, "submission_value": 0} == {
         "blob": 8, "submission": 7, "submission_section": 0, "submission_value": 0, "intake": 9, "audit_log": 7}
+
+
+def test_a_group_that_takes_long_is_committed_before_it_is_full(app, monkeypatch):
+    """A group's transaction holds SQLite's write lock: past GROUP_SECONDS it is committed and
+    its files moved, and the next files start a group of their own."""
+    open_2023_danvan(app)
+    drop(app, "ha-noi.json", json_report("01"))
+    drop(app, "hai-phong.json", json_report("31"))
+    monkeypatch.setattr(intake, "GROUP_SECONDS", -1)  # every file takes too long
+
+    def crash(*_args):
+        raise KeyboardInterrupt("mất điện")
+
+    monkeypatch.setattr(intake.os, "replace", crash)
+    with contextlib.suppress(KeyboardInterrupt):
+        sweep_inbox(app, received_at=RECEIVED, group=50)
+    assert counts(app)["submission"] == 1  # the first file's group was committed alone, then the crash
+    monkeypatch.undo()
+    assert [(o.source_ref, o.outcome) for o in sweep_inbox(app, received_at=RECEIVED, group=50)] == [
+        ("ha-noi.json", "duplicate"), ("hai-phong.json", "accepted")]
