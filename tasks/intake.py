@@ -51,7 +51,6 @@ MAX_DEPTH = 20  # a form is three levels deep
 MAX_FLOW_DEPTH = 100  # YAML brackets, counted before parsing
 MAX_BRACKETS = 40_000  # more YAML brackets than any form has: not counted one by one
 NAME_BYTES = 255 - len(".reason.txt")  # a moved file's name, and its reason file's, fit the file system
-GROUP_SECONDS = 2.0  # an inbox group is committed after this long, however many files it holds
 _SKIPPED_PREFIXES = (".", "~$")
 _SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload")
 
@@ -457,8 +456,8 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
 def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
                    cycle_id: str | None) -> list[tuple[Path, IntakeOutcome, datetime]]:
     """Receive the first of ``paths`` in one transaction, each file in a savepoint of it, and return
-    once committed. The group closes after GROUP_SECONDS even if files are left: on SQLite its
-    transaction holds the write lock, which other writers wait for (busy_timeout)."""
+    once committed. The group closes after ``settings.inbox_group_seconds`` even if files are left:
+    on SQLite its transaction holds the write lock, which other writers wait for (busy_timeout)."""
     received: list[tuple[Path, IntakeOutcome, datetime]] = []
     started = time.monotonic()
     with _group(app) as session:
@@ -467,7 +466,7 @@ def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
                                    cycle_id=cycle_id, session=session)
             received.append((path, outcome, moment))
-            if time.monotonic() - started > GROUP_SECONDS:
+            if time.monotonic() - started > app.settings.inbox_group_seconds:
                 break
     return received
 

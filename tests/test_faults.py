@@ -128,7 +128,7 @@ def test_an_inbox_sweep_killed_mid_file_loses_nothing_and_the_next_one_finishes(
     open_2023_danvan(app)
     drop(app, "ha-noi.json", report("01"))
     drop(app, "hai-phong.json", report("31"))
-    app.settings.inbox_group = group
+    app.settings.inbox_group, app.settings.inbox_group_seconds = group, 3600  # groups as asked, however slow
     assert run_alone(sweep_and_die, app.settings.model_dump(), RECEIVED, where) == -signal.SIGKILL
     assert inbox_files(app) == ["ha-noi.json", "hai-phong.json"]  # nothing moved before its outcome was safe
     committed = 0 if where == "before_commit" else min(group, 2)
