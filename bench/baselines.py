@@ -249,15 +249,16 @@ def stored_reports(app: App, where) -> dict:
             for i, r in subs.items()}
 
 
-def remove_floor(app: App) -> None:
-    """Take the floor's rows out again, so that the tool stores the same files on the same database."""
+def remove_floor(app: App, source: str = FLOOR_SOURCE, actor: str = FLOOR_ACTOR) -> None:
+    """Take the floor's rows (or those of another ``source`` written as ``actor``) out again, so that
+    the tool stores the same files on the same database."""
     s = SubmissionRow.__table__.c
     with app.engine.begin() as conn:
-        ids = select(s.id).where(s.source == FLOOR_SOURCE).scalar_subquery()
-        shas = list(conn.execute(select(s.blob_sha256).where(s.source == FLOOR_SOURCE)).scalars())
-        conn.execute(delete(IntakeRow).where(IntakeRow.source == FLOOR_SOURCE))
-        conn.execute(delete(AuditRow).where(AuditRow.actor == FLOOR_ACTOR))
+        ids = select(s.id).where(s.source == source).scalar_subquery()
+        shas = list(conn.execute(select(s.blob_sha256).where(s.source == source)).scalars())
+        conn.execute(delete(IntakeRow).where(IntakeRow.source == source))
+        conn.execute(delete(AuditRow).where(AuditRow.actor == actor))
         conn.execute(delete(ValueRow).where(ValueRow.submission_id.in_(ids)))
         conn.execute(delete(SectionRow).where(SectionRow.submission_id.in_(ids)))
-        conn.execute(delete(SubmissionRow).where(SubmissionRow.source == FLOOR_SOURCE))
+        conn.execute(delete(SubmissionRow).where(SubmissionRow.source == source))
         conn.execute(delete(BlobRow).where(BlobRow.sha256.in_(shas)))

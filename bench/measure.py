@@ -4,7 +4,9 @@ starts them), so that the peak memory of a phase is that phase's own.
 - ``setup``: generate the collector, open its cycles, load last year's reports and most of this
   year's in bulk, then take in a sample through the real intake path (JSON files, then filled
   workbooks) and time it; the JSON files in chunks, each stored first by the floor
-  (``bench.baselines.floor_intake``), read back, removed, then by the tool.
+  (``bench.baselines.floor_intake``), read back, removed, then copied into an inbox and swept
+  (``sweep_inbox``, committed in groups), read back, removed, then by the tool (``submit_files``);
+  the three must store the same reports.
 - ``tick``: the daily tick without network, as ``flows/daily_tick.py`` runs it for each open
   cycle: every unit's status, the reminders due (rendered, not sent: ``dry_run``), the quorum;
   in turns with its baseline (``baseline_tick``) and the whole daily flow (``run_daily_tick``:
@@ -22,6 +24,7 @@ import itertools
 import json
 import math
 import resource
+import shutil
 import statistics
 import time
 from collections import Counter
@@ -52,6 +55,7 @@ from bench.load import (
     open_cycles,
     record_earlier_reminders,
 )
+from models.audit import acting_as
 from models.catalogue import load_catalogue
 from models.checks import run_checks
 from models.compilation import build_compilation
@@ -64,7 +68,7 @@ from models.tables import SubmissionRow
 from services.cycles import open_cycle_ids
 from services.tick import PLAIN_STEPS, run_daily_tick, tick_events
 from tasks.compile import compile_cycle
-from tasks.intake import submit_files
+from tasks.intake import submit_files, sweep_inbox
 from tasks.reminders import send_due_reminders
 from tasks.summary import summary_markdown
 from tasks.tracking import check_quorum, cycle_status
@@ -72,7 +76,8 @@ from tasks.workbook import fill_form
 from wiring.app import App, init_database, open_app
 
 JSON_SAMPLE, WORKBOOK_SAMPLE = 500, 50  # units whose reports go through the real intake path
-FLOOR_CHUNK = 50  # JSON files stored by the floor, then by the tool, in turns
+FLOOR_CHUNK = 50  # JSON files stored by the floor, then by the inbox sweep, then by the tool, in turns
+SWEEP_ACTOR = "bench-sweep"  # the sweep's audit rows, removed with its reports
 
 
 def peak_rss_mb() -> float:
@@ -150,12 +155,31 @@ def intake(app: App, files: list[tuple[Path, Submission]]) -> dict:
     return dict(files=len(files), seconds=time.perf_counter() - start, outcomes=outcomes)
 
 
-def intake_with_floor(app: App, files: list[tuple[Path, Submission]], chunk: int = FLOOR_CHUNK) -> tuple[dict, dict]:
-    """(the tool's intake, the floor's) of the same JSON files, chunk by chunk: the floor stores a
-    chunk, its rows are read back and removed, then the tool stores the same chunk. The stored
-    reports must be the same."""
+def sweep(app: App, inbox: Path, files: list[tuple[Path, Submission]]) -> dict:
+    """Copy ``files`` into an empty ``inbox`` (not timed), then receive them with ``sweep_inbox``,
+    committed in groups of ``settings.inbox_group``; its audit rows are written as SWEEP_ACTOR."""
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir(parents=True)
+    for path, _sub in files:
+        shutil.copyfile(path, inbox / path.name)
+    app.settings.inbox_dir = inbox
+    moment = max(sub.received_at for _path, sub in files)
+    with acting_as(SWEEP_ACTOR):
+        t, outcomes = timed(sweep_inbox, app, received_at=moment)
+    if len(outcomes) != len(files) or any(o.rejected or o.moved_to is None for o in outcomes):
+        raise RuntimeError(f"the sweep did not receive and move every file: {Counter(o.outcome for o in outcomes)}")
+    return dict(files=len(files), seconds=t, outcomes=Counter(o.outcome for o in outcomes))
+
+
+def intake_with_floor(app: App, files: list[tuple[Path, Submission]], inbox: Path,
+                      chunk: int = FLOOR_CHUNK) -> tuple[dict, dict, dict]:
+    """(the tool's intake, the floor's, the inbox sweep's) of the same JSON files, chunk by chunk:
+    the floor stores a chunk, its rows are read back and removed; the same files are copied into
+    the inbox and swept, read back and removed; then the tool stores the same chunk through
+    ``submit_files``. The stored reports must be the same."""
     tool, floor = dict(files=0, seconds=0.0, outcomes=Counter()), dict(files=0, seconds=0.0)
-    by_floor, floor_runs, tool_runs = {}, [], []
+    swept = dict(files=0, seconds=0.0, outcomes=Counter())
+    by_floor, by_sweep, floor_runs, tool_runs, sweep_runs = {}, {}, [], [], []
     for start in range(0, len(files), chunk):
         part = files[start:start + chunk]
         t, _ = timed(floor_intake, app, CURRENT.cycle_id, [(p, s.received_at) for p, s in part])
@@ -163,17 +187,25 @@ def intake_with_floor(app: App, files: list[tuple[Path, Submission]], chunk: int
         floor["files"], floor["seconds"] = floor["files"] + len(part), floor["seconds"] + t
         by_floor.update(stored_reports(app, SubmissionRow.source == FLOOR_SOURCE))
         remove_floor(app)
+        done = sweep(app, inbox, part)
+        sweep_runs.append(len(part) / done["seconds"])
+        swept["files"], swept["seconds"] = swept["files"] + done["files"], swept["seconds"] + done["seconds"]
+        swept["outcomes"].update(done["outcomes"])
+        by_sweep.update(stored_reports(app, SubmissionRow.source == "inbox"))
+        remove_floor(app, "inbox", SWEEP_ACTOR)
         done = intake(app, part)
         tool_runs.append(len(part) / done["seconds"])
         tool["files"], tool["seconds"] = tool["files"] + done["files"], tool["seconds"] + done["seconds"]
         tool["outcomes"].update(done["outcomes"])
-    same_reports(by_floor, stored_reports(app, SubmissionRow.source == "file"), len(files))
-    return rated(tool, tool_runs), rated(floor, floor_runs)
+    by_tool = stored_reports(app, SubmissionRow.source == "file")
+    same_reports(by_floor, by_tool, len(files))
+    same_reports(by_sweep, by_tool, len(files), "the inbox sweep")
+    return rated(tool, tool_runs), rated(floor, floor_runs), rated(swept, sweep_runs)
 
 
-def same_reports(by_floor: dict, by_tool: dict, files: int) -> None:
+def same_reports(by_floor: dict, by_tool: dict, files: int, what: str = "the intake floor") -> None:
     if len(by_floor) != files or by_floor != {k: by_tool.get(k) for k in by_floor}:
-        raise RuntimeError("the intake floor stored other reports than the tool")
+        raise RuntimeError(f"{what} stored other reports than the tool")
 
 
 def rated(result: dict, runs: list[float]) -> dict:
@@ -216,7 +248,7 @@ def phase_setup(ws: Workspace) -> dict:
             fill_form(app, CURRENT.cycle_id, path, **workbook_values(sub.form))
             wb_files.append((path, sub))
     rss_before = peak_rss_mb()
-    intake_json, intake_floor = intake_with_floor(app, json_files)
+    intake_json, intake_floor, intake_sweep = intake_with_floor(app, json_files, ws.folder / "inbox")
     intake_workbook = rated(intake(app, wb_files), [])
     reminders_logged = record_earlier_reminders(app, CURRENT.cycle_id, CURRENT.tick_day)
     result = dict(
@@ -227,6 +259,7 @@ def phase_setup(ws: Workspace) -> dict:
         intake_json=intake_json,
         intake_workbook=intake_workbook,
         intake_floor=intake_floor,
+        intake_sweep=intake_sweep,
         reminders_logged=reminders_logged,
         setup_seconds={k: round(v, 2) for k, v in timings.items()},
         bulk_reports=len(bulk),

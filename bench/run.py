@@ -94,7 +94,7 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
 
     console = Console(width=max(Console().width, 160))
     table = Table(title=f"dvtracker — benchmark, {db}, {meta['date']}, {meta['cpus']} lõi")
-    for header in ["đơn vị", "báo cáo", "JSON/s", "sàn/s", "Excel/s", "tick s", "chuẩn s", "tỷ lệ",
+    for header in ["đơn vị", "báo cáo", "JSON/s", "sàn/s", "quét/s", "Excel/s", "tick s", "chuẩn s", "tỷ lệ",
                    "hằng ngày s", "tổng hợp s", "chuẩn s", "tỷ lệ", "+Word+Excel s", "RAM đỉnh MB"]:
         table.add_column(header, justify="right")
     for r in results:
@@ -103,6 +103,7 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
             number(r["units"]) + (" (xã cả nước)" if r.get("size") == COMMUNES else ""), number(s["reports"]),
             f"{sig2(s['intake_json']['per_second'])} ({s['intake_json']['files']})",
             sig2(s["intake_floor"]["per_second"]),
+            sig2(s["intake_sweep"]["per_second"]) if "intake_sweep" in s else "-",
             f"{sig2(s['intake_workbook']['per_second'])} ({s['intake_workbook']['files']})",
             sig2(t["seconds"]), sig2(t["baseline_seconds"]), f"{sig2(t['seconds'] / t['baseline_seconds'])}×",
             sig2(t["daily_seconds"]),
@@ -114,7 +115,9 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
     console.print(
         "JSON/s, Excel/s: báo cáo mỗi giây qua đường tiếp nhận thật (submit_files: giữ tệp gốc, đọc, kiểm tra, lưu "
         "phiên bản, ghi kết quả), trên một mẫu (số tệp trong ngoặc); sàn/s: cùng các tệp JSON, cùng phần đọc và kiểm "
-        "tra của dự án, lưu bằng câu INSERT trực tiếp, mỗi tệp một giao dịch; các báo cáo còn lại được nạp thẳng.\n"
+        "tra của dự án, lưu bằng câu INSERT trực tiếp, mỗi tệp một giao dịch; quét/s: cùng các tệp JSON đặt vào thư mục "
+        "inbox rồi quét (sweep_inbox: mỗi nhóm tối đa 50 tệp một giao dịch, mỗi tệp một savepoint, tệp chỉ được chuyển "
+        "đi sau khi nhóm đã ghi xong); các báo cáo còn lại được nạp thẳng.\n"
         "tick: trạng thái mọi đơn vị + các nhắc đến hạn (soạn đủ, không gửi) + túc số; chuẩn: cùng trạng thái, số đếm "
         "theo nhóm, cùng danh sách nhắc và cùng nội dung từng thư (một câu SQL, plan_reminders, mẫu của dự án biên "
         "dịch một lần); hằng ngày: run_daily_tick trọn vẹn (thêm bản tổng hợp, tệp xuất Excel/CSV, tóm tắt, sự kiện), "
@@ -127,7 +130,7 @@ def print_table(db: str, results: list[dict], meta: dict) -> None:
     at = next((r for r in results if r["units"] == TARGET_SIZE), max(results, key=lambda r: r["units"]))
     note = "" if at["units"] == TARGET_SIZE else f" (mục tiêu đặt cho {number(TARGET_SIZE)} đơn vị)"
     console.print(f"Mục tiêu, {number(at['units'])} đơn vị{note}:")
-    for target in targets(at):
+    for target in targets(at, db):
         console.print(f"  {target.line()}")
     for r in results:
         for target in memory_targets(r):

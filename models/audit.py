@@ -11,8 +11,11 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
+from models.clock import utcnow
+from models.limits import check_values
 from models.tables import AuditRow
 
 _actor: ContextVar[str] = ContextVar("dvtracker_actor", default="system")
@@ -51,3 +54,12 @@ def audit(session: Session, action: str, entity: str, entity_id: str, **details:
             details=_jsonable(details),
         )
     )
+
+
+def audit_now(session: Session, action: str, entity: str, entity_id: str, **details: Any) -> None:
+    """The same row as ``audit``, written at once by a plain INSERT (where each row of a busy path
+    counts: the intake), with the texts checked as a flush checks them."""
+    row = dict(at=utcnow(), actor=current_actor(), action=action, entity=entity, entity_id=str(entity_id),
+               details=_jsonable(details))
+    check_values(AuditRow, [row])
+    session.connection().execute(insert(AuditRow), row)

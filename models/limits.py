@@ -14,7 +14,7 @@ Two doors use these rules:
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
 from sqlalchemy import JSON, event
 from sqlmodel import Session, SQLModel
@@ -29,6 +29,7 @@ MAX_CELL = 32_767
 # Control characters other than tab and new line, and the invisible marks that reorder or hide
 # text (bidirectional overrides): Word tables leave BEL (U+0007) in copied text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_START = ("=", "+", "@")  # a value starting so would run as a formula in Excel
 
 
@@ -60,7 +61,7 @@ def text_problem(text: str, limit: int | None) -> str | None:
     bad = control_character(text)
     if bad:
         return f"chứa ký tự điều khiển {bad} ở vị trí {_CONTROL.search(text).start() + 1}"  # type: ignore[union-attr]
-    if any(unicodedata.category(ch) == "Cs" for ch in text):
+    if _SURROGATE.search(text):  # Unicode's category Cs: exactly U+D800..U+DFFF
         return "chứa mã ký tự không hợp lệ (nửa cặp UTF-16)"
     return None
 
@@ -125,6 +126,26 @@ def _check_row(row: object) -> None:
         problem = text_problem(value, getattr(col.type, "length", None))  # String, or SQLModel's AutoString
         if problem:
             raise TextRefused(f"giá trị {table.name}.{col.key} {problem}: không lưu được.")
+
+
+@lru_cache(maxsize=64)
+def _text_columns(table, keys: tuple[str, ...]) -> list[tuple[str, int | None]]:
+    return [(key, getattr(table.c[key].type, "length", None)) for key in keys if not isinstance(table.c[key].type, JSON)]
+
+
+def check_values(table: type[SQLModel], rows: list[dict]) -> None:
+    """The same check as every flush's, for rows written by a Core INSERT (which no flush sees)."""
+    if not rows:
+        return
+    t = table.__table__  # type: ignore[attr-defined]
+    columns = _text_columns(t, tuple(rows[0]))
+    for row in rows:
+        for key, limit in columns:
+            value = row[key]
+            if isinstance(value, str):
+                problem = text_problem(value, limit)
+                if problem:
+                    raise TextRefused(f"giá trị {t.name}.{key} {problem}: không lưu được.")
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

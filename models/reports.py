@@ -12,14 +12,15 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from models import vnformat
-from models.audit import audit
+from models.audit import audit_now
 from models.clock import vn_date
 from models.db import insert_once
 from models.errors import UserError
+from models.limits import check_values
 from models.roster import Roster, Unit
 from models.tables import CycleRow, ExpectedUnitRow, SectionRow, SubmissionRow, ValueRow
 
@@ -169,15 +170,16 @@ def store_submission(
                         f"'{report.compiled_from.get('collector', '')}': kiểm tra mục collector.reports_as "
                         "trong calendar.yaml của đơn vị đó (mã của đơn vị trong danh mục này).") from None
     digest = report.content_hash(unit.id)
-    existing = session.exec(select(SubmissionRow).where(
-        SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id, SubmissionRow.content_hash == digest
-    )).first()
-    if existing is not None:
-        return StoreResult("duplicate", existing, unit, sender)
-
+    same = select(SubmissionRow).where(SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
+                                       SubmissionRow.content_hash == digest)
     for _attempt in range(5):
-        version = (session.exec(select(func.max(SubmissionRow.version)).where(
-            SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id)).one() or 0) + 1
+        # The last version and whether this report is one of them, in one query.
+        last, known = session.exec(select(func.max(SubmissionRow.version),
+                                          func.count().filter(SubmissionRow.content_hash == digest)).where(
+            SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id)).one()
+        if known:
+            return StoreResult("duplicate", session.exec(same).one(), unit, sender)
+        version = (last or 0) + 1
         row = SubmissionRow(
             cycle_id=cycle.id, unit_id=unit.id, sender_unit_id=sender.id, version=version,
             doc_number=(report.doc_number or "").strip() or None, doc_date=report.doc_date, signer=report.signer,
@@ -187,8 +189,6 @@ def store_submission(
             figures_pending=report.figures_pending and not report.is_draft, review_of=review_of,
             compiled_from=report.compiled_from,
         )
-        same = select(SubmissionRow).where(SubmissionRow.cycle_id == cycle.id, SubmissionRow.unit_id == unit.id,
-                                           SubmissionRow.content_hash == digest)
         inserted, existing = insert_once(session, row, same)
         if not inserted:
             # Another process stored a version at the same moment: the same report (then it is
@@ -200,13 +200,18 @@ def store_submission(
     else:
         raise UserError(f"Không lưu được báo cáo của {unit.name} cho kỳ '{cycle.id}' do xung đột ghi đồng thời.")
 
-    session.add_all(SectionRow(submission_id=row.id, section_id=sid, status=s.status, text=s.text)
-                    for sid, s in report.sections.items())
-    session.add_all(ValueRow(submission_id=row.id, indicator_id=iid, status=v.status, value=v.value,
-                             approximate=v.approximate, raw=v.raw) for iid, v in report.values.items())
-    session.flush()
+    # Sections and figures as plain rows, in the same transaction: dozens of them per report, and
+    # an ORM object for each cost more than reading the file. Their texts get the flush's check.
+    sections = [dict(submission_id=row.id, section_id=sid, status=s.status, text=s.text)
+                for sid, s in report.sections.items()]
+    values = [dict(submission_id=row.id, indicator_id=iid, status=v.status, value=v.value,
+                   approximate=v.approximate, raw=v.raw) for iid, v in report.values.items()]
+    for table, rows in ((SectionRow, sections), (ValueRow, values)):
+        if rows:
+            check_values(table, rows)
+            session.connection().execute(insert(table), rows)
     outcome = "draft" if row.is_draft else "accepted"
-    audit(session, "submit", "submission", f"{cycle.id}:{unit.id}:v{version}", outcome=outcome,
+    audit_now(session, "submit", "submission", f"{cycle.id}:{unit.id}:v{version}", outcome=outcome,
           sender=sender.id, doc_number=row.doc_number, received_on=received_on, source=source, source_ref=source_ref,
           **({"figures_pending": True} if row.figures_pending else {}))
     return StoreResult(outcome, row, unit, sender)

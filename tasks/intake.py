@@ -2,11 +2,13 @@
 
 Every path ends in ``ingest``: the original bytes are kept (BlobRow, by SHA-256) before anything
 else, the report is validated, stored as a new version by ``store_submission``, and what became
-of it is written as an IntakeRow, whatever the outcome. One file, one transaction: a bad file
-never rolls back another. In the inbox, a file is moved only after its outcome is committed, so
-a crash leaves it in the inbox and the next sweep reads it again as a duplicate. Two sweeps of
-one inbox never run at once: a sweep holds a lock on the inbox (released by the operating system
-if the process dies), and the second one waits for it, then finds the files already moved.
+of it is written as an IntakeRow, whatever the outcome, all in one transaction; the reading and
+storing in a savepoint of it, so that a bad file never rolls back another, nor its own bytes and
+refusal. The inbox commits its files in groups (a savepoint each); a file is moved only after its
+outcome is committed, so a crash leaves it in the inbox and the next sweep reads it again (as a
+duplicate when its group was committed). Two sweeps of one inbox never run at once: a sweep holds
+a lock on the inbox (released by the operating system if the process dies), and the second one
+waits for it, then finds the files already moved.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 from filelock import FileLock
-from sqlmodel import select
+from sqlalchemy import insert
+from sqlmodel import Session, select
 
 from models import vnformat
 from models.blobs import store_blob
@@ -30,6 +34,7 @@ from models.cycles import get_cycle
 from models.db import DB_ERRORS
 from models.errors import UserError
 from models.intake import IntakeOutcome
+from models.limits import check_values
 from models.report_form import Problem, form_cycle, located, read_form
 from models.report_text import Candidate
 from models.reports import ReportData, StoreResult, store_submission
@@ -54,21 +59,59 @@ Progress = Callable[["IntakeOutcome"], None]
 
 # --- the one path every report takes ------------------------------------------------------------
 def ingest(app: App, content: bytes, filename: str, *, source: str, source_ref: str | None = None,
-           received_at: datetime | None = None, cycle_id: str | None = None) -> IntakeOutcome:
-    """Keep the bytes, read and validate the report, store it; one committed outcome per call."""
+           received_at: datetime | None = None, cycle_id: str | None = None,
+           session: Session | None = None) -> IntakeOutcome:
+    """Keep the bytes, read and validate the report, store it; one outcome per call, committed
+    with everything else of the file in one transaction (``session``: a transaction of several
+    files, which its owner commits; this file's work is then a savepoint of it).
+
+    The bytes are written first; reading and storing run in a savepoint, so that whatever goes
+    wrong there rolls back the file's report only, and its bytes and its refusal are committed."""
     received_at = received_at or app.clock.now()
     filename = printable(filename)  # names come from other systems: no NUL, no bytes that are not UTF-8
     source_ref = printable(source_ref) if source_ref else filename
-    sha = keep_blob(app, content, filename)
-    outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
-    try:
-        return _read_and_store(app, content, filename, outcome, received_at, cycle_id)
-    except DB_ERRORS:
-        raise  # the database is away: nothing was decided about this file, the next run reads it again
-    except Exception as exc:  # whatever else went wrong with this file, it alone is refused
-        outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
-        record_outcome(app, outcome, received_at)
+    with _transaction(app, session) as tx:
+        sha = store_blob(tx, content, filename, savepoint=False)
+        outcome = IntakeOutcome(source, source_ref, "rejected", blob_sha256=sha, received_on=vn_date(received_at))
+        try:
+            with tx.begin_nested():
+                return _read_and_store(app, tx, content, filename, outcome, received_at, cycle_id)
+        except DB_ERRORS:
+            raise  # the database is away: nothing was decided about this file, the next run reads it again
+        except _Refused as refused:  # the report was read, and refused as it was being stored
+            outcome.outcome, outcome.errors = "rejected", refused.errors
+        except Exception as exc:  # whatever else went wrong with this file, it alone is refused
+            outcome.outcome, outcome.errors = "rejected", [Problem(unexpected(exc), filename)]
+        outcome.intake_id = _intake_row(tx, outcome, received_at)
         return outcome
+
+
+@contextmanager
+def _transaction(app: App, session: Session | None) -> Iterator[Session]:
+    """``session`` when a caller owns the transaction (a group of files, begun by ``_group``), else a
+    new one for this file, begun by a savepoint (on SQLite: with the write lock, see ``_group``)."""
+    if session is not None:
+        yield session
+        return
+    with _group(app) as own:
+        yield own
+
+
+@contextmanager
+def _group(app: App) -> Iterator[Session]:
+    """One transaction, committed at the end, for one file or a group of them. It begins with a
+    savepoint, so that on SQLite it begins with BEGIN IMMEDIATE (``models.db._sqlite_savepoint``):
+    a first write in a deferred transaction fails at once, never waiting, when another process
+    wrote meanwhile."""
+    with app.session() as session, session.begin_nested():
+        yield session
+
+
+class _Refused(Exception):
+    """A report refused while it was being stored (unknown unit, a text no column takes...)."""
+
+    def __init__(self, errors: list[Problem]):
+        self.errors = errors
 
 
 def unexpected(exc: BaseException) -> str:
@@ -78,8 +121,8 @@ def unexpected(exc: BaseException) -> str:
             "hãy kiểm tra tệp hoặc báo cán bộ kỹ thuật.")
 
 
-def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutcome, received_at: datetime,
-                    cycle_id: str | None) -> IntakeOutcome:
+def _read_and_store(app: App, session: Session, content: bytes, filename: str, outcome: IntakeOutcome,
+                    received_at: datetime, cycle_id: str | None) -> IntakeOutcome:
     limit = app.settings.max_file_bytes
     prose = None
     if len(content) <= limit and content.strip() and document_kind(content, filename):
@@ -96,8 +139,8 @@ def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutc
         form, locations, errors = parse_content(content, filename, max_bytes=limit)
     cycle = None
     if not errors:
-        cycle, errors = _cycle_of(app, form, cycle_id if prose is None else None, filename, locations)
-        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id or _cycle_by_request(app, form)
+        cycle, errors = _cycle_of(session, form, cycle_id if prose is None else None, filename, locations)
+        outcome.cycle_id = cycle.id if cycle else form_cycle(form) or cycle_id or _cycle_by_request(session, form)
     if not errors:
         stream = app.config.stream(cycle.stream_id)
         result = read_form(form, sections=stream.sections, indicators=app.catalogue(cycle.stream_id),
@@ -107,10 +150,10 @@ def _read_and_store(app: App, content: bytes, filename: str, outcome: IntakeOutc
     if not errors:
         if prose is not None:
             report.figures_pending = prose.figures_pending
-        return _store(app, cycle, report, outcome, received_at, locations, filename,
-                      prose.candidates if prose is not None else ())
+        return _store(app, session, cycle, report, outcome, received_at, locations, filename,
+                      prose.candidates if prose is not None else (), in_savepoint=True)
     outcome.errors = errors
-    record_outcome(app, outcome, received_at)
+    outcome.intake_id = _intake_row(session, outcome, received_at)
     return outcome
 
 
@@ -244,18 +287,17 @@ def _checked_text(value, path: str):
     return value
 
 
-def _cycle_by_request(app: App, form: object) -> str | None:
+def _cycle_by_request(session: Session, form: object) -> str | None:
     """The cycle a form was meant for when it names no cycle but the công văn it answers: the one
     cycle that has a request with that number (none when no cycle, or several, have it)."""
     number = form.get("answers_request") if isinstance(form, dict) else None
     if not isinstance(number, str) or not number.strip():
         return None
-    with app.session() as session:
-        ids = set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == number.strip())).all())
+    ids = set(session.exec(select(RequestRow.cycle_id).where(RequestRow.number == number.strip())).all())
     return ids.pop() if len(ids) == 1 else None
 
 
-def _cycle_of(app: App, form: object, default: str | None, filename: str,
+def _cycle_of(session: Session, form: object, default: str | None, filename: str,
               locations: dict) -> tuple[CycleRow | None, list[Problem]]:
     def problem(message: str) -> list[Problem]:
         return [located(message, filename, locations, "cycle")]
@@ -268,20 +310,23 @@ def _cycle_of(app: App, form: object, default: str | None, filename: str,
     cycle_id = named or default
     if not cycle_id:
         return None, problem("thiếu mã kỳ báo cáo.")
-    with app.session() as session:
-        try:
-            cycle = get_cycle(session, cycle_id)
-        except UserError as exc:
-            return None, problem(exc.message)
+    try:
+        cycle = get_cycle(session, cycle_id)
+    except UserError as exc:
+        return None, problem(exc.message)
     if cycle.status != "open":
         return cycle, problem(f"kỳ '{cycle.id}' đã đóng, không nhận thêm báo cáo.")
     return cycle, []
 
 
-def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome, received_at: datetime,
-           locations: dict, filename: str | None, proposals: Sequence[Candidate] = ()) -> IntakeOutcome:
+def _store(app: App, session: Session, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome,
+           received_at: datetime, locations: dict, filename: str | None,
+           proposals: Sequence[Candidate] = (), in_savepoint: bool = False) -> IntakeOutcome:
+    """Store the report and its outcome in a savepoint of ``session``: a refusal (UserError) rolls
+    back what was written of the report, and the refusal is recorded instead. ``in_savepoint``: the
+    caller's savepoint (``ingest``'s) is the one; the refusal is raised to it as ``_Refused``."""
     try:
-        with app.session() as session:
+        with nullcontext() if in_savepoint else session.begin_nested():
             result = store_submission(session, app.roster, cycle, report, received_at=received_at,
                                       source=outcome.source, source_ref=outcome.source_ref,
                                       blob_sha256=outcome.blob_sha256)
@@ -294,9 +339,11 @@ def _store(app: App, cycle: CycleRow, report: ReportData, outcome: IntakeOutcome
     except UserError as exc:
         key = "sender" if exc.message.startswith("Đơn vị gửi") or (
             report.sender and f"'{report.sender}'" in exc.message) else "unit"
-        outcome.outcome = "rejected"
-        outcome.errors = [located(exc.message, filename, locations, key)]
-        record_outcome(app, outcome, received_at)
+        errors = [located(exc.message, filename, locations, key)]
+        if in_savepoint:
+            raise _Refused(errors) from None
+        outcome.outcome, outcome.errors = "rejected", errors
+        outcome.intake_id = _intake_row(session, outcome, received_at)
         return outcome
 
 
@@ -311,21 +358,20 @@ def _describe(outcome: IntakeOutcome, cycle: CycleRow, result: StoreResult) -> N
 
 
 def _intake_row(session, outcome: IntakeOutcome, received_at: datetime) -> int:
-    row = IntakeRow(
+    row = dict(
         received_at=received_at, source=outcome.source, source_ref=(outcome.source_ref or "")[-500:] or None,
         blob_sha256=outcome.blob_sha256, outcome=outcome.outcome, cycle_id=(outcome.cycle_id or "")[:80] or None,
         unit_id=outcome.unit_id, submission_id=outcome.submission_id,
         errors=[p.to_dict() for p in outcome.errors], warnings=[p.to_dict() for p in outcome.warnings],
     )
-    session.add(row)
-    session.flush()
-    assert row.id is not None  # the flush gave it its id
-    return row.id
+    check_values(IntakeRow, [row])  # a plain INSERT: its texts checked as a flush checks them
+    session.flush()  # what the ORM holds of this file (its version) goes first
+    return session.connection().execute(insert(IntakeRow).returning(IntakeRow.id), row).scalar_one()
 
 
-def record_outcome(app: App, outcome: IntakeOutcome, received_at: datetime) -> None:
-    with app.session() as session:
-        outcome.intake_id = _intake_row(session, outcome, received_at)
+def record_outcome(app: App, outcome: IntakeOutcome, received_at: datetime, session: Session | None = None) -> None:
+    with _transaction(app, session) as tx:
+        outcome.intake_id = _intake_row(tx, outcome, received_at)
 
 
 # --- files, inbox, paper -------------------------------------------------------------------------
@@ -343,7 +389,7 @@ def submit_files(app: App, paths: Iterable[Path], *, received_at: datetime | Non
 
 
 def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received_at: datetime | None,
-                 cycle_id: str | None) -> IntakeOutcome:
+                 cycle_id: str | None, session: Session | None = None) -> IntakeOutcome:
     received_at = received_at or app.clock.now()
     limit = app.settings.max_file_bytes
     try:
@@ -362,10 +408,10 @@ def _ingest_path(app: App, path: Path, *, source: str, source_ref: str, received
         problem = f"không đọc được tệp: {getattr(exc, 'strerror', None) or exc}."
     if problem is None:
         return ingest(app, content, path.name, source=source, source_ref=source_ref, received_at=received_at,
-                      cycle_id=cycle_id)
+                      cycle_id=cycle_id, session=session)
     outcome = IntakeOutcome(source, printable(source_ref), "rejected", received_on=vn_date(received_at),
                             errors=[Problem(problem, printable(path.name))])
-    record_outcome(app, outcome, received_at)
+    record_outcome(app, outcome, received_at, session)
     return outcome
 
 
@@ -378,8 +424,12 @@ def inbox_files(app: App) -> list[Path]:
 
 
 def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str | None = None,
-                progress: Progress | None = None) -> list[IntakeOutcome]:
+                progress: Progress | None = None, group: int | None = None) -> list[IntakeOutcome]:
     """Receive every file of the inbox, then move it to processed/ or rejected/ (with a reason file).
+
+    Files are committed in groups of ``group`` (default ``settings.inbox_group``), one transaction
+    a group and a savepoint a file, so that a bad file is refused alone; a group's files are moved
+    only once the group is committed: a crash leaves them all in the inbox, read again next time.
 
     Writers should drop files by renaming them into the inbox (or use a name starting with '.' or
     ending in .part while copying): such names are left alone.
@@ -388,27 +438,52 @@ def sweep_inbox(app: App, *, received_at: datetime | None = None, cycle_id: str 
     processed, rejected = inbox / "processed", inbox / "rejected"
     for folder in (inbox, processed, rejected):
         folder.mkdir(parents=True, exist_ok=True)
+    size = max(1, group or app.settings.inbox_group)
     outcomes = []
     with _inbox_lock(inbox):
-        for path in inbox_files(app):
+        files, start = inbox_files(app), 0
+        while start < len(files):
+            received = _receive_group(app, files[start:start + size], received_at, cycle_id)
+            start += len(received)
+            for path, outcome, moment in received:
+                _move_out(path, outcome, moment, processed, rejected)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+    return outcomes
+
+
+def _receive_group(app: App, paths: list[Path], received_at: datetime | None,
+                   cycle_id: str | None) -> list[tuple[Path, IntakeOutcome, datetime]]:
+    """Receive the first of ``paths`` in one transaction, each file in a savepoint of it, and return
+    once committed. The group closes after ``settings.inbox_group_seconds`` even if files are left:
+    on SQLite its transaction holds the write lock, which other writers wait for (busy_timeout)."""
+    received: list[tuple[Path, IntakeOutcome, datetime]] = []
+    started = time.monotonic()
+    with _group(app) as session:
+        for path in paths:
             moment = received_at or app.clock.now()
             outcome = _ingest_path(app, path, source="inbox", source_ref=path.name, received_at=moment,
-                                   cycle_id=cycle_id)
-            target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
-            try:
-                if outcome.rejected:
-                    Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
-                os.replace(path, target)
-                outcome.moved_to = printable(str(target))
-            except FileNotFoundError:
-                pass  # removed meanwhile
-            except OSError as exc:  # the outcome is committed: the file waits, and is read again as a duplicate
-                outcome.warnings.append(Problem(f"không chuyển được tệp ra khỏi thư mục inbox: {exc.strerror or exc}.",
-                                                printable(path.name)))
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-    return outcomes
+                                   cycle_id=cycle_id, session=session)
+            received.append((path, outcome, moment))
+            if time.monotonic() - started > app.settings.inbox_group_seconds:
+                break
+    return received
+
+
+def _move_out(path: Path, outcome: IntakeOutcome, moment: datetime, processed: Path, rejected: Path) -> None:
+    """Move a file whose outcome is committed to processed/ or rejected/ (with its reason)."""
+    target = _free_name(rejected if outcome.rejected else processed, path.name, outcome.blob_sha256)
+    try:
+        if outcome.rejected:
+            Path(f"{target}.reason.txt").write_text(outcome.reason_text(moment), encoding="utf-8")
+        os.replace(path, target)
+        outcome.moved_to = printable(str(target))
+    except FileNotFoundError:
+        pass  # removed meanwhile
+    except OSError as exc:  # the outcome is committed: the file waits, and is read again as a duplicate
+        outcome.warnings.append(Problem(f"không chuyển được tệp ra khỏi thư mục inbox: {exc.strerror or exc}.",
+                                        printable(path.name)))
 
 
 @contextmanager
@@ -461,4 +536,5 @@ def record_paper(app: App, cycle_id: str, unit: str, number: str, doc_date: date
         return outcome
     outcome.cycle_id = cycle.id
     report = ReportData(unit=unit, cycle_id=cycle.id, doc_number=number, doc_date=doc_date, sender=sender)
-    return _store(app, cycle, report, outcome, received_at, {}, None)
+    with app.session() as session:
+        return _store(app, session, cycle, report, outcome, received_at, {}, None)

@@ -105,6 +105,8 @@ def test_one_tiny_round_of_every_phase(tmp_path, empty_database_url):
     assert setup["intake_json"]["files"] + setup["intake_workbook"]["files"] + setup["bulk_reports"] == setup["reports"]
     assert setup["intake_workbook"]["files"] > 0 and "rejected" not in setup["intake_json"]["outcomes"]
     assert setup["intake_floor"]["files"] == setup["intake_json"]["files"]  # the floor stored the same reports
+    assert setup["intake_sweep"]["files"] == setup["intake_json"]["files"]  # and so did the inbox sweep
+    assert set(setup["intake_sweep"]["outcomes"]) <= {"accepted", "draft"}
 
     tick = phase_tick(ws, repeat=2)  # raises when the baseline disagrees with the tool
     assert sum(tick["statuses"].values()) == 20

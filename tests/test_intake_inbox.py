@@ -2,9 +2,11 @@ import contextlib
 import json
 from datetime import date
 
-from sqlmodel import select
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import func, select
 
-from models.tables import BlobRow, IntakeRow, SubmissionRow
+from models.tables import AuditRow, BlobRow, IntakeRow, SectionRow, SubmissionRow, ValueRow
 from tasks import intake
 from tasks.intake import sweep_inbox
 from tests.helpers import fill_template, open_2023_danvan, vn_noon
@@ -75,7 +77,11 @@ def test_a_rerun_is_harmless_and_a_resent_file_keeps_both_copies(app):
         assert len(session.exec(select(SubmissionRow)).all()) == 2
 
 
-def test_a_crash_after_the_commit_leaves_the_file_to_be_read_again_as_a_duplicate(app, monkeypatch):
+@pytest.mark.parametrize("group", [1, 50])
+def test_a_crash_after_the_commit_leaves_the_file_to_be_read_again_as_a_duplicate(app, monkeypatch, group):
+    """The crash comes at the first move: after the first file's commit (one file a transaction)
+    or after the whole group's (both files in one)."""
+    app.settings.inbox_group_seconds = 3600  # groups as asked, however slow the machine
     open_2023_danvan(app)
     drop(app, "ha-noi.json", json_report("01"))
     drop(app, "hai-phong.json", json_report("31"))
@@ -85,12 +91,13 @@ def test_a_crash_after_the_commit_leaves_the_file_to_be_read_again_as_a_duplicat
 
     monkeypatch.setattr(intake.os, "replace", crash)
     with contextlib.suppress(KeyboardInterrupt):
-        sweep_inbox(app, received_at=RECEIVED)
+        sweep_inbox(app, received_at=RECEIVED, group=group)
     inbox = app.settings.inbox_dir
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["ha-noi.json", "hai-phong.json"]
     monkeypatch.undo()
-    outcomes = sweep_inbox(app, received_at=RECEIVED)
-    assert [(o.source_ref, o.outcome) for o in outcomes] == [("ha-noi.json", "duplicate"), ("hai-phong.json", "accepted")]
+    outcomes = sweep_inbox(app, received_at=RECEIVED, group=group)
+    assert [(o.source_ref, o.outcome) for o in outcomes] == [
+        ("ha-noi.json", "duplicate"), ("hai-phong.json", "duplicate" if group > 1 else "accepted")]
     assert not [p for p in inbox.iterdir() if p.is_file()]
     with app.session() as session:
         assert len(session.exec(select(SubmissionRow)).all()) == 2
@@ -119,3 +126,126 @@ def test_a_file_that_cannot_be_moved_does_not_stop_the_sweep(app, monkeypatch):
     assert "không chuyển được tệp ra khỏi thư mục inbox" in str(outcomes[0].warnings[0])
     monkeypatch.undo()
     assert [o.outcome for o in sweep_inbox(app, received_at=RECEIVED)] == ["duplicate"]  # and then it leaves
+
+
+# --- files committed in groups ---------------------------------------------------------------------
+FIVE = [("a-ha-noi.json", "01"), ("b-ha-giang.json", "02"), ("c-hai-phong.json", "31"), ("d-quang-tri.json", "45"),
+        ("e-an-giang.json", "89")]
+
+
+def counts(app) -> dict:
+    with app.session() as session:
+        found = {t.__tablename__: session.exec(select(func.count()).select_from(t)).one()
+                 for t in (BlobRow, SubmissionRow, SectionRow, ValueRow, IntakeRow)}
+        found["audit_log"] = session.exec(select(func.count()).where(AuditRow.action == "submit")).one()
+        return found
+
+
+def in_inbox(app) -> list[str]:
+    return sorted(p.name for p in app.settings.inbox_dir.iterdir() if p.is_file())
+
+
+def test_a_file_that_breaks_in_the_middle_of_a_group_is_refused_alone(app, monkeypatch):
+    """The third of five files breaks after its version, sections, figures and audit row are
+    written: its savepoint takes them back, its bytes and refusal are committed with the others'
+    reports, and each file is moved where its outcome says."""
+    app.settings.inbox_group_seconds = 3600  # groups as asked, however slow the machine
+    open_2023_danvan(app)
+    for name, unit in FIVE:
+        drop(app, name, json_report(unit))
+    real = intake._describe
+
+    def breaks_on_hai_phong(outcome, cycle, result):
+        if result.unit.id.endswith("-31"):
+            raise KeyError("một lỗi sau khi đã ghi")
+        return real(outcome, cycle, result)
+
+    monkeypatch.setattr(intake, "_describe", breaks_on_hai_phong)
+    outcomes = sweep_inbox(app, received_at=RECEIVED, group=50)
+    assert [(o.source_ref, o.outcome) for o in outcomes] == [
+        ("a-ha-noi.json", "accepted"), ("b-ha-giang.json", "accepted"), ("c-hai-phong.json", "rejected"),
+        ("d-quang-tri.json", "accepted"), ("e-an-giang.json", "accepted")]
+    assert "KeyError" in outcomes[2].errors[0].message
+    inbox = app.settings.inbox_dir
+    assert in_inbox(app) == []
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == [n for n, _ in FIVE if "hai-phong" not in n]
+    assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["c-hai-phong.json", "c-hai-phong.json.reason.txt"]
+    with app.session() as session:
+        assert sorted(s.unit_id[-2:] for s in session.exec(select(SubmissionRow))) == ["01", "02", "45", "89"]
+        assert len(session.exec(select(AuditRow).where(AuditRow.action == "submit")).all()) == 4
+        assert [(r.source_ref, r.outcome, r.submission_id is None) for r in session.exec(
+            select(IntakeRow).order_by(IntakeRow.id))] == [(o.source_ref, o.outcome, o.rejected) for o in outcomes]
+        assert session.get(BlobRow, outcomes[2].blob_sha256) is not None  # its bytes are kept
+    sections = len(app.config.stream("danvan").sections)
+    assert counts(app)["submission_section"] == 4 * sections  # nothing of the refused version is left
+
+
+def test_a_database_error_in_the_middle_of_a_group_moves_no_file_of_it(app, monkeypatch):
+    """Groups of two; the database fails on the fourth file, the second of its group: the first
+    group is committed and moved, nothing of the second is kept or moved (not even its first
+    file, received without error), and the next sweep receives the rest."""
+    app.settings.inbox_group_seconds = 3600  # groups as asked, however slow the machine
+    open_2023_danvan(app)
+    for name, unit in FIVE:
+        drop(app, name, json_report(unit))
+    real = intake._intake_row
+
+    def fails_on_quang_tri(session, outcome, received_at):
+        if outcome.source_ref == "d-quang-tri.json":
+            raise OperationalError("INSERT INTO intake", {}, Exception("server closed the connection unexpectedly"))
+        return real(session, outcome, received_at)
+
+    monkeypatch.setattr(intake, "_intake_row", fails_on_quang_tri)
+    with pytest.raises(OperationalError):
+        sweep_inbox(app, received_at=RECEIVED, group=2)
+    assert in_inbox(app) == ["c-hai-phong.json", "d-quang-tri.json", "e-an-giang.json"]
+    assert counts(app) | {"submission_section": 0, "submission_value": 0} == {
+        "blob": 2, "submission": 2, "submission_section": 0, "submission_value": 0, "intake": 2, "audit_log": 2}
+
+    monkeypatch.undo()
+    outcomes = sweep_inbox(app, received_at=RECEIVED, group=2)
+    assert [(o.source_ref, o.outcome) for o in outcomes] == [
+        ("c-hai-phong.json", "accepted"), ("d-quang-tri.json", "accepted"), ("e-an-giang.json", "accepted")]
+    assert in_inbox(app) == [] and counts(app)["submission"] == 5
+
+
+@pytest.mark.parametrize("group", [1, 3, 50])
+def test_a_sweep_stores_the_same_whatever_its_groups(app, group):
+    """A file a transaction, three, or all: the same outcomes, versions and reports; the same
+    report twice in one group is a duplicate of the first."""
+    app.settings.inbox_group_seconds = 3600  # groups as asked, however slow the machine
+    open_2023_danvan(app)
+    for name, unit in FIVE:
+        drop(app, name, json_report(unit))
+    drop(app, "f-nhap.json", json_report("04", number="Số: /BC-UBND"))
+    drop(app, "g-hong.json", b"{not json")
+    drop(app, "h-lai.json", json_report("01"))  # the same report as a-ha-noi.json, in the same group
+    drop(app, "i-ha-noi-2.json", json_report("01", number="2/BC-UBND"))
+    outcomes = sweep_inbox(app, received_at=RECEIVED, group=group)
+    assert [(o.source_ref, o.outcome, o.version) for o in outcomes] == [
+        ("a-ha-noi.json", "accepted", 1), ("b-ha-giang.json", "accepted", 1), ("c-hai-phong.json", "accepted", 1),
+        ("d-quang-tri.json", "accepted", 1), ("e-an-giang.json", "accepted", 1), ("f-nhap.json", "draft", 1),
+        ("g-hong.json", "rejected", None), ("h-lai.json", "duplicate", 1), ("i-ha-noi-2.json", "accepted", 2)]
+    assert in_inbox(app) == []
+    assert counts(app) | {"submission_section": 0, "submission_value": 0} == {
+        "blob": 8, "submission": 7, "submission_section": 0, "submission_value": 0, "intake": 9, "audit_log": 7}
+
+
+def test_a_group_that_takes_long_is_committed_before_it_is_full(app, monkeypatch):
+    """A group's transaction holds SQLite's write lock: past inbox_group_seconds it is committed and
+    its files moved, and the next files start a group of their own."""
+    open_2023_danvan(app)
+    drop(app, "ha-noi.json", json_report("01"))
+    drop(app, "hai-phong.json", json_report("31"))
+    app.settings.inbox_group_seconds = 0  # every file takes too long
+
+    def crash(*_args):
+        raise KeyboardInterrupt("mất điện")
+
+    monkeypatch.setattr(intake.os, "replace", crash)
+    with contextlib.suppress(KeyboardInterrupt):
+        sweep_inbox(app, received_at=RECEIVED, group=50)
+    assert counts(app)["submission"] == 1  # the first file's group was committed alone, then the crash
+    monkeypatch.undo()
+    assert [(o.source_ref, o.outcome) for o in sweep_inbox(app, received_at=RECEIVED, group=50)] == [
+        ("ha-noi.json", "duplicate"), ("hai-phong.json", "accepted")]

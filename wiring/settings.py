@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     exports_dir: Path = PROJECT_DIR / "var" / "exports"
     templates_dir: Path | None = None  # coordinators' overrides of notifications/templates
     max_file_mb: int = 20  # a report file (inbox, submit, HTTP) larger than this is refused unread
+    inbox_group: int = 50  # inbox files committed together (each in its own savepoint); 1: one transaction a file
+    inbox_group_seconds: float = 2.0  # and committed after this long however many (SQLite's write lock is held)
 
     # Email. Without smtp_host, reminders are written as .eml files to the outbox.
     smtp_host: str = ""
