@@ -33,6 +33,7 @@ from models.streams import Collector, Section
 from models.text import lower_first
 from models.vnformat import change, day, number, text_day
 from tasks.docx_footnotes import Footnotes
+from tasks.docx_stream import BodySpool
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, NOTE_PT = 14, 12, 10
@@ -40,6 +41,9 @@ CHECK_HEADING = "CẦN KIỂM TRA"
 FIGURES_NOTE = ("Ghi chú: (n/N đơn vị) = số đơn vị có số liệu/số đơn vị đã gửi báo cáo; đơn vị không báo cáo số liệu "
                 "không được tính là 0; tỷ lệ tính lại từ tổng tử số và tổng mẫu số.")
 DRAFTER_NOTE = "Nội dung báo cáo của các đơn vị:"
+# The materials and the review hold a paragraph or a row per unit: what is complete is written
+# out (``BodySpool``) every SPILL_EVERY of them, so that memory does not grow with the units.
+SPILL_EVERY = 500
 
 
 REPORT_TITLE = "BÁO CÁO"
@@ -76,6 +80,8 @@ def write_materials(path: Path, comp: Compilation, *, collector: Collector,
     doc = Document()
     _page_and_styles(doc)
     _page_numbers(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spool = BodySpool(doc, path.parent)
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, MATERIALS_TITLE, bold=True, align=center, indent=False)
     _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
@@ -84,15 +90,16 @@ def write_materials(path: Path, comp: Compilation, *, collector: Collector,
     noted = False
     for section in _outline(doc, comp):
         noted = _figures(doc, comp, section.id, with_note=not noted) or noted
-        _rankings(doc, comp, section.id)
+        _rankings(doc, comp, section.id, spool)
         names = exemplary.get(section.id) or {}
         if any(names.values()):
             _para(doc, f"Đơn vị tiêu biểu do người soạn thảo nêu: {exemplary_text(names, groups(comp))}", italic=True)
-        _texts(doc, comp, section.id)
-    _unit_figures(doc, comp)
+        _texts(doc, comp, section.id, spool)
+        spool.spill()
+    _unit_figures(doc, comp, spool)
     _properties(doc, comp, collector, f"{MATERIALS_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
                 "Tư liệu của người soạn thảo, không gửi kèm báo cáo")
-    return _save(doc, path)
+    return spool.save(path)
 
 
 def write_review(path: Path, comp: Compilation, *, collector: Collector, findings: list[Finding], version: int,
@@ -101,10 +108,12 @@ def write_review(path: Path, comp: Compilation, *, collector: Collector, finding
     doc = Document()
     _page_and_styles(doc)
     _page_numbers(doc)
-    _checks(doc, comp, findings, version, changes, national or [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spool = BodySpool(doc, path.parent)
+    _checks(doc, comp, findings, version, changes, national or [], spool)
     _properties(doc, comp, collector, f"{REVIEW_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
                 "Các điểm cần kiểm tra trước khi trình ký")
-    return _save(doc, path)
+    return spool.save(path)
 
 
 def _save(doc, path: Path) -> Path:
@@ -483,7 +492,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
     return True
 
 
-def _rankings(doc, comp: Compilation, section_id: str) -> None:
+def _rankings(doc, comp: Compilation, section_id: str, spool: BodySpool) -> None:
     for ind in (i for i in comp.indicators if i.section == section_id and i.aggregation in STANDINGS):
         rows = comp.rankings[comp.rankings["indicator"] == ind.id]
         if rows.empty:
@@ -494,14 +503,17 @@ def _rankings(doc, comp: Compilation, section_id: str) -> None:
         for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()], strict=True):
             _cell(cell, text, bold=True)
         grid = _grid(table)
-        for r in rows.itertuples():
+        for n, r in enumerate(rows.itertuples(), 1):
             cells = _add_row(table, grid)
             _cell(cells[0], str(r.rank))
             _cell(cells[1], r.name, align=WD_ALIGN_PARAGRAPH.LEFT)
             _cell(cells[2], r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value))
+            if n % SPILL_EVERY == 0:
+                spool.spill_rows(table)
+        spool.end_table(table)
 
 
-def _texts(doc, comp: Compilation, section_id: str) -> None:
+def _texts(doc, comp: Compilation, section_id: str, spool: BodySpool) -> None:
     reporters = comp.units[comp.units["counted"]]
     if reporters.empty:
         return
@@ -510,7 +522,9 @@ def _texts(doc, comp: Compilation, section_id: str) -> None:
     if rows.empty:
         _para(doc, "Chưa đơn vị nào báo cáo nội dung này.", italic=True, size=BODY_PT - 1)
         return
-    for r in rows[rows["status"] == "reported"].itertuples():
+    for n, r in enumerate(rows[rows["status"] == "reported"].itertuples(), 1):
+        if n % SPILL_EVERY == 0:
+            spool.spill()
         lines = [line for line in (r.text or "").splitlines() if line.strip()] or [""]
         for n, line in enumerate(lines):
             p = _para(doc)
@@ -544,7 +558,7 @@ def _closing(doc, comp: Compilation, collector: Collector) -> None:
 
 
 def _checks(doc, comp: Compilation, findings: list[Finding], version: int, changes: dict,
-            national: list[NationalFigure]) -> None:
+            national: list[NationalFigure], spool: BodySpool) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, CHECK_HEADING, bold=True, align=center, indent=False)
     _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
@@ -566,6 +580,9 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,
                                           str(f.version) if f.version else "", f.message], strict=True):
                 _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT)
+            if n % SPILL_EVERY == 0:
+                spool.spill_rows(table)
+        spool.end_table(table)
     if national:
         doc.add_heading(f"Số liệu toàn quốc do người soạn thảo nhập ({len(national)})", level=1)
         for figure in national:
@@ -578,7 +595,7 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             _para(doc, f"- {line}")
 
 
-def _unit_figures(doc, comp: Compilation) -> None:
+def _unit_figures(doc, comp: Compilation, spool: BodySpool) -> None:
     """The figures each unit gave, unit by unit, in official order (one pass over the figures)."""
     values = comp.values
     if values.empty:
@@ -591,7 +608,9 @@ def _unit_figures(doc, comp: Compilation) -> None:
                                 f"{r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)}"
                                 for r in part.itertuples())
              for unit_id, part in rows.groupby("unit_id", sort=False)}
-    for unit_id, name in zip(comp.units["unit_id"], comp.units["name"], strict=True):
+    for n, (unit_id, name) in enumerate(zip(comp.units["unit_id"], comp.units["name"], strict=True), 1):
+        if n % SPILL_EVERY == 0:
+            spool.spill()
         if unit_id in given:
             p = _para(doc)
             _run(p, f"{name}: ", bold=True, size=BODY_PT - 1)
