@@ -35,7 +35,7 @@ class BodySpool:
         self._declared = {prefix.encode(): uri.encode() for prefix, uri in doc.element.nsmap.items() if prefix}
         self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115  (lives until save; unlinked already)
         self._size = 0
-        self._table = None  # the table whose rows are being spilled
+        self._table: object | None = None  # the table (CT_Tbl) whose rows are being spilled
 
     # --- writing out ---------------------------------------------------------------------------
     def _strip(self, xml: bytes) -> bytes:
