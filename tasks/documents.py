@@ -5,6 +5,7 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from copy import deepcopy
 from datetime import datetime, time
@@ -237,6 +238,7 @@ def _new_paragraph(container) -> Paragraph:
 
 
 _RUN_PROPERTIES: dict[tuple, object] = {}
+_BREAKS = re.compile(r"[\t\r\n]")  # what python-docx turns into <w:tab/> and <w:br/>
 
 
 def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
@@ -253,7 +255,13 @@ def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
         if size is not None:
             model.font.size = Pt(size)
         _RUN_PROPERTIES[key] = model._r.rPr
-    run = p.add_run(text)
+    if _BREAKS.search(text):
+        run = p.add_run(text)
+    else:  # what add_run writes for a text without tabs or line breaks, without its loop over every character
+        r = p._p.add_r()
+        if text:
+            r.add_t(text)
+        run = Run(r, p)
     if _RUN_PROPERTIES[key] is not None:
         run._r.insert(0, deepcopy(_RUN_PROPERTIES[key]))
     return run
