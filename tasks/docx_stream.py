@@ -7,6 +7,7 @@ package python-docx makes, with ``word/document.xml`` streamed from the spool. T
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from lxml import etree
 DOCUMENT_PART = "word/document.xml"
 _DECLARATION = re.compile(rb' xmlns:([A-Za-z0-9_.-]+)="([^"]*)"')
 _COPY_CHUNK = 1 << 20
+_SECT_PR = qn("w:sectPr")
 
 
 class BodySpool:
@@ -33,6 +35,7 @@ class BodySpool:
         # Namespaces declared on the document's root: a child serialised alone declares them
         # again, which the whole document does not; they are taken out of its first tag.
         self._declared = {prefix.encode(): uri.encode() for prefix, uri in doc.element.nsmap.items() if prefix}
+        self._nsmap = doc.element.nsmap
         self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115  (lives until save; unlinked already)
         self._size = 0
         self._table: object | None = None  # the table (CT_Tbl) whose rows are being spilled
@@ -48,29 +51,28 @@ class BodySpool:
         self._file.write(data)
         self._size += len(data)
 
-    def _out(self, element) -> None:
-        self._write(self._strip(etree.tostring(element, encoding="UTF-8")))
+    def _out_all(self, elements: list) -> None:
+        """Write out ``elements`` and take them out of the tree: moved into a wrapper declaring the
+        root's namespaces, serialised at once, the wrapper's own tags cut off."""
+        if not elements:
+            return
+        wrapper = etree.Element(qn("w:body"), nsmap=self._nsmap)
+        wrapper.extend(elements)
+        xml = etree.tostring(wrapper, encoding="UTF-8")
+        self._write(xml[xml.index(b">") + 1:-len(b"</w:body>")])
 
     def spill(self) -> None:
         """Write out and drop every element of the body before its section properties."""
         if self._table is not None:
             raise RuntimeError("a table is still being spilled")
-        for child in list(self.body):
-            if child.tag == qn("w:sectPr"):
-                break
-            self._out(child)
-            self.body.remove(child)
+        self._out_all([child for child in self.body if child.tag != _SECT_PR])
 
     def spill_rows(self, table: Table) -> None:
         """Write out the rows ``table`` has so far (the first time: what comes before it and the
         table's own properties), and drop them."""
         tbl = table._tbl
         if self._table is None:
-            for child in list(self.body):
-                if child is tbl:
-                    break
-                self._out(child)
-                self.body.remove(child)
+            self._out_all(list(itertools.takewhile(lambda child: child is not tbl, self.body)))
             xml = self._strip(etree.tostring(tbl, encoding="UTF-8"))
             close = b"</w:tbl>"
             if not xml.endswith(close):
@@ -82,9 +84,7 @@ class BodySpool:
             return
         if tbl is not self._table:
             raise RuntimeError("another table is still being spilled")
-        for tr in tbl.tr_lst:
-            self._out(tr)
-            tbl.remove(tr)
+        self._out_all(tbl.tr_lst)
 
     def end_table(self, table: Table) -> None:
         """The last rows of ``table`` and its end; the table leaves the tree."""
