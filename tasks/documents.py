@@ -5,12 +5,14 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from copy import deepcopy
 from datetime import datetime, time
 from pathlib import Path
 
+import numpy as np
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -611,20 +613,25 @@ def _unit_figures(doc, comp: Compilation, spool: BodySpool) -> None:
     doc.add_heading("SỐ LIỆU TỪNG ĐƠN VỊ BÁO CÁO", level=1)
     labels = {i.id: indicator_title(i) for i in comp.indicators}
     order = {i.id: n for n, i in enumerate(comp.indicators)}
-    rows = values.assign(position=values["indicator"].map(order)).sort_values("position", kind="stable")
-    parts: dict[str, list[str]] = {}  # per unit, in the indicators' order (a groupby's slices cost more)
-    for unit_id, indicator, raw, value in zip(rows["unit_id"], rows["indicator"], rows["raw"], rows["value"],
-                                              strict=True):
-        shown = raw if isinstance(raw, str) and raw.strip() else number(value)
-        parts.setdefault(unit_id, []).append(f"{labels.get(indicator, indicator)}: {shown}")
-    given = {unit_id: "; ".join(texts) for unit_id, texts in parts.items()}
-    for n, (unit_id, name) in enumerate(zip(comp.units["unit_id"], comp.units["name"], strict=True), 1):
-        if n % SPILL_EVERY == 0:
+    names = comp.units["name"].tolist()
+    rank = {unit_id: n for n, unit_id in enumerate(comp.units["unit_id"])}  # the roster's order
+    # The figures in the units' order, each unit's in the order the sort by indicator gives (the
+    # sort main's groupby followed): positions into the columns, not a sorted copy of every figure.
+    by_indicator = values["indicator"].map(order).reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    unit_rank = values["unit_id"].map(rank).to_numpy(dtype=float)[by_indicator]
+    known = ~np.isnan(unit_rank)
+    at = by_indicator[known][np.argsort(unit_rank[known], kind="stable")]
+    columns = (values[c].to_numpy()[at].tolist() for c in ("unit_id", "indicator", "raw", "value"))
+    for written, (unit_id, figures) in enumerate(
+            itertools.groupby(zip(*columns, strict=True), key=lambda row: row[0]), 1):
+        given = "; ".join(f"{labels.get(indicator, indicator)}: "
+                          f"{raw if isinstance(raw, str) and raw.strip() else number(value)}"
+                          for _unit, indicator, raw, value in figures)
+        p = _para(doc)
+        _run(p, f"{names[rank[unit_id]]}: ", bold=True, size=BODY_PT - 1)
+        _run(p, given + ".", size=BODY_PT - 1)
+        if written % SPILL_EVERY == 0:
             spool.spill()
-        if unit_id in given:
-            p = _para(doc)
-            _run(p, f"{name}: ", bold=True, size=BODY_PT - 1)
-            _run(p, given[unit_id] + ".", size=BODY_PT - 1)
 
 
 def change_lines(changes: dict) -> list[str]:
