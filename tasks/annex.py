@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from models.catalogue import Indicator
@@ -85,17 +86,24 @@ def write_annex(path: Path, comp: Compilation, findings: list[Finding]) -> Path:
     # Written row by row (openpyxl's write-only mode): a province's thousands of communes would
     # otherwise keep every cell of every sheet in memory at once.
     book = Workbook(write_only=True)
-    sheets = [_reporting(comp), _totals(comp)]
-    sheets += [_group_sheet(comp, group, label) for group, label in comp.status.labels.items() if group != OVERALL]
-    sheets.append(_rankings(comp))
-    if comp.previous is not None:
-        sheets.append(_comparison(comp))
-    sheets.append(_findings(comp, findings))
     caption = f"{comp.stream.report_title} {comp.cycle.label}"
-    for sheet in sheets:
-        _write_sheet(book, sheet, caption)
+    styles: dict[tuple, StyleArray] = {}
+    for sheet in _sheets(comp, findings):  # one sheet's frame at a time: each is dropped once written
+        _write_sheet(book, sheet, caption, styles)
     book.save(path)
     return path
+
+
+def _sheets(comp: Compilation, findings: list[Finding]) -> Iterator[_Sheet]:
+    yield _reporting(comp)
+    yield _totals(comp)
+    for group, label in comp.status.labels.items():
+        if group != OVERALL:
+            yield _group_sheet(comp, group, label)
+    yield _rankings(comp)
+    if comp.previous is not None:
+        yield _comparison(comp)
+    yield _findings(comp, findings)
 
 
 def _reporting(comp: Compilation) -> _Sheet:
@@ -207,36 +215,37 @@ def _findings(comp: Compilation, findings: list[Finding]) -> _Sheet:
     return _Sheet("Cần kiểm tra", frame, "Đơn vị", {"Bản": INTEGER})
 
 
-def _write_sheet(book: Workbook, sheet: _Sheet, caption: str) -> None:
+def _write_sheet(book: Workbook, sheet: _Sheet, caption: str, styles: dict[tuple, StyleArray]) -> None:
     """``sheet`` as a worksheet: a bold wrapped header, columns as wide as their content, numbers
     and dates in their formats, an empty cell (never 0) where a value is missing; then the print
     layout (``print_layout``) with the header and the ``frozen`` column in view."""
-    df = sheet.frame
+    names, length = list(sheet.frame.columns), len(sheet.frame)
+    columns = [_cells(sheet.frame[c]) for c in names]
+    sheet.frame = pd.DataFrame()  # dropped: its columns as plain values are all that is written
     ws = book.create_sheet(sheet.title)
-    columns = [_cells(df[c]) for c in df.columns]
     widths, wraps = [], []
-    for n, (name, values) in enumerate(zip(df.columns, columns, strict=True), 1):
+    for n, (name, values) in enumerate(zip(names, columns, strict=True), 1):
         width, wrap = _width(str(name), values)
         ws.column_dimensions[get_column_letter(n)].width = width
         widths.append(width)
         wraps.append(wrap)
-    frozen = list(df.columns).index(sheet.frozen) + 2
+    frozen = names.index(sheet.frozen) + 2
     print_layout(ws, header_rows=1, freeze=f"{get_column_letter(frozen)}2",
                  caption=f"Phụ lục: {sheet.title} – {caption}")
     ws.print_title_cols = f"A:{get_column_letter(frozen - 1)}"  # should it be printed more pages wide
     header = []
-    for name in df.columns:
+    for name in names:
         cell = WriteOnlyCell(ws, value=str(name))
         cell.font, cell.alignment = BOLD, HEADER
         header.append(cell)
-    _fit_height(ws, 1, [str(c) for c in df.columns], [w * 0.9 for w in widths])  # bold is wider
+    _fit_height(ws, 1, [str(c) for c in names], [w * 0.9 for w in widths])  # bold is wider
     ws.append(header)
-    formats = [sheet.formats.get(c) for c in df.columns]
-    first_bold = len(df) - sheet.bold_rows
+    formats = [sheet.formats.get(c) for c in names]
+    first_bold = length - sheet.bold_rows
     for r, row in enumerate(zip(*columns, strict=True)):
         _fit_height(ws, r + 2, [v if wrap and isinstance(v, str) else "" for v, wrap in zip(row, wraps, strict=True)],
                     widths)
-        ws.append([_cell(ws, v, f[r] if isinstance(f, list) else f, wrap, r >= first_bold)
+        ws.append([_cell(ws, v, f[r] if isinstance(f, list) else f, wrap, r >= first_bold, styles)
                    for v, f, wrap in zip(row, formats, wraps, strict=True)])
 
 
@@ -249,19 +258,31 @@ def _fit_height(ws, row: int, texts: list[str], widths: list[float]) -> None:
         ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
-def _cell(ws, value, number_format: str | None, wrap: bool, bold: bool):
-    """A body cell: in the annex's font, at the top of its row, numbers and dates in their formats."""
+def _cell(ws, value, number_format: str | None, wrap: bool, bold: bool, styles: dict[tuple, StyleArray]):
+    """A body cell: in the annex's font, at the top of its row, numbers and dates in their formats.
+    ``styles``: the workbook's style of each combination met so far, set once through openpyxl (which
+    looks each font, alignment and format up in the workbook's lists) and then copied."""
     if value is None:
         return None
     cell = write_only_value(ws, value)
     if not isinstance(cell, Cell):  # a text starting with "=" comes back as a text cell already
         cell = WriteOnlyCell(ws, value=cell)
+    fmt = None
     if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+        fmt = DATE_FORMAT
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        cell.number_format = number_format or (INTEGER if float(value) == round(value) else DECIMAL)
+        fmt = number_format or (INTEGER if float(value) == round(value) else DECIMAL)
+    align = "wrap" if wrap else "right" if isinstance(value, str) and COUNT.fullmatch(value) else "top"
+    key = (fmt, bold, align)
+    style = styles.get(key)
+    if style is not None:
+        cell._style = StyleArray(style)
+        return cell
+    if fmt is not None:
+        cell.number_format = fmt
     cell.font = BOLD if bold else PLAIN
-    cell.alignment = WRAP if wrap else RIGHT if isinstance(value, str) and COUNT.fullmatch(value) else TOP
+    cell.alignment = {"wrap": WRAP, "right": RIGHT, "top": TOP}[align]
+    styles[key] = StyleArray(cell._style)
     return cell
 
 

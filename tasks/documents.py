@@ -5,11 +5,14 @@ section for the drafter, and a "Cần kiểm tra" part listing every finding."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from copy import deepcopy
 from datetime import datetime, time
 from pathlib import Path
 
+import numpy as np
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -33,6 +36,7 @@ from models.streams import Collector, Section
 from models.text import lower_first
 from models.vnformat import change, day, number, text_day
 from tasks.docx_footnotes import Footnotes
+from tasks.docx_stream import BodySpool
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, NOTE_PT = 14, 12, 10
@@ -40,6 +44,9 @@ CHECK_HEADING = "CẦN KIỂM TRA"
 FIGURES_NOTE = ("Ghi chú: (n/N đơn vị) = số đơn vị có số liệu/số đơn vị đã gửi báo cáo; đơn vị không báo cáo số liệu "
                 "không được tính là 0; tỷ lệ tính lại từ tổng tử số và tổng mẫu số.")
 DRAFTER_NOTE = "Nội dung báo cáo của các đơn vị:"
+# The materials and the review hold a paragraph or a row per unit: what is complete is written
+# out (``BodySpool``) every SPILL_EVERY of them, so that memory does not grow with the units.
+SPILL_EVERY = 500
 
 
 REPORT_TITLE = "BÁO CÁO"
@@ -76,6 +83,8 @@ def write_materials(path: Path, comp: Compilation, *, collector: Collector,
     doc = Document()
     _page_and_styles(doc)
     _page_numbers(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spool = BodySpool(doc, path.parent)
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, MATERIALS_TITLE, bold=True, align=center, indent=False)
     _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
@@ -84,15 +93,16 @@ def write_materials(path: Path, comp: Compilation, *, collector: Collector,
     noted = False
     for section in _outline(doc, comp):
         noted = _figures(doc, comp, section.id, with_note=not noted) or noted
-        _rankings(doc, comp, section.id)
+        _rankings(doc, comp, section.id, spool)
         names = exemplary.get(section.id) or {}
         if any(names.values()):
             _para(doc, f"Đơn vị tiêu biểu do người soạn thảo nêu: {exemplary_text(names, groups(comp))}", italic=True)
-        _texts(doc, comp, section.id)
-    _unit_figures(doc, comp)
+        _texts(doc, comp, section.id, spool)
+        spool.spill()
+    _unit_figures(doc, comp, spool)
     _properties(doc, comp, collector, f"{MATERIALS_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
                 "Tư liệu của người soạn thảo, không gửi kèm báo cáo")
-    return _save(doc, path)
+    return spool.save(path)
 
 
 def write_review(path: Path, comp: Compilation, *, collector: Collector, findings: list[Finding], version: int,
@@ -101,10 +111,12 @@ def write_review(path: Path, comp: Compilation, *, collector: Collector, finding
     doc = Document()
     _page_and_styles(doc)
     _page_numbers(doc)
-    _checks(doc, comp, findings, version, changes, national or [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spool = BodySpool(doc, path.parent)
+    _checks(doc, comp, findings, version, changes, national or [], spool)
     _properties(doc, comp, collector, f"{REVIEW_TITLE} {comp.stream.report_title} {comp.cycle.label}", version,
                 "Các điểm cần kiểm tra trước khi trình ký")
-    return _save(doc, path)
+    return spool.save(path)
 
 
 def _save(doc, path: Path) -> Path:
@@ -228,6 +240,7 @@ def _new_paragraph(container) -> Paragraph:
 
 
 _RUN_PROPERTIES: dict[tuple, object] = {}
+_BREAKS = re.compile(r"[\t\r\n]")  # what python-docx turns into <w:tab/> and <w:br/>
 
 
 def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
@@ -244,7 +257,13 @@ def _run(p: Paragraph, text: str, *, bold=None, italic=None, size=None) -> Run:
         if size is not None:
             model.font.size = Pt(size)
         _RUN_PROPERTIES[key] = model._r.rPr
-    run = p.add_run(text)
+    if _BREAKS.search(text):
+        run = p.add_run(text)
+    else:  # what add_run writes for a text without tabs or line breaks, without its loop over every character
+        r = p._p.add_r()
+        if text:
+            r.add_t(text)
+        run = Run(r, p)
     if _RUN_PROPERTIES[key] is not None:
         run._r.insert(0, deepcopy(_RUN_PROPERTIES[key]))
     return run
@@ -483,7 +502,7 @@ def _figures(doc, comp: Compilation, section_id: str, with_note: bool) -> bool:
     return True
 
 
-def _rankings(doc, comp: Compilation, section_id: str) -> None:
+def _rankings(doc, comp: Compilation, section_id: str, spool: BodySpool) -> None:
     for ind in (i for i in comp.indicators if i.section == section_id and i.aggregation in STANDINGS):
         rows = comp.rankings[comp.rankings["indicator"] == ind.id]
         if rows.empty:
@@ -494,14 +513,17 @@ def _rankings(doc, comp: Compilation, section_id: str) -> None:
         for cell, text in zip(table.rows[0].cells, ["Thứ tự", "Đơn vị", ind.unit.capitalize()], strict=True):
             _cell(cell, text, bold=True)
         grid = _grid(table)
-        for r in rows.itertuples():
+        for n, r in enumerate(rows.itertuples(), 1):
             cells = _add_row(table, grid)
             _cell(cells[0], str(r.rank))
             _cell(cells[1], r.name, align=WD_ALIGN_PARAGRAPH.LEFT)
             _cell(cells[2], r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value))
+            if n % SPILL_EVERY == 0:
+                spool.spill_rows(table)
+        spool.end_table(table)
 
 
-def _texts(doc, comp: Compilation, section_id: str) -> None:
+def _texts(doc, comp: Compilation, section_id: str, spool: BodySpool) -> None:
     reporters = comp.units[comp.units["counted"]]
     if reporters.empty:
         return
@@ -510,7 +532,9 @@ def _texts(doc, comp: Compilation, section_id: str) -> None:
     if rows.empty:
         _para(doc, "Chưa đơn vị nào báo cáo nội dung này.", italic=True, size=BODY_PT - 1)
         return
-    for r in rows[rows["status"] == "reported"].itertuples():
+    for n, r in enumerate(rows[rows["status"] == "reported"].itertuples(), 1):
+        if n % SPILL_EVERY == 0:
+            spool.spill()
         lines = [line for line in (r.text or "").splitlines() if line.strip()] or [""]
         for n, line in enumerate(lines):
             p = _para(doc)
@@ -544,7 +568,7 @@ def _closing(doc, comp: Compilation, collector: Collector) -> None:
 
 
 def _checks(doc, comp: Compilation, findings: list[Finding], version: int, changes: dict,
-            national: list[NationalFigure]) -> None:
+            national: list[NationalFigure], spool: BodySpool) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, CHECK_HEADING, bold=True, align=center, indent=False)
     _para(doc, f"{comp.stream.report_title} {comp.cycle.label}", bold=True, align=center, indent=False)
@@ -566,6 +590,9 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             for cell, text in zip(cells, [str(n), SEVERITIES[f.severity], f.unit_name or "", label,
                                           str(f.version) if f.version else "", f.message], strict=True):
                 _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT)
+            if n % SPILL_EVERY == 0:
+                spool.spill_rows(table)
+        spool.end_table(table)
     if national:
         doc.add_heading(f"Số liệu toàn quốc do người soạn thảo nhập ({len(national)})", level=1)
         for figure in national:
@@ -578,7 +605,7 @@ def _checks(doc, comp: Compilation, findings: list[Finding], version: int, chang
             _para(doc, f"- {line}")
 
 
-def _unit_figures(doc, comp: Compilation) -> None:
+def _unit_figures(doc, comp: Compilation, spool: BodySpool) -> None:
     """The figures each unit gave, unit by unit, in official order (one pass over the figures)."""
     values = comp.values
     if values.empty:
@@ -586,16 +613,25 @@ def _unit_figures(doc, comp: Compilation) -> None:
     doc.add_heading("SỐ LIỆU TỪNG ĐƠN VỊ BÁO CÁO", level=1)
     labels = {i.id: indicator_title(i) for i in comp.indicators}
     order = {i.id: n for n, i in enumerate(comp.indicators)}
-    rows = values.assign(position=values["indicator"].map(order)).sort_values("position", kind="stable")
-    given = {unit_id: "; ".join(f"{labels.get(r.indicator, r.indicator)}: "
-                                f"{r.raw if isinstance(r.raw, str) and r.raw.strip() else number(r.value)}"
-                                for r in part.itertuples())
-             for unit_id, part in rows.groupby("unit_id", sort=False)}
-    for unit_id, name in zip(comp.units["unit_id"], comp.units["name"], strict=True):
-        if unit_id in given:
-            p = _para(doc)
-            _run(p, f"{name}: ", bold=True, size=BODY_PT - 1)
-            _run(p, given[unit_id] + ".", size=BODY_PT - 1)
+    names = comp.units["name"].tolist()
+    rank = {unit_id: n for n, unit_id in enumerate(comp.units["unit_id"])}  # the roster's order
+    # The figures in the units' order, each unit's in the order the sort by indicator gives (the
+    # sort main's groupby followed): positions into the columns, not a sorted copy of every figure.
+    by_indicator = values["indicator"].map(order).reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    unit_rank = values["unit_id"].map(rank).to_numpy(dtype=float)[by_indicator]
+    known = ~np.isnan(unit_rank)
+    at = by_indicator[known][np.argsort(unit_rank[known], kind="stable")]
+    columns = (values[c].to_numpy()[at].tolist() for c in ("unit_id", "indicator", "raw", "value"))
+    for written, (unit_id, figures) in enumerate(
+            itertools.groupby(zip(*columns, strict=True), key=lambda row: row[0]), 1):
+        given = "; ".join(f"{labels.get(indicator, indicator)}: "
+                          f"{raw if isinstance(raw, str) and raw.strip() else number(value)}"
+                          for _unit, indicator, raw, value in figures)
+        p = _para(doc)
+        _run(p, f"{names[rank[unit_id]]}: ", bold=True, size=BODY_PT - 1)
+        _run(p, given + ".", size=BODY_PT - 1)
+        if written % SPILL_EVERY == 0:
+            spool.spill()
 
 
 def change_lines(changes: dict) -> list[str]:
