@@ -10,6 +10,7 @@ the Vietnamese way.
 from __future__ import annotations
 
 import io
+import pyexpat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,7 @@ def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: 
     cells would repeat without end)."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():
-            if not info.filename.endswith((".xml", ".rels")):
+            if not info.filename.endswith((".xml", ".rels")) or _fits(zf, info, max_elements, max_text):
                 continue
             parser = XMLParser(target=_Counter(max_elements, max_text))
             try:
@@ -302,6 +303,49 @@ def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: 
             except (zipfile.BadZipFile, zlib_error, EOFError, NotImplementedError) as exc:
                 return f"không phải tệp {kind} hợp lệ (phần {info.filename} hỏng: {exc})."
     return None
+
+
+def _fits(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_elements: int, max_text: int) -> bool:
+    """True if the part ``info`` is well-formed, has at most ``max_elements`` elements and no text
+    longer than ``max_text``: the counts of ``_Counter``, with pyexpat's handlers (its character
+    data buffered: a text comes in one call, not in one call per line and entity). False on
+    anything else (a limit, an error, an entity it skips): ElementTree and ``_Counter`` then
+    read the part again and say what is wrong in their own words."""
+    parser = pyexpat.ParserCreate(None, "}")  # namespaces resolved, as ElementTree does: an unbound prefix fails
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    elements = text = 0
+
+    def start(_tag, _attrib):
+        nonlocal elements, text
+        elements += 1
+        text = 0
+        if elements > max_elements:
+            raise OverflowError
+
+    def end(_tag):
+        nonlocal text
+        text = 0
+
+    def data(chunk):
+        nonlocal text
+        text += len(chunk)
+        if text > max_text:
+            raise OverflowError
+
+    def unexpanded(*_args):
+        raise OverflowError  # ElementTree refuses an entity it does not expand (undeclared, external)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
+    parser.SkippedEntityHandler = parser.ExternalEntityRefHandler = unexpanded
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(1 << 16):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except Exception:  # the reference reading says what it is
+        return False
+    return True
 
 
 def _read_sheets(names: list[str], rows, filename: str) -> WorkbookForm:
