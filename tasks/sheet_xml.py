@@ -6,11 +6,12 @@ dict and then an object. Yet the forms units send differ only in their cells: ev
 (styles, workbook, relations, content types, theme, the sheets outside ``<sheetData>``) is the
 same as in the template that made them, or as in any other form that Excel or LibreOffice saved.
 
-So the first time a workbook of a given structure comes, openpyxl reads it (the reference), and
+So when a workbook of a given structure comes (the second time: see ``learn``), openpyxl reads it (the reference), and
 what it found is kept: the sheets and their parts, the shared strings' part, the date styles, the
 epoch. That structure is kept only if openpyxl also read every sheet through to its end without
 an error, so every part outside the cells is known to read. A later workbook whose parts outside
-the cells are byte for byte the same (``Shape.key``) is read here: its cells are parsed with lxml
+the cells are byte for byte the same (``Shape.key``; the app properties and the theme, which
+openpyxl does not parse, excepted) is read here: its cells are parsed with lxml
 and converted exactly as openpyxl's ``WorkSheetParser`` converts them (numbers, dates by style,
 booleans, shared and inline strings, the rows as ``ReadOnlyWorksheet.iter_rows`` gives them). What
 this reader does not know (a formula, an unusual element, a comment or a DOCTYPE in a part, rich
@@ -20,6 +21,7 @@ openpyxl's.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import threading
@@ -37,14 +39,16 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet import _reader as sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_CORE, SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.constants import ARC_APP, ARC_CONTENT_TYPES, ARC_CORE, ARC_THEME, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
 SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml\Z")
 STRINGS_PART = "xl/sharedStrings.xml"
 PER_FILE = (STRINGS_PART, ARC_CORE)  # parts that differ from one form to the next, besides the sheets
+UNREAD = (ARC_APP, ARC_THEME)  # parts openpyxl does not parse (the theme is kept as bytes): their content is no matter
 MAX_FIXED_BYTES = 1 << 20  # the parts compared byte for byte: a form has about 30 KB of them
 MAX_KNOWN = 32  # structures kept (one per template version and per program that saved a form)
+MAX_SEEN = 4096
 
 _ROW, _CELL, _VALUE, _FORMULA, _INLINE = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("row", "c", "v", "f", "is"))
 _TEXT, _STRING_ITEM, _SHEET_DATA = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("t", "si", "sheetData"))
@@ -94,19 +98,26 @@ def _frame(data: bytes) -> bytes | None:
 
 @dataclass(frozen=True)
 class Shape:
-    """A workbook split into what identifies its structure (``key``) and its per-file parts."""
+    """A workbook split into what identifies its structure (``key``, a digest of every part
+    outside the cells) and its per-file parts."""
 
-    key: tuple
+    key: bytes
     parts: dict[str, bytes]  # the sheets (whole XML), the shared strings, the core properties
+    content_types: bytes | None
 
     @classmethod
     def of(cls, content: bytes) -> Shape | None:
+        digest = hashlib.blake2b(digest_size=32)
+
+        def add(*fields: bytes) -> None:
+            for f in fields:
+                digest.update(len(f).to_bytes(8, "little") + f)
+
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             infos = zf.infolist()
             if len({i.filename for i in infos}) != len(infos):
                 return None  # two parts of one name: openpyxl reads the last one; leave it to openpyxl
-            per_file, fixed, frames, parts = [], [], [], {}
-            fixed_bytes = 0
+            parts, fixed_bytes = {}, 0
             for info in infos:
                 name = info.filename
                 if SHEET_PART.match(name):
@@ -115,16 +126,21 @@ class Shape:
                     if frame is None:
                         return None
                     parts[name] = data
-                    frames.append((name, frame))
+                    add(b"sheet", name.encode(), frame)
                 elif name in PER_FILE:
                     parts[name] = zf.read(info)
-                    per_file.append(name)
+                    add(b"per file", name.encode())
+                elif name in UNREAD:
+                    add(b"unread", name.encode())
                 else:
                     fixed_bytes += info.file_size
                     if fixed_bytes > MAX_FIXED_BYTES:
                         return None
-                    fixed.append((name, zf.read(info)))
-        return cls((tuple(per_file), tuple(fixed), tuple(frames)), parts)
+                    data = zf.read(info)
+                    if name == ARC_CONTENT_TYPES:
+                        parts[name] = data
+                    add(b"fixed", name.encode(), data)
+        return cls(digest.digest(), parts, parts.pop(ARC_CONTENT_TYPES, None))
 
 
 @dataclass(frozen=True)
@@ -138,20 +154,29 @@ class Structure:
     timedelta_formats: frozenset[int]
 
 
-KNOWN: dict[tuple, Structure] = {}
+KNOWN: dict[bytes, Structure] = {}
+SEEN: dict[bytes, None] = {}  # shapes read once by openpyxl: a structure is learnt when it comes again
 
 
 def learn(wb, shape: Shape) -> None:
     """Keep the structure of ``wb`` (opened read-only by openpyxl from the file of ``shape``) if
-    every one of its sheets reads through to the end."""
+    every one of its sheets reads through to the end. Not the first time a shape comes: a
+    workbook that Excel saved on one machine (its window size, its path in xl/workbook.xml) may
+    be the only one of its shape, and learning costs another reading of its sheets."""
+    if shape.key not in SEEN:
+        if len(SEEN) >= MAX_SEEN:
+            SEEN.clear()
+        SEEN[shape.key] = None
+        return
     sheets = []
     for ws in wb._sheets:
         if not isinstance(ws, ReadOnlyWorksheet) or ws._worksheet_path not in shape.parts:
             return
         sheets.append((ws.title, ws._worksheet_path))
-    fixed = dict(shape.key[1])
+    if shape.content_types is None:
+        return
     try:
-        found = Manifest.from_tree(fromstring(fixed[ARC_CONTENT_TYPES])).find(SHARED_STRINGS)
+        found = Manifest.from_tree(fromstring(shape.content_types)).find(SHARED_STRINGS)
         strings = found.PartName[1:] if found is not None else None
         if strings is not None and strings != STRINGS_PART:
             return
@@ -164,7 +189,7 @@ def learn(wb, shape: Shape) -> None:
     except Exception:  # a workbook openpyxl cannot read to the end is always left to it
         return
     if len(KNOWN) >= MAX_KNOWN:
-        KNOWN.pop(next(iter(KNOWN)))
+        KNOWN.clear()
     KNOWN[shape.key] = Structure(tuple(sheets), strings, wb.epoch, frozenset(wb._date_formats),
                                  frozenset(wb._timedelta_formats))
 
