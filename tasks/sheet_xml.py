@@ -2,21 +2,21 @@
 
 openpyxl's workbook model costs most of the time of reading a form: the styles, the workbook and
 its relations, the properties are turned into objects for every file, and every cell becomes a
-dict and then an object. Yet the forms units send differ only in their cells: every other part
-(styles, workbook, relations, content types, theme, the sheets outside ``<sheetData>``) is the
-same as in the template that made them, or as in any other form that Excel or LibreOffice saved.
+dict and then an object. Yet forms made from one template differ only in their cells: every
+other part (styles, workbook, relations, content types, the sheets outside ``<sheetData>``) is
+the template's, and forms saved again by one program on one machine share theirs too.
 
-So when a workbook of a given structure comes (the second time: see ``learn``), openpyxl reads it (the reference), and
-what it found is kept: the sheets and their parts, the shared strings' part, the date styles, the
-epoch. That structure is kept only if openpyxl also read every sheet through to its end without
-an error, so every part outside the cells is known to read. A later workbook whose parts outside
-the cells are byte for byte the same (``Shape.key``; the app properties and the theme, which
-openpyxl does not parse, excepted) is read here: its cells are parsed with lxml
-and converted exactly as openpyxl's ``WorkSheetParser`` converts them (numbers, dates by style,
-booleans, shared and inline strings, the rows as ``ReadOnlyWorksheet.iter_rows`` gives them). What
-this reader does not know (a formula, an unusual element, a comment or a DOCTYPE in a part, rich
-text) makes it give up, and the caller lets openpyxl read the file: the result is always
-openpyxl's.
+So when a workbook of a given structure comes again (see ``learn``), openpyxl reads it (the
+reference), and what it found is kept: the sheets and their parts, the shared strings' part, the
+date styles, the epoch; only if openpyxl also read every sheet through to its end without an
+error, so every part outside the cells is known to read. A later workbook whose parts outside the
+cells are byte for byte the same (``Shape.key``; the app properties and the theme, which openpyxl
+does not parse, excepted) is read here: its cells are parsed with lxml and converted exactly as
+openpyxl's ``WorkSheetParser`` converts them (numbers, dates by style and epoch, booleans, shared
+and inline strings, rich text through openpyxl's own ``Text``, the rows as
+``ReadOnlyWorksheet.iter_rows`` gives them). What this reader does not know (a formula, an
+element out of place, a comment or a DOCTYPE in a part, a broken value) makes it give up, and the
+caller lets openpyxl read the file: the result is always openpyxl's.
 """
 
 from __future__ import annotations
