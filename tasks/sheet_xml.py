@@ -58,6 +58,8 @@ _SHEET_LEVEL = tuple(f"{{{SHEET_MAIN_NS}}}{tag}" for tag in (
     "customSheetViews", "printOptions", "pageMargins", "pageSetup", "headerFooter", "autoFilter", "dataValidations",
     "sheetPr", "sheetViews", "sheetFormatPr", "scenarios", "tableParts", "hyperlinks", "mergeCells", "dimension"))
 _ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:row|c|sheetData)[\s/>]")
+_COORDINATES: dict[str, tuple[int, int]] = {}  # "E12" -> (12, 5): the same few hundred in every form
+MAX_COORDINATES = 1 << 16
 _LOCAL = threading.local()  # an lxml parser is not to be shared between threads
 
 
@@ -246,14 +248,14 @@ class SheetXml:
             counter = max(counter, number)
             if counter == number:  # a row before ``first`` or out of order is not given
                 row: list = [None] * width
-                for cell in cells:
-                    if 1 <= cell.column <= width:
-                        row[cell.column - 1] = cell
+                for column, cell in cells:
+                    if 1 <= column <= width:
+                        row[column - 1] = cell  # the last of a column wins, even empty
                 counter += 1
                 yield row
 
-    def _parse(self, data: bytes) -> list[tuple[int, list[Cell]]]:
-        """(row number, cells) of every row, as ``WorkSheetParser.parse`` gives them."""
+    def _parse(self, data: bytes) -> list[tuple[int, list[tuple[int, Cell | None]]]]:
+        """(row number, [(column, cell)]) of every row, as ``WorkSheetParser.parse`` gives them."""
         root = _parse_xml(data)
         sheet_data = root.find(_SHEET_DATA)
         if sheet_data is None or next(sheet_data.iter(*_SHEET_LEVEL), None) is not None:
@@ -277,29 +279,44 @@ class SheetXml:
             for c in row:
                 if c.tag != _CELL:
                     raise Unusual
-                cell = self._cell(c, counter, column)
-                column = cell.column
-                cells.append(cell)
+                column, cell = self._cell(c, counter, column)
+                cells.append((column, cell))
             count += len(cells)
             rows.append((counter, cells))
         if sum(1 for _ in sheet_data.iter(_ROW)) != len(rows) or sum(1 for _ in sheet_data.iter(_CELL)) != count:
             raise Unusual  # rows or cells nested where openpyxl would find them too
         return rows
 
-    def _cell(self, element, row_counter: int, col_counter: int) -> Cell:
-        """``WorkSheetParser.parse_cell``, formulas excepted (openpyxl words their refusal)."""
-        data_type = element.get("t", "n")
-        coordinate = element.get("r")
-        style_id = element.get("s", 0)
+    def _cell(self, element, row_counter: int, col_counter: int) -> tuple[int, Cell | None]:
+        """(column, cell) as ``WorkSheetParser.parse_cell`` reads it, formulas excepted (openpyxl
+        words their refusal); the cell None when it has no value."""
+        get = element.get
+        data_type = get("t", "n")
+        coordinate = get("r")
+        style_id = get("s", 0)
         if style_id:
             style_id = int(style_id)
-        value = None if data_type == "inlineStr" else (element.findtext(_VALUE, None) or None)
         if coordinate:
-            row, column = coordinate_to_tuple(coordinate)
+            place = _COORDINATES.get(coordinate)
+            if place is None:
+                if len(_COORDINATES) > MAX_COORDINATES:
+                    _COORDINATES.clear()
+                place = _COORDINATES[coordinate] = coordinate_to_tuple(coordinate)
+            row, column = place
         else:
             row, column = row_counter, col_counter + 1
-        if element.find(_FORMULA) is not None:
-            raise Unusual
+        if len(element) == 1:  # the usual cell: one <v> or one <is>
+            child = element[0]
+            tag = child.tag
+            if tag == _FORMULA:
+                raise Unusual
+            value = (child.text or None) if tag == _VALUE and data_type != "inlineStr" else None
+            inline = child if tag == _INLINE else None
+        else:
+            if element.find(_FORMULA) is not None:
+                raise Unusual
+            value = None if data_type == "inlineStr" else (element.findtext(_VALUE, None) or None)
+            inline = element.find(_INLINE) if data_type == "inlineStr" else None
         if value is not None:
             if data_type == "n":
                 value = sheet_reader._cast_number(value)
@@ -315,12 +332,10 @@ class SheetXml:
                 data_type = "s"
             elif data_type == "d":
                 value = from_ISO8601(value)
-        elif data_type == "inlineStr":
-            child = element.find(_INLINE)
-            if child is not None:
-                data_type = "s"
-                if not child.attrib and len(child) == 1 and child[0].tag == _TEXT:
-                    value = child[0].text or ""
-                else:
-                    value = Text.from_tree(child).content
-        return Cell(row, column, value, data_type)
+        elif data_type == "inlineStr" and inline is not None:
+            data_type = "s"
+            if not inline.attrib and len(inline) == 1 and inline[0].tag == _TEXT:
+                value = inline[0].text or ""
+            else:
+                value = Text.from_tree(inline).content
+        return column, (None if value is None else Cell(row, column, value, data_type))
