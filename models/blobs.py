@@ -14,7 +14,7 @@ from models.tables import BlobRow
 
 # INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike), typed as the table's columns. As
 # text: the dialects' own ``on_conflict_do_nothing`` constructs are compiled anew at every call.
-_COLUMNS = BlobRow.__table__.columns  # type: ignore[attr-defined]
+_COLUMNS = BlobRow.__table__.columns
 _INSERT_ONCE = text(
     f"INSERT INTO blob ({', '.join(c.name for c in _COLUMNS)}) VALUES ({', '.join(':' + c.key for c in _COLUMNS)}) "
     "ON CONFLICT (sha256) DO NOTHING").bindparams(*[bindparam(c.key, type_=c.type) for c in _COLUMNS])
