@@ -10,6 +10,7 @@ the Vietnamese way.
 from __future__ import annotations
 
 import io
+import pyexpat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from models.report_form import DOC_STATES, META_FIELDS, SCHEMA, Problem
 from models.reports import SECTION_STATUSES
 from models.roster import Unit
 from models.tables import ExpectedUnitRow
+from tasks import sheet_xml
 from wiring.app import App
 
 SHEET_META, SHEET_SECTIONS, SHEET_VALUES, SHEET_MARKER = "Thông tin", "Nội dung", "Số liệu", "_dvtracker"
@@ -184,7 +186,12 @@ def _hint(i, catalogue: dict) -> str:
 
 # --- reading -------------------------------------------------------------------------------------
 def read_workbook(content: bytes, filename: str) -> WorkbookForm:
-    """A filled form as the dict that models.report_form reads, with the cell of every field."""
+    """A filled form as the dict that models.report_form reads, with the cell of every field.
+
+    A workbook whose structure (every part but the sheets' cells, the shared strings and the
+    core properties) was read by openpyxl before is read directly from its sheet XML
+    (``tasks.sheet_xml``), with openpyxl's own rules; anything that reader does not know goes to
+    openpyxl, which stays the reference."""
     def fail(message: str, sheet: str | None = None, cell: str | None = None) -> WorkbookForm:
         return WorkbookForm(None, {}, [Problem(message, filename, sheet, cell)])
 
@@ -204,15 +211,33 @@ def read_workbook(content: bytes, filename: str) -> WorkbookForm:
     problem = oversized_part(content)
     if problem:
         return fail(problem)
+    shape = sheet_xml.Shape.of(content)
+    structure = sheet_xml.KNOWN.get(shape.key) if shape is not None else None
+    if shape is not None and structure is not None:
+        try:
+            sheets = sheet_xml.SheetXml(structure, shape)
+            return _read_sheets(sheets.names, sheets.rows, filename)
+        except Exception:  # anything unusual: openpyxl reads the file, and says what is wrong
+            pass
     try:
         # Links to other workbooks are not even read: a value must be in the form itself.
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
         return fail(f"không mở được bảng tính ({type(exc).__name__}: {exc}).")
     try:
-        return _read_sheets(wb, filename)
+        result = _read_sheets(wb.sheetnames, _openpyxl_rows(wb), filename)
+        if shape is not None and structure is None:
+            sheet_xml.learn(wb, shape)
+        return result
     finally:
         wb.close()
+
+
+def _openpyxl_rows(wb):
+    """``rows`` for ``_read_sheets`` over a workbook opened by openpyxl."""
+    def rows(sheet: str, first: int, last: int, width: int):
+        return wb[sheet].iter_rows(min_row=first, max_row=last, max_col=width)
+    return rows
 
 
 class _TextTooLong(Exception):
@@ -257,7 +282,7 @@ def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: 
     cells would repeat without end)."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():
-            if not info.filename.endswith((".xml", ".rels")):
+            if not info.filename.endswith((".xml", ".rels")) or _fits(zf, info, max_elements, max_text):
                 continue
             parser = XMLParser(target=_Counter(max_elements, max_text))
             try:
@@ -280,16 +305,60 @@ def oversized_part(content: bytes, *, what: str = "bảng tính", max_elements: 
     return None
 
 
-def _read_sheets(wb, filename: str) -> WorkbookForm:
+def _fits(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_elements: int, max_text: int) -> bool:
+    """True if the part ``info`` is well-formed, has at most ``max_elements`` elements and no text
+    longer than ``max_text``: the counts of ``_Counter``, with pyexpat's handlers (its character
+    data buffered: a text comes in one call, not in one call per line and entity). False on
+    anything else (a limit, an error, an entity it skips): ElementTree and ``_Counter`` then
+    read the part again and say what is wrong in their own words."""
+    parser = pyexpat.ParserCreate(None, "}")  # namespaces resolved, as ElementTree does: an unbound prefix fails
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    elements = text = 0
+
+    def start(_tag, _attrib):
+        nonlocal elements, text
+        elements += 1
+        text = 0
+        if elements > max_elements:
+            raise OverflowError
+
+    def end(_tag):
+        nonlocal text
+        text = 0
+
+    def data(chunk):
+        nonlocal text
+        text += len(chunk)
+        if text > max_text:
+            raise OverflowError
+
+    def unexpanded(*_args):
+        raise OverflowError  # ElementTree refuses an entity it does not expand (undeclared, external)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
+    parser.SkippedEntityHandler = parser.ExternalEntityRefHandler = unexpanded
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(1 << 16):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except Exception:  # the reference reading says what it is
+        return False
+    return True
+
+
+def _read_sheets(names: list[str], rows, filename: str) -> WorkbookForm:
+    """The form in the sheets ``names``; ``rows(sheet, first, last, width)`` gives the rows of a
+    sheet as openpyxl's ``iter_rows`` does."""
     result = WorkbookForm({}, {}, [])
-    names = wb.sheetnames
     if SHEET_MARKER not in names:
         result.errors.append(Problem(
             "không phải mẫu báo cáo của dvtracker (thiếu trang ẩn đánh dấu phiên bản mẫu): hãy dùng mẫu tạo bởi "
             "'dvtracker template'.", filename))
     else:
-        marker = {key: value for _row, (key, value) in _rows(wb[SHEET_MARKER], result, filename, SHEET_MARKER, 2,
-                                                                first=1)}
+        marker_rows = rows(SHEET_MARKER, 1, 1 + MAX_ROWS, 2)
+        marker = {key: value for _row, (key, value) in _rows(marker_rows, result, filename, SHEET_MARKER, 2, first=1)}
         if marker.get("schema") != SCHEMA:
             result.errors.append(Problem(f"phiên bản mẫu '{marker.get('schema')}' không được hỗ trợ (cần {SCHEMA}).",
                                          filename, SHEET_MARKER, "B1"))
@@ -303,17 +372,17 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
 
     form, loc = result.form, result.locations
     assert form is not None  # set by the reader above when no error was found
-    for row, (key, _label, value) in _keyed(wb[SHEET_META], result, filename, SHEET_META, 3):
+    for row, (key, _label, value) in _keyed(rows, result, filename, SHEET_META, 3):
         if key in META_FIELDS:
             form[key] = value
             loc[key] = (SHEET_META, f"C{row}")
     sections = form.setdefault("sections", {})
-    for row, (sid, _heading, status, text) in _keyed(wb[SHEET_SECTIONS], result, filename, SHEET_SECTIONS, 4):
+    for row, (sid, _heading, status, text) in _keyed(rows, result, filename, SHEET_SECTIONS, 4):
         sections[sid] = {"status": status, "text": text}
         loc[f"sections.{sid}"] = (SHEET_SECTIONS, f"C{row}")
         loc[f"sections.{sid}.text"] = (SHEET_SECTIONS, f"D{row}")
     values = form.setdefault("indicators", {})
-    for row, (iid, *_labels, value, approx, _note) in _keyed(wb[SHEET_VALUES], result, filename, SHEET_VALUES, 7):
+    for row, (iid, *_labels, value, approx, _note) in _keyed(rows, result, filename, SHEET_VALUES, 7):
         values[iid] = {"value": value, "approximate": approx}
         loc[f"indicators.{iid}"] = (SHEET_VALUES, f"E{row}")
         loc[f"indicators.{iid}.approximate"] = (SHEET_VALUES, f"F{row}")
@@ -322,20 +391,22 @@ def _read_sheets(wb, filename: str) -> WorkbookForm:
     return result
 
 
-def _keyed(ws, result: WorkbookForm, filename: str, sheet: str, width: int):
+def _keyed(rows, result: WorkbookForm, filename: str, sheet: str, width: int):
     """(row number, values) of the data rows: those below the header with a key in column A."""
-    for number, values in _rows(ws, result, filename, sheet, width, first=HEADER_ROW + 1):
+    first = HEADER_ROW + 1
+    for number, values in _rows(rows(sheet, first, first + MAX_ROWS, width), result, filename, sheet, width,
+                                first=first):
         key = values[0]
         if key is None or (isinstance(key, str) and not key.strip()):
             continue
         yield number, (str(key).strip(), *values[1:])
 
 
-def _rows(ws, result: WorkbookForm, filename: str, sheet: str, width: int, *, first: int):
-    """(row number, cell values) of the non-empty rows from ``first`` (``width`` columns); formulas
-    and oversized sheets are errors."""
+def _rows(sheet_rows, result: WorkbookForm, filename: str, sheet: str, width: int, *, first: int):
+    """(row number, cell values) of the non-empty rows of ``sheet_rows`` (rows ``first`` to
+    ``first + MAX_ROWS``, ``width`` columns); formulas and oversized sheets are errors."""
     last = first + MAX_ROWS
-    for row in ws.iter_rows(min_row=first, max_row=last, max_col=width):
+    for row in sheet_rows:
         cells = [c for c in row if getattr(c, "value", None) is not None]
         if not cells:
             continue
