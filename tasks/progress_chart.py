@@ -17,14 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, PercentFormatter
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from models import vnformat
 from models.cycles import get_cycle, requests_of
 from models.groups import heading
 from models.progress import Progress, received_per_day
 from models.status import StatusReport
-from tasks.sheets import table_sheet, write_only_table
+from tasks.sheets import write_only_table
 from wiring.app import App
 
 TITLE = "Báo cáo nhận được theo ngày"
@@ -129,19 +128,9 @@ def _chart(ws, progress: Progress, title: str, header: list[str], share_columns:
     ws.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
 
 
-def chart_sheet(ws: Worksheet, progress: Progress, title: str) -> None:
-    """The day × group table on ``ws`` (dates, then each group's count and share, then each
-    quorum share) and a line chart of the shares, drawn from that table."""
-    header, rows, share_columns = _chart_table(progress)
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    table_sheet(ws, percent_columns=tuple(share_columns))
-    _chart(ws, progress, title, header, share_columns, ws.max_row)
-
-
 def write_only_chart_sheet(book, progress: Progress, title: str) -> None:
-    """``chart_sheet`` as the next sheet of a workbook written row by row."""
+    """The day × group table (dates, then each group's count and share, then each quorum share)
+    as the next sheet of a workbook written row by row, and a line chart of the shares drawn from it."""
     header, rows, share_columns = _chart_table(progress)
     ws = write_only_table(book, SHEET, header, rows, percent_columns=tuple(share_columns))
     _chart(ws, progress, title, header, share_columns, len(rows) + 1)
