@@ -44,22 +44,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _row(action: str, entity: str, entity_id: str, details: dict[str, Any]) -> dict[str, Any]:
+    return dict(at=utcnow(), actor=current_actor(), action=action, entity=entity, entity_id=str(entity_id),
+                details=_jsonable(details))
+
+
 def audit(session: Session, action: str, entity: str, entity_id: str, **details: Any) -> None:
-    session.add(
-        AuditRow(
-            actor=current_actor(),
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            details=_jsonable(details),
-        )
-    )
+    session.add(AuditRow(**_row(action, entity, entity_id, details)))
 
 
 def audit_now(session: Session, action: str, entity: str, entity_id: str, **details: Any) -> None:
     """The same row as ``audit``, written at once by a plain INSERT (where each row of a busy path
     counts: the intake), with the texts checked as a flush checks them."""
-    row = dict(at=utcnow(), actor=current_actor(), action=action, entity=entity, entity_id=str(entity_id),
-               details=_jsonable(details))
+    row = _row(action, entity, entity_id, details)
     check_values(AuditRow, [row])
     session.connection().execute(insert(AuditRow), row)

@@ -119,33 +119,33 @@ def _check_row(row: object) -> None:
     table = getattr(row, "__table__", None)
     if table is None:
         return
-    for col in table.columns:
-        value = getattr(row, col.key, None)
-        if not isinstance(value, str) or isinstance(col.type, JSON):
-            continue
-        problem = text_problem(value, getattr(col.type, "length", None))  # String, or SQLModel's AutoString
-        if problem:
-            raise TextRefused(f"giá trị {table.name}.{col.key} {problem}: không lưu được.")
+    columns = _text_columns(table)
+    _check_texts(table, [{key: getattr(row, key, None) for key, _ in columns}], columns)
 
 
 @lru_cache(maxsize=64)
-def _text_columns(table, keys: tuple[str, ...]) -> list[tuple[str, int | None]]:
-    return [(key, getattr(table.c[key].type, "length", None)) for key in keys if not isinstance(table.c[key].type, JSON)]
+def _text_columns(table, keys: tuple[str, ...] | None = None) -> list[tuple[str, int | None]]:
+    """(column, length limit) of the text columns of ``table`` (of ``keys`` only, if given)."""
+    columns = table.columns if keys is None else [table.c[key] for key in keys]
+    # String, or SQLModel's AutoString: a length or none; JSON columns hold no text of their own.
+    return [(c.key, getattr(c.type, "length", None)) for c in columns if not isinstance(c.type, JSON)]
 
 
-def check_values(table: type[SQLModel], rows: list[dict]) -> None:
-    """The same check as every flush's, for rows written by a Core INSERT (which no flush sees)."""
-    if not rows:
-        return
-    t = table.__table__  # type: ignore[attr-defined]
-    columns = _text_columns(t, tuple(rows[0]))
+def _check_texts(table, rows: list[dict], columns: list[tuple[str, int | None]]) -> None:
     for row in rows:
         for key, limit in columns:
             value = row[key]
             if isinstance(value, str):
                 problem = text_problem(value, limit)
                 if problem:
-                    raise TextRefused(f"giá trị {t.name}.{key} {problem}: không lưu được.")
+                    raise TextRefused(f"giá trị {table.name}.{key} {problem}: không lưu được.")
+
+
+def check_values(table: type[SQLModel], rows: list[dict]) -> None:
+    """The same check as every flush's, for rows written by a Core INSERT (which no flush sees)."""
+    if rows:
+        t = table.__table__  # type: ignore[attr-defined]
+        _check_texts(t, rows, _text_columns(t, tuple(rows[0])))
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
