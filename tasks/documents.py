@@ -532,8 +532,8 @@ def _texts(doc, comp: Compilation, section_id: str, spool: BodySpool) -> None:
     if rows.empty:
         _para(doc, "Chưa đơn vị nào báo cáo nội dung này.", italic=True, size=BODY_PT - 1)
         return
-    for n, r in enumerate(rows[rows["status"] == "reported"].itertuples(), 1):
-        if n % SPILL_EVERY == 0:
+    for written, r in enumerate(rows[rows["status"] == "reported"].itertuples(), 1):
+        if written % SPILL_EVERY == 0:
             spool.spill()
         lines = [line for line in (r.text or "").splitlines() if line.strip()] or [""]
         for n, line in enumerate(lines):
